@@ -1,0 +1,154 @@
+//! Request bodies shared by registration and admin account creation, with their validation.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use super::models::{Locale, OrganizationKind, Role};
+use crate::codes::parse_uscc;
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+
+/// An organisation named at registration: created, or joined when its USCC is already known.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationInput {
+    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[schema(example = "厦门某新材料科技有限公司", min_length = 1, max_length = 200)]
+    pub name: String,
+    /// Unified social credit code (统一社会信用代码), 18 characters with its check character.
+    #[validate(custom(function = valid_uscc))]
+    #[schema(example = "91350200776049653A", min_length = 18, max_length = 18)]
+    pub uscc: String,
+    pub kind: OrganizationKind,
+}
+
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        Err(ValidationError::new("blank"))
+    } else {
+        Ok(())
+    }
+}
+
+pub fn valid_uscc(value: &str) -> Result<(), ValidationError> {
+    parse_uscc(value)
+        .map(|_| ())
+        .map_err(|e| ValidationError::new(e.code()))
+}
+
+/// A password as received: never printed, serialised only as `***` (validation errors carry the
+/// offending value, and this one must not travel).
+#[derive(Clone, Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = String, format = Password)]
+pub struct Password(SecretString);
+
+impl Password {
+    pub fn into_secret(self) -> SecretString {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl serde::Serialize for Password {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("***")
+    }
+}
+
+pub fn valid_password(value: &Password) -> Result<(), ValidationError> {
+    let chars = value.0.expose_secret().chars().count();
+    if (PASSWORD_MIN..=PASSWORD_MAX).contains(&chars) {
+        Ok(())
+    } else {
+        let mut error = ValidationError::new("length");
+        error.add_param("min".into(), &PASSWORD_MIN);
+        error.add_param("max".into(), &PASSWORD_MAX);
+        Err(error)
+    }
+}
+
+/// Only issuers and solvers register themselves (SPEC §1).
+pub fn self_registering_role(role: &Role) -> Result<(), ValidationError> {
+    match role {
+        Role::Issuer | Role::Solver => Ok(()),
+        _ => Err(ValidationError::new("not_allowed")),
+    }
+}
+
+/// Admins create experts and other admins; issuers and solvers register themselves.
+pub fn admin_created_role(role: &Role) -> Result<(), ValidationError> {
+    match role {
+        Role::Expert | Role::Admin => Ok(()),
+        _ => Err(ValidationError::new("not_allowed")),
+    }
+}
+
+/// `POST /auth/register`: an issuer or solver account with its organisation.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    #[validate(email(code = "email"), length(max = 254))]
+    #[schema(example = "zhang.wei@example.com", format = "email")]
+    pub email: String,
+    /// 8 to 128 characters.
+    #[validate(custom(function = valid_password))]
+    #[schema(min_length = 8, max_length = 128)]
+    pub password: Password,
+    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[schema(example = "张伟", min_length = 1, max_length = 100)]
+    pub display_name: String,
+    /// `issuer` or `solver`.
+    #[validate(custom(function = self_registering_role))]
+    #[schema(example = "solver")]
+    pub role: Role,
+    #[validate(nested)]
+    pub organization: OrganizationInput,
+    /// Language of emails and notifications; `zh-CN` when absent.
+    pub locale: Option<Locale>,
+}
+
+/// `POST /users`: an expert or admin account made by an admin. Experts belong to an organisation;
+/// admins do not.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[validate(email(code = "email"), length(max = 254))]
+    #[schema(example = "li.na@example.edu.cn", format = "email")]
+    pub email: String,
+    /// 8 to 128 characters.
+    #[validate(custom(function = valid_password))]
+    #[schema(min_length = 8, max_length = 128)]
+    pub password: Password,
+    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[schema(example = "李娜", min_length = 1, max_length = 100)]
+    pub display_name: String,
+    /// `expert` or `admin`.
+    #[validate(custom(function = admin_created_role))]
+    #[schema(example = "expert")]
+    pub role: Role,
+    /// Required for experts, absent for admins.
+    #[validate(nested)]
+    pub organization: Option<OrganizationInput>,
+    pub locale: Option<Locale>,
+}
+
+impl CreateUserRequest {
+    /// Experts need an organisation; admins have none.
+    pub fn check_organization(&self) -> Result<(), crate::error::AppError> {
+        use crate::error::AppError;
+        match (self.role, &self.organization) {
+            (Role::Admin, Some(_)) => Err(AppError::validation("organization", "not_allowed")),
+            (Role::Admin, None) | (_, Some(_)) => Ok(()),
+            (_, None) => Err(AppError::validation("organization", "required")),
+        }
+    }
+}

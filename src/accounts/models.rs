@@ -1,0 +1,214 @@
+//! Accounts and organisations as stored.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel::{AsExpression, FromSqlRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::schema::{organizations, users};
+use crate::text_enum;
+
+/// The one role of an account (SPEC §1).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The bureau's program office (科技局).
+    Admin,
+    /// A company or agency with a problem (发榜方).
+    Issuer,
+    /// A research team bidding on challenges (揭榜方).
+    Solver,
+    /// A reviewer from the expert pool (评审专家).
+    Expert,
+}
+
+text_enum!(Role {
+    Admin => "admin",
+    Issuer => "issuer",
+    Solver => "solver",
+    Expert => "expert",
+});
+
+/// The kind of legal entity an organisation is (SPEC §1).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizationKind {
+    /// 企业
+    Enterprise,
+    /// 高校
+    University,
+    /// 科研院所
+    Institute,
+    /// 医疗机构
+    Hospital,
+    /// 其他
+    Other,
+}
+
+text_enum!(OrganizationKind {
+    Enterprise => "enterprise",
+    University => "university",
+    Institute => "institute",
+    Hospital => "hospital",
+    Other => "other",
+});
+
+/// The language an account reads its emails and notifications in.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+text_enum!(Locale {
+    ZhCn => "zh-CN",
+    En => "en",
+});
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = organizations, check_for_backend(diesel::pg::Pg))]
+pub struct Organization {
+    pub id: Uuid,
+    pub name: String,
+    pub uscc: String,
+    pub kind: OrganizationKind,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organizations)]
+pub struct NewOrganization<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub uscc: &'a str,
+    pub kind: OrganizationKind,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organization_id: Option<Uuid>,
+    pub locale: Locale,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub id: Uuid,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub organization_id: Option<Uuid>,
+    pub locale: Locale,
+}
+
+/// An organisation as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganizationView {
+    pub id: Uuid,
+    #[schema(example = "厦门某新材料科技有限公司")]
+    pub name: String,
+    /// Unified social credit code (统一社会信用代码).
+    #[schema(example = "91350200776049653A")]
+    pub uscc: String,
+    pub kind: OrganizationKind,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Organization> for OrganizationView {
+    fn from(o: Organization) -> Self {
+        OrganizationView {
+            id: o.id,
+            name: o.name,
+            uscc: o.uscc,
+            kind: o.kind,
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// An account as the API shows it (never with its password hash).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    #[schema(example = "zhang.wei@example.com")]
+    pub email: String,
+    #[schema(example = "张伟")]
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+    /// Disabled accounts cannot log in and their tokens no longer work.
+    pub disabled: bool,
+    pub organization: Option<OrganizationView>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserView {
+    pub fn new(user: User, organization: Option<Organization>) -> Self {
+        UserView {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            locale: user.locale,
+            disabled: user.disabled_at.is_some(),
+            organization: organization.map(Into::into),
+            created_at: user.created_at,
+        }
+    }
+}

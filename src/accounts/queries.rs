@@ -1,0 +1,115 @@
+//! Account and organisation queries used by several endpoints.
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::input::OrganizationInput;
+use super::models::{Locale, NewOrganization, NewUser, Organization, Role, User, UserView};
+use crate::codes::parse_uscc;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::schema::{organizations, users};
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// What a new account is made of; the password is already hashed.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub locale: Locale,
+    pub organization: Option<&'a OrganizationInput>,
+}
+
+/// Creates an account, with its organisation unless one with the same USCC exists (then it joins
+/// it). A taken email is a 409 naming the field.
+pub async fn create_account(
+    conn: &mut AsyncPgConnection,
+    account: NewAccount<'_>,
+) -> AppResult<(User, Option<Organization>)> {
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        let organization = match account.organization {
+            Some(input) => Some(find_or_create_organization(conn, input).await?),
+            None => None,
+        };
+        let new_user = NewUser {
+            id: Uuid::now_v7(),
+            email: account.email.trim(),
+            password_hash: account.password_hash,
+            display_name: account.display_name.trim(),
+            role: account.role,
+            organization_id: organization.as_ref().map(|o| o.id),
+            locale: account.locale,
+        };
+        let user = diesel::insert_into(users::table)
+            .values(&new_user)
+            .returning(User::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(email_taken)?;
+        Ok((user, organization))
+    })
+    .await
+}
+
+fn email_taken(err: DieselError) -> AppError {
+    match &err {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
+            if info.constraint_name() == Some("users_email_lower_key") =>
+        {
+            AppError::Conflict {
+                code: "email_taken",
+                detail: "该邮箱已注册 / this email is already registered".into(),
+                errors: vec![FieldError::new("email", "taken")],
+            }
+        }
+        _ => err.into(),
+    }
+}
+
+async fn find_or_create_organization(
+    conn: &mut AsyncPgConnection,
+    input: &OrganizationInput,
+) -> AppResult<Organization> {
+    let uscc =
+        parse_uscc(&input.uscc).map_err(|e| AppError::validation("organization.uscc", e.code()))?;
+    diesel::insert_into(organizations::table)
+        .values(&NewOrganization {
+            id: Uuid::now_v7(),
+            name: input.name.trim(),
+            uscc: &uscc,
+            kind: input.kind,
+        })
+        .on_conflict(organizations::uscc)
+        .do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(organizations::table
+        .filter(organizations::uscc.eq(&uscc))
+        .select(Organization::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Looks an account up by email, case-insensitively.
+pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> AppResult<Option<User>> {
+    Ok(users::table
+        .filter(lower(users::email).eq(email.trim().to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// An account with its organisation, as the API shows it.
+pub async fn user_view(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<UserView> {
+    let (user, organization): (User, Option<Organization>) = users::table
+        .left_join(organizations::table)
+        .filter(users::id.eq(id))
+        .select((User::as_select(), Option::<Organization>::as_select()))
+        .first(conn)
+        .await?;
+    Ok(UserView::new(user, organization))
+}

@@ -1,0 +1,376 @@
+//! `GET /me`, `GET /users`, `POST /users`, `PATCH /users/{id}`, `GET /organizations/{id}`.
+
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpResponse, get, patch, post};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::input::{CreateUserRequest, Password, not_blank, valid_password};
+use super::models::{Locale, Organization, OrganizationView, Role, User, UserView};
+use super::queries::{self, NewAccount, lower};
+use crate::auth::AuthUser;
+use crate::auth::sessions::{self, RevokeReason};
+use crate::error::{AppError, AppResult, ProblemBody};
+use crate::http::pagination::PageParams;
+use crate::http::{Page, ValidJson, ValidQuery};
+use crate::schema::{organizations, users};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(me)
+        .service(list_users)
+        .service(create_user)
+        .service(update_user)
+        .service(get_organization);
+}
+
+/// The logged-in account, with its organisation.
+#[utoipa::path(
+    tag = "accounts",
+    responses((status = 200, description = "The caller's account", body = UserView)),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+pub async fn me(state: Data<AppState>, user: AuthUser) -> AppResult<Json<UserView>> {
+    let mut conn = state.conn().await?;
+    Ok(Json(queries::user_view(&mut conn, user.id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilter {
+    /// Only accounts of this role.
+    pub role: Option<Role>,
+    /// `true`: only disabled accounts; `false`: only active ones.
+    pub disabled: Option<bool>,
+    /// Only members of this organisation.
+    pub organization_id: Option<Uuid>,
+    /// Part of the email or display name, case-insensitive.
+    pub q: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+/// List accounts (admin), oldest first.
+#[utoipa::path(
+    tag = "accounts",
+    params(UserFilter),
+    responses(
+        (status = 200, description = "One page of accounts", body = Page<UserView>),
+        (status = 422, description = "Bad filter or page parameters", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: Data<AppState>,
+    user: AuthUser,
+    filter: ValidQuery<UserFilter>,
+) -> AppResult<Json<Page<UserView>>> {
+    user.require(&[Role::Admin])?;
+    let filter = filter.into_inner();
+    let page = PageParams {
+        page: filter.page,
+        per_page: filter.per_page,
+    }
+    .validate()?;
+    let q = filter
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let build = || {
+        let mut query = users::table.left_join(organizations::table).into_boxed();
+        if let Some(role) = filter.role {
+            query = query.filter(users::role.eq(role));
+        }
+        match filter.disabled {
+            Some(true) => query = query.filter(users::disabled_at.is_not_null()),
+            Some(false) => query = query.filter(users::disabled_at.is_null()),
+            None => {}
+        }
+        if let Some(org) = filter.organization_id {
+            query = query.filter(users::organization_id.eq(org));
+        }
+        if let Some(q) = &q {
+            query = query.filter(
+                lower(users::email)
+                    .like(q.clone())
+                    .or(lower(users::display_name).like(q.clone())),
+            );
+        }
+        query
+    };
+    let mut conn = state.conn().await?;
+    let total: i64 = build().count().get_result(&mut conn).await?;
+    let rows: Vec<(User, Option<Organization>)> = build()
+        .order((users::created_at.asc(), users::id.asc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .select((User::as_select(), Option::<Organization>::as_select()))
+        .load(&mut conn)
+        .await?;
+    let items = rows.into_iter().map(|(u, o)| UserView::new(u, o)).collect();
+    Ok(Json(Page::new(items, total, page)))
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Create an expert or admin account (admin).
+#[utoipa::path(
+    tag = "accounts",
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Account created", body = UserView),
+        (status = 409, description = "Email already registered (`email_taken`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; experts need an organisation, admins have none", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users")]
+#[tracing::instrument(skip_all)]
+pub async fn create_user(
+    state: Data<AppState>,
+    user: AuthUser,
+    body: ValidJson<CreateUserRequest>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let req = body.into_inner();
+    req.check_organization()?;
+    let password_hash = state.hasher.hash(req.password.into_secret()).await?;
+    let mut conn = state.conn().await?;
+    let (created, organization) = queries::create_account(
+        &mut conn,
+        NewAccount {
+            email: &req.email,
+            password_hash: &password_hash,
+            display_name: &req.display_name,
+            role: req.role,
+            locale: req.locale.unwrap_or_default(),
+            organization: req.organization.as_ref(),
+        },
+    )
+    .await?;
+    tracing::info!(user_id = %created.id, role = %created.role, by = %user.id, "account created by admin");
+    Ok(HttpResponse::Created().json(UserView::new(created, organization)))
+}
+
+/// Changes an admin makes to an account. Absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    /// `true` disables the account: it cannot log in and its tokens stop working at once.
+    pub disabled: Option<bool>,
+    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    pub display_name: Option<String>,
+    /// A new role. Admins have no organisation; every other role needs one (give
+    /// `organization_id` when the account has none).
+    pub role: Option<Role>,
+    pub organization_id: Option<Uuid>,
+    /// A new password (8 to 128 characters); ends the account's sessions.
+    #[validate(custom(function = valid_password))]
+    pub password: Option<Password>,
+    pub locale: Option<Locale>,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = users)]
+struct UserChanges {
+    display_name: Option<String>,
+    role: Option<Role>,
+    organization_id: Option<Option<Uuid>>,
+    password_hash: Option<String>,
+    locale: Option<Locale>,
+    disabled_at: Option<Option<chrono::DateTime<Utc>>>,
+    updated_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// Change an account (admin): disable or enable it, its role, name, organisation or password.
+#[utoipa::path(
+    tag = "accounts",
+    params(("id" = Uuid, Path, description = "Account id")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "The account as changed", body = UserView),
+        (status = 404, description = "No such account", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "An admin cannot disable their own account or take away their own admin role (`cannot_disable_self`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a role that does not fit the organisation", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/users/{id}")]
+#[tracing::instrument(skip_all, fields(target_user = %id))]
+pub async fn update_user(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<Uuid>,
+    body: ValidJson<UpdateUserRequest>,
+) -> AppResult<Json<UserView>> {
+    user.require(&[Role::Admin])?;
+    let id = id.into_inner();
+    let req = body.into_inner();
+    if id == user.id && (req.disabled == Some(true) || req.role.is_some_and(|r| r != Role::Admin)) {
+        return Err(AppError::conflict(
+            "cannot_disable_self",
+            "不能停用自己的账号或取消自己的管理员角色 / you cannot disable or demote yourself",
+        ));
+    }
+    let password_hash = match req.password {
+        Some(password) => Some(state.hasher.hash(password.into_secret()).await?),
+        None => None,
+    };
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        let current: User = users::table
+            .filter(users::id.eq(id))
+            .select(User::as_select())
+            .for_update()
+            .first(conn)
+            .await?;
+        let role = req.role.unwrap_or(current.role);
+        let organization_id = match (role, req.organization_id) {
+            (Role::Admin, Some(_)) => {
+                return Err(AppError::validation("organization_id", "not_allowed"));
+            }
+            (Role::Admin, None) => None,
+            (_, Some(org)) => Some(org),
+            (_, None) => current.organization_id,
+        };
+        if role != Role::Admin && organization_id.is_none() {
+            return Err(AppError::validation("organization_id", "required"));
+        }
+        if let Some(org) = req.organization_id {
+            let exists: bool = diesel::select(diesel::dsl::exists(
+                organizations::table.filter(organizations::id.eq(org)),
+            ))
+            .get_result(conn)
+            .await?;
+            if !exists {
+                return Err(AppError::validation("organization_id", "not_found"));
+            }
+        }
+        let now = Utc::now();
+        let disabled_at = match req.disabled {
+            Some(true) if current.disabled_at.is_none() => Some(Some(now)),
+            Some(false) if current.disabled_at.is_some() => Some(None),
+            _ => None,
+        };
+        let changes = UserChanges {
+            display_name: req.display_name.map(|n| n.trim().to_string()),
+            role: req.role,
+            organization_id: (organization_id != current.organization_id)
+                .then_some(organization_id),
+            password_hash: password_hash.clone(),
+            locale: req.locale,
+            disabled_at,
+            updated_at: Some(now),
+        };
+        diesel::update(users::table.filter(users::id.eq(id)))
+            .set(&changes)
+            .execute(conn)
+            .await?;
+        let reason = if matches!(disabled_at, Some(Some(_))) {
+            Some(RevokeReason::Disabled)
+        } else if password_hash.is_some() {
+            Some(RevokeReason::PasswordChanged)
+        } else if role != current.role {
+            Some(RevokeReason::RoleChanged)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            sessions::revoke_all(conn, id, reason).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    tracing::info!(by = %user.id, "account changed by admin");
+    Ok(Json(queries::user_view(&mut conn, id).await?))
+}
+
+/// An organisation and, for its own members and admins, its accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationDetail {
+    #[serde(flatten)]
+    pub organization: OrganizationView,
+    /// Accounts of this organisation; shown to its members and to admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<MemberView>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    pub id: Uuid,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// An organisation (any logged-in user); its member list for its members and admins.
+#[utoipa::path(
+    tag = "accounts",
+    params(("id" = Uuid, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The organisation", body = OrganizationDetail),
+        (status = 404, description = "No such organisation", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/organizations/{id}")]
+pub async fn get_organization(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<Uuid>,
+) -> AppResult<Json<OrganizationDetail>> {
+    let id = id.into_inner();
+    let mut conn = state.conn().await?;
+    let organization: Organization = organizations::table
+        .filter(organizations::id.eq(id))
+        .select(Organization::as_select())
+        .first(&mut conn)
+        .await?;
+    let members = if user.is(Role::Admin) || user.organization_id == Some(id) {
+        let rows: Vec<(Uuid, String, Role, Option<chrono::DateTime<Utc>>)> = users::table
+            .filter(users::organization_id.eq(id))
+            .order((users::created_at.asc(), users::id.asc()))
+            .select((
+                users::id,
+                users::display_name,
+                users::role,
+                users::disabled_at,
+            ))
+            .load(&mut conn)
+            .await?;
+        Some(
+            rows.into_iter()
+                .map(|(id, display_name, role, disabled_at)| MemberView {
+                    id,
+                    display_name,
+                    role,
+                    disabled: disabled_at.is_some(),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(Json(OrganizationDetail {
+        organization: organization.into(),
+        members,
+    }))
+}

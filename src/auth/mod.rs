@@ -1,0 +1,11 @@
+//! Authentication: password hashing, access tokens, login sessions with rotating refresh tokens,
+//! login rate limits, and the `AuthUser` extractor through which handlers learn who is calling.
+
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+pub mod rate_limit;
+pub mod routes;
+pub mod sessions;
+
+pub use extractor::AuthUser;

@@ -1,0 +1,151 @@
+//! The `jiebang` command line: `serve`, `migrate`, `create-admin`, `seed-demo`.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::accounts::input::{PASSWORD_MAX, PASSWORD_MIN};
+use crate::accounts::models::{Locale, Role};
+use crate::accounts::queries::{self, NewAccount};
+use crate::config::Settings;
+use crate::startup::Application;
+use crate::{db, seed, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jiebang",
+    version,
+    about = "揭榜挂帅 challenge-bounty program backend"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (creates and migrates the database first).
+    Serve {
+        /// Listen address, overriding the configuration (default 127.0.0.1:8080).
+        #[arg(long, value_name = "HOST:PORT")]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin account. The password is read from standard input (first line) or, on a
+    /// terminal, prompted for; it is never taken as an argument.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Fill the database with demo accounts (an admin, an issuer, two solver teams, five experts)
+    /// and print their passwords. Refused in production.
+    SeedDemo,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    match cli.command {
+        Command::Serve { bind } => {
+            if let Some(bind) = bind {
+                settings.server.bind = bind;
+            }
+            let environment = settings.environment.as_str();
+            let app = Application::build(settings).await?;
+            let state = app.state();
+            tracing::info!(
+                environment,
+                address = %state.settings.server.bind,
+                port = app.port(),
+                docs = %format!("http://{}/docs/", display_address(&state.settings.server.bind, app.port())),
+                "serving"
+            );
+            app.run_until_stopped().await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate => {
+            db::ensure_database(&settings.database).await?;
+            let applied = db::run_migrations(settings.database.url()?).await?;
+            if applied.is_empty() {
+                println!("database is up to date");
+            } else {
+                for version in applied {
+                    println!("applied {version}");
+                }
+            }
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => {
+            let password = read_password()?;
+            let state = prepare(settings).await?;
+            let hash = state.hasher.hash(password).await?;
+            let mut conn = state.conn().await?;
+            let (user, _) = queries::create_account(
+                &mut conn,
+                NewAccount {
+                    email: &email,
+                    password_hash: &hash,
+                    display_name: &name,
+                    role: Role::Admin,
+                    locale: Locale::ZhCn,
+                    organization: None,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created admin {} ({})", user.email, user.id);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            if settings.environment == crate::config::Environment::Production {
+                anyhow::bail!("seed-demo is refused in production");
+            }
+            let state = prepare(settings).await?;
+            seed::run(&state).await
+        }
+    }
+}
+
+fn display_address(bind: &str, port: u16) -> String {
+    let host = bind.rsplit_once(':').map(|(h, _)| h).unwrap_or(bind);
+    let host = if host == "0.0.0.0" || host == "[::]" {
+        "127.0.0.1"
+    } else {
+        host
+    };
+    format!("{host}:{port}")
+}
+
+/// Database created and migrated, and the state the commands share with the server.
+async fn prepare(settings: Settings) -> anyhow::Result<crate::state::AppState> {
+    db::ensure_database(&settings.database).await?;
+    db::run_migrations(settings.database.url()?).await?;
+    let pool = db::build_pool(&settings.database)?;
+    crate::state::AppState::new(settings, pool)
+}
+
+fn read_password() -> anyhow::Result<SecretString> {
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Repeat password: ")?;
+        if first != again {
+            anyhow::bail!("the passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    let password = SecretString::from(password);
+    let length = password.expose_secret().chars().count();
+    if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&length) {
+        anyhow::bail!("the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long");
+    }
+    Ok(password)
+}

@@ -1,0 +1,251 @@
+//! Layered configuration: `config/default.toml`, then the environment's file, then `JIEBANG__…`
+//! environment variables, then `DATABASE_URL`. Secrets are wrapped so that they never print.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The JWT secret shipped in `config/default.toml`; production refuses to start with it.
+pub const DEFAULT_JWT_SECRET: &str = "insecure-development-secret-do-not-use-in-production";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Test,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Test => "test",
+            Environment::Production => "production",
+        }
+    }
+
+    /// From `JIEBANG_ENV`, `development` when unset.
+    pub fn from_env() -> anyhow::Result<Self> {
+        match std::env::var("JIEBANG_ENV") {
+            Err(_) => Ok(Environment::Development),
+            Ok(value) => value.parse(),
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "development" | "dev" => Ok(Environment::Development),
+            "test" => Ok(Environment::Test),
+            "production" | "prod" => Ok(Environment::Production),
+            other => anyhow::bail!(
+                "unknown environment {other:?}: use development, test or production (JIEBANG_ENV)"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    #[serde(skip, default = "default_environment")]
+    pub environment: Environment,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+fn default_environment() -> Environment {
+    Environment::Development
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub workers: usize,
+    pub body_limit_bytes: usize,
+    pub cors_allowed_origins: Vec<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// Holds a password in most deployments, hence secret.
+    pub url: Option<SecretString>,
+    pub pool_size: usize,
+    pub acquire_timeout_ms: u64,
+    pub connect_timeout_ms: u64,
+    pub create_if_missing: bool,
+}
+
+impl DatabaseSettings {
+    pub fn url(&self) -> anyhow::Result<&str> {
+        self.url.as_ref().map(|u| u.expose_secret()).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no database configured: set DATABASE_URL (or JIEBANG__DATABASE__URL), \
+                 e.g. postgres://postgres@127.0.0.1:5432/jiebang"
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    pub jwt_secret: SecretString,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_days: u64,
+    pub login_attempts_per_account_per_minute: u32,
+    pub login_attempts_per_address_per_minute: u32,
+    pub hash_concurrency: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Settings {
+    /// Loads the settings for the environment named by `JIEBANG_ENV` from the `config/` folder
+    /// (or `JIEBANG_CONFIG_DIR`).
+    pub fn load() -> anyhow::Result<Self> {
+        let dir = std::env::var_os("JIEBANG_CONFIG_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("config"));
+        Self::load_from(&dir, Environment::from_env()?)
+    }
+
+    pub fn load_from(dir: &Path, environment: Environment) -> anyhow::Result<Self> {
+        let base = dir.join("default.toml");
+        if !base.exists() {
+            anyhow::bail!(
+                "configuration file {} not found: run from the project folder or set JIEBANG_CONFIG_DIR",
+                base.display()
+            );
+        }
+        let mut settings: Settings = config::Config::builder()
+            .add_source(config::File::from(base))
+            .add_source(config::File::from(dir.join(environment.as_str())).required(false))
+            .add_source(
+                config::Environment::with_prefix("JIEBANG")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .list_separator(",")
+                    .with_list_parse_key("server.cors_allowed_origins")
+                    .with_list_parse_key("server.trusted_proxies")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()?;
+        settings.environment = environment;
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.trim().is_empty()
+        {
+            settings.database.url = Some(SecretString::from(url));
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Refuses settings that would be unsafe or cannot work.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.environment == Environment::Production {
+            let secret = self.auth.jwt_secret.expose_secret();
+            if secret == DEFAULT_JWT_SECRET || secret.len() < 32 {
+                anyhow::bail!(
+                    "refusing to start in production with the default or a short JWT secret: \
+                     set JIEBANG__AUTH__JWT_SECRET to at least 32 random bytes"
+                );
+            }
+            self.database.url()?;
+        }
+        if self.database.pool_size == 0 {
+            anyhow::bail!("database.pool_size must be at least 1");
+        }
+        if self.auth.login_attempts_per_account_per_minute == 0
+            || self.auth.login_attempts_per_address_per_minute == 0
+        {
+            anyhow::bail!("auth.login_attempts_per_* must be at least 1");
+        }
+        Ok(())
+    }
+
+    pub fn workers(&self) -> usize {
+        if self.server.workers == 0 {
+            cores()
+        } else {
+            self.server.workers
+        }
+    }
+
+    pub fn hash_concurrency(&self) -> usize {
+        if self.auth.hash_concurrency == 0 {
+            cores()
+        } else {
+            self.auth.hash_concurrency
+        }
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config")
+    }
+
+    #[test]
+    fn development_loads_with_a_database_url() {
+        let settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        assert!(settings.database.url().unwrap().starts_with("postgres://"));
+        assert_eq!(settings.server.bind, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains(DEFAULT_JWT_SECRET));
+        assert!(!printed.contains("postgres://"));
+    }
+
+    #[test]
+    fn production_refuses_the_default_secret() {
+        let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        settings.environment = Environment::Production;
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("JWT secret"), "{err}");
+    }
+
+    #[test]
+    fn production_refuses_a_missing_database_url() {
+        let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        settings.environment = Environment::Production;
+        settings.auth.jwt_secret = SecretString::from("x".repeat(48));
+        settings.database.url = None;
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("DATABASE_URL"), "{err}");
+    }
+}

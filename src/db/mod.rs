@@ -1,0 +1,148 @@
+//! PostgreSQL: the async connection pool, embedded migrations, and creating the database when it
+//! does not exist yet.
+
+use std::time::Duration;
+
+use diesel::{Connection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseSettings;
+
+mod text_enum;
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// Held while migrations run, so that several instances starting at once migrate one at a time.
+const MIGRATION_LOCK_KEY: i64 = 0x6a69_6562_616e_67; // "jiebang"
+
+/// Builds the pool. Connections are opened lazily; waiting for one is bounded by the configured
+/// acquire timeout, after which the request answers 503.
+pub fn build_pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(settings.url()?);
+    let wait = Duration::from_millis(settings.acquire_timeout_ms);
+    let pool = Pool::builder(manager)
+        .max_size(settings.pool_size)
+        .wait_timeout(Some(wait))
+        .create_timeout(Some(Duration::from_millis(settings.connect_timeout_ms)))
+        .recycle_timeout(Some(Duration::from_secs(5)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()?;
+    Ok(pool)
+}
+
+/// Where a database URL points, for messages (never with the password).
+pub fn describe(url: &str) -> String {
+    match url.parse::<tokio_postgres::Config>() {
+        Ok(config) => {
+            let hosts: Vec<String> = config
+                .get_hosts()
+                .iter()
+                .map(|h| match h {
+                    tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                    tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+                })
+                .collect();
+            let port = config.get_ports().first().copied().unwrap_or(5432);
+            format!(
+                "{}:{} (database {:?}, user {:?})",
+                hosts.join(","),
+                port,
+                config.get_dbname().unwrap_or("postgres"),
+                config.get_user().unwrap_or("?")
+            )
+        }
+        Err(_) => "an unparsable DATABASE_URL".to_string(),
+    }
+}
+
+/// Makes sure PostgreSQL answers and the database exists, creating it if allowed. Fails with a
+/// message that says which address was tried and how to get a server.
+pub async fn ensure_database(settings: &DatabaseSettings) -> anyhow::Result<()> {
+    let url = settings.url()?;
+    let mut config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))?;
+    config.connect_timeout(Duration::from_millis(settings.connect_timeout_ms));
+    let dbname = config.get_dbname().unwrap_or("postgres").to_string();
+    match try_connect(&config).await {
+        Ok(()) => return Ok(()),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME) => {
+            if !settings.create_if_missing {
+                anyhow::bail!(
+                    "database {dbname:?} does not exist at {} (and database.create_if_missing is off)",
+                    describe(url)
+                );
+            }
+        }
+        Err(e) => return Err(unreachable_error(url, &e)),
+    }
+    // Connect to the maintenance database of the same server and create ours.
+    let mut admin = config.clone();
+    admin.dbname("postgres");
+    let (client, connection) = admin
+        .connect(tokio_postgres::NoTls)
+        .await
+        .map_err(|e| unreachable_error(url, &e))?;
+    let driver = tokio::spawn(connection);
+    let quoted = format!("\"{}\"", dbname.replace('"', "\"\""));
+    match client
+        .batch_execute(&format!("CREATE DATABASE {quoted}"))
+        .await
+    {
+        Ok(()) => tracing::info!(database = %dbname, "created the database"),
+        // Another instance created it in the meantime.
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => {}
+        Err(e) => anyhow::bail!("could not create database {dbname:?}: {e}"),
+    }
+    drop(client);
+    driver.abort();
+    Ok(())
+}
+
+async fn try_connect(config: &tokio_postgres::Config) -> Result<(), tokio_postgres::Error> {
+    let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+    let driver = tokio::spawn(connection);
+    client.simple_query("SELECT 1").await?;
+    drop(client);
+    driver.abort();
+    Ok(())
+}
+
+fn unreachable_error(url: &str, err: &tokio_postgres::Error) -> anyhow::Error {
+    let cause = std::error::Error::source(err)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| err.to_string());
+    anyhow::anyhow!(
+        "cannot reach PostgreSQL at {}: {cause}\n\
+         Start one with `docker compose up -d db`, or start the local service \
+         (e.g. `sudo systemctl start postgresql` or `pg_ctlcluster <version> main start`), \
+         or point DATABASE_URL at a running server.",
+        describe(url)
+    )
+}
+
+/// Applies pending migrations, one instance at a time. Runs the synchronous migration harness on
+/// the blocking pool over an async connection.
+pub async fn run_migrations(url: &str) -> anyhow::Result<Vec<String>> {
+    let url = url.to_string();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)?;
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+            .execute(&mut conn)?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map(|versions| versions.iter().map(|v| v.to_string()).collect())
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+            .execute(&mut conn)?;
+        applied
+    })
+    .await?
+}

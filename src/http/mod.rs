@@ -1,0 +1,15 @@
+//! HTTP plumbing shared by every resource: error rendering, the JSON body extractor, pagination,
+//! client addresses and response headers.
+
+pub mod client_addr;
+pub mod fallback;
+pub mod headers;
+pub mod json;
+pub mod pagination;
+pub mod problem;
+pub mod query;
+
+pub use client_addr::ClientAddr;
+pub use json::ValidJson;
+pub use pagination::{Page, PageParams};
+pub use query::ValidQuery;

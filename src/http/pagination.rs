@@ -1,0 +1,81 @@
+//! `?page=&per_page=` parameters and the `{items, total, page, per_page}` envelope (SPEC §10).
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{AppError, FieldError};
+
+pub const DEFAULT_PER_PAGE: i64 = 20;
+pub const MAX_PER_PAGE: i64 = 100;
+
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    #[param(minimum = 1, example = 1)]
+    pub page: Option<i64>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub per_page: Option<i64>,
+}
+
+/// A validated page request.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+impl PageParams {
+    pub fn validate(&self) -> Result<PageRequest, AppError> {
+        let page = self.page.unwrap_or(1);
+        let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
+        let mut errors = Vec::new();
+        if page < 1 || page > 1_000_000 {
+            errors.push(
+                FieldError::new("page", "range")
+                    .with_param("min", 1)
+                    .with_param("max", 1_000_000),
+            );
+        }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            errors.push(
+                FieldError::new("per_page", "range")
+                    .with_param("min", 1)
+                    .with_param("max", MAX_PER_PAGE),
+            );
+        }
+        if errors.is_empty() {
+            Ok(PageRequest { page, per_page })
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Number of items matching the filters, over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: i64, request: PageRequest) -> Self {
+        Page {
+            items,
+            total,
+            page: request.page,
+            per_page: request.per_page,
+        }
+    }
+}

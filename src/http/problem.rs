@@ -1,0 +1,348 @@
+//! Renders every error response as RFC 9457 problem+json, in Chinese by default and in English when
+//! the client's `Accept-Language` prefers it. Responses that actix-web makes itself (unknown route,
+//! wrong method) are rewritten into the same shape here, so clients only ever see one format.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{HttpRequest, HttpResponse};
+use std::borrow::Cow;
+
+use crate::error::{FieldError, FieldErrorBody, Problem, ProblemBody};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+const TYPE_BASE: &str = "https://jiebang.cn/problems/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The language the request prefers among the two we speak: the highest-weighted `zh*` or
+    /// `en*` tag of `Accept-Language`; Chinese when neither appears or they tie.
+    pub fn of(req: &HttpRequest) -> Lang {
+        let Some(value) = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Lang::Zh;
+        };
+        let mut best = (Lang::Zh, 0.0_f32);
+        for part in value.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = if tag.starts_with("en") {
+                Lang::En
+            } else if tag.starts_with("zh") {
+                Lang::Zh
+            } else {
+                continue;
+            };
+            if q > best.1 {
+                best = (lang, q);
+            }
+        }
+        best.0
+    }
+}
+
+impl Problem {
+    /// The problem for a response actix-web or a middleware made without one.
+    fn for_status(status: StatusCode) -> Problem {
+        let code = match status.as_u16() {
+            400 => "bad_request",
+            401 => "unauthenticated",
+            403 => "forbidden",
+            404 => "route_not_found",
+            405 => "method_not_allowed",
+            406 => "not_acceptable",
+            408 => "request_timeout",
+            409 => "conflict",
+            411 => "length_required",
+            412 => "stale_version",
+            413 => "payload_too_large",
+            414 => "uri_too_long",
+            415 => "unsupported_media_type",
+            422 => "validation_failed",
+            429 => "rate_limited",
+            431 => "headers_too_large",
+            503 => "service_unavailable",
+            s if s >= 500 => "internal_error",
+            _ => "bad_request",
+        };
+        Problem {
+            status: status.as_u16(),
+            code: Cow::Borrowed(code),
+            detail: None,
+            errors: Vec::new(),
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn body(&self, lang: Lang) -> ProblemBody {
+        ProblemBody {
+            type_: format!("{TYPE_BASE}{}", self.code),
+            title: title(&self.code, self.status, lang).to_string(),
+            status: self.status,
+            code: self.code.to_string(),
+            detail: self.detail.clone(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| FieldErrorBody {
+                    field: e.field.clone(),
+                    code: e.code.clone(),
+                    message: field_message(e, lang),
+                })
+                .collect(),
+        }
+    }
+
+    /// The response for this problem in `lang`. The problem itself rides along in the response's
+    /// extensions so that the error middleware can render it again in another language.
+    pub fn response(&self, lang: Lang) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut builder = HttpResponse::build(status);
+        builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let Some(secs) = self.retry_after_secs {
+            builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        let body = serde_json::to_vec(&self.body(lang)).unwrap_or_default();
+        let mut response = builder.body(body);
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+}
+
+/// The middleware that makes every error response a problem document in the client's language.
+pub fn error_renderer<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(render)
+}
+
+fn render<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let lang = Lang::of(res.request());
+    let existing = res.response().extensions().get::<Problem>().cloned();
+    let problem = match existing {
+        Some(_) if lang == Lang::Zh => {
+            return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+        }
+        Some(problem) => problem,
+        None if is_problem(&res) => {
+            return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+        }
+        None => Problem::for_status(res.status()),
+    };
+    let mut fresh = problem.response(lang);
+    // Keep what the original response said beyond its body (Allow on 405, Retry-After, CORS…).
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fresh.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    let res: ServiceResponse<EitherBody<B>> = res.into_response(fresh.map_into_right_body());
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+fn is_problem<B>(res: &ServiceResponse<B>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == HeaderValue::from_static(PROBLEM_JSON))
+}
+
+/// The short title of a problem code.
+pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
+    let (zh, en) = match code {
+        "bad_request" => ("请求有误", "Bad request"),
+        "malformed_json" => ("请求体不是合法的 JSON", "Malformed JSON body"),
+        "unauthenticated" => ("未登录或登录已失效", "Not authenticated"),
+        "invalid_token" => ("登录凭证无效或已过期", "Invalid or expired token"),
+        "invalid_credentials" => ("邮箱或密码错误", "Wrong email or password"),
+        "account_disabled" => ("账号已停用", "Account disabled"),
+        "invalid_refresh_token" => ("刷新令牌无效或已过期", "Invalid or expired refresh token"),
+        "refresh_token_reused" => (
+            "刷新令牌已被使用，该登录会话已全部注销",
+            "Refresh token reused; the whole session was revoked",
+        ),
+        "forbidden" => ("当前角色无权执行此操作", "Your role may not do this"),
+        "not_found" => ("资源不存在", "Not found"),
+        "route_not_found" => ("接口不存在", "No such endpoint"),
+        "method_not_allowed" => ("该接口不支持此请求方法", "Method not allowed"),
+        "duplicate" | "conflict" => ("与现有数据冲突", "Conflict with existing data"),
+        "email_taken" => ("该邮箱已注册", "Email already registered"),
+        "cannot_disable_self" => ("不能停用自己的账号", "You cannot disable your own account"),
+        "stale_version" => (
+            "数据已被他人修改，请刷新后重试",
+            "Stale version; reload and retry",
+        ),
+        "payload_too_large" => ("请求体过大", "Request body too large"),
+        "unsupported_media_type" => (
+            "请求体须为 application/json",
+            "Request body must be application/json",
+        ),
+        "validation_failed" => ("提交的数据有误", "Invalid field values"),
+        "rate_limited" => ("尝试过于频繁，请稍后再试", "Too many attempts; retry later"),
+        "service_unavailable" => (
+            "服务暂不可用，请稍后再试",
+            "Service temporarily unavailable",
+        ),
+        "internal_error" => ("服务器内部错误", "Internal server error"),
+        _ => match status {
+            400 => ("请求有误", "Bad request"),
+            401 => ("未登录或登录已失效", "Not authenticated"),
+            403 => ("无权执行此操作", "Forbidden"),
+            404 => ("资源不存在", "Not found"),
+            409 => ("与现有数据冲突", "Conflict"),
+            422 => ("提交的数据有误", "Invalid field values"),
+            s if s >= 500 => ("服务器内部错误", "Internal server error"),
+            _ => ("请求失败", "Request failed"),
+        },
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// The message of one field error, from its code and parameters.
+pub fn field_message(error: &FieldError, lang: Lang) -> String {
+    let p = |name: &str| error.param(name).unwrap_or("?").to_string();
+    let zh = lang == Lang::Zh;
+    match error.code.as_str() {
+        "required" => {
+            if zh {
+                "必填".into()
+            } else {
+                "is required".into()
+            }
+        }
+        "length" => match (error.param("min"), error.param("max")) {
+            (Some(min), Some(max)) if zh => format!("长度须在 {min} 到 {max} 个字符之间"),
+            (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
+            (Some(min), None) if zh => format!("长度至少 {min} 个字符"),
+            (Some(min), None) => format!("must be at least {min} characters long"),
+            (None, Some(max)) if zh => format!("长度最多 {max} 个字符"),
+            (None, Some(max)) => format!("must be at most {max} characters long"),
+            _ => {
+                if zh {
+                    "长度不符合要求".into()
+                } else {
+                    "has a wrong length".into()
+                }
+            }
+        },
+        "range" => {
+            if zh {
+                format!("取值须在 {} 到 {} 之间", p("min"), p("max"))
+            } else {
+                format!("must be between {} and {}", p("min"), p("max"))
+            }
+        }
+        "email" => {
+            if zh {
+                "邮箱格式不正确".into()
+            } else {
+                "is not a valid email address".into()
+            }
+        }
+        "check_character" => {
+            if zh {
+                "校验位错误".into()
+            } else {
+                "has a wrong check character".into()
+            }
+        }
+        "invalid_character" => {
+            if zh {
+                "含有不允许的字符".into()
+            } else {
+                "contains characters that are not allowed".into()
+            }
+        }
+        "invalid_type" => {
+            if zh {
+                "类型不正确".into()
+            } else {
+                "has the wrong type".into()
+            }
+        }
+        "invalid_choice" => {
+            if zh {
+                "不是允许的取值".into()
+            } else {
+                "is not one of the allowed values".into()
+            }
+        }
+        "not_allowed" => {
+            if zh {
+                "此处不允许该取值".into()
+            } else {
+                "is not allowed here".into()
+            }
+        }
+        "unknown_field" => {
+            if zh {
+                "未知字段".into()
+            } else {
+                "is not a known field".into()
+            }
+        }
+        "taken" => {
+            if zh {
+                "已被使用".into()
+            } else {
+                "is already taken".into()
+            }
+        }
+        "blank" => {
+            if zh {
+                "不能为空白".into()
+            } else {
+                "must not be blank".into()
+            }
+        }
+        _ => {
+            if zh {
+                "取值无效".into()
+            } else {
+                "is invalid".into()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn lang(header: &str) -> Lang {
+        Lang::of(
+            &TestRequest::default()
+                .insert_header((header::ACCEPT_LANGUAGE, header))
+                .to_http_request(),
+        )
+    }
+
+    #[test]
+    fn picks_the_preferred_language() {
+        assert_eq!(
+            Lang::of(&TestRequest::default().to_http_request()),
+            Lang::Zh
+        );
+        assert_eq!(lang("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(lang("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(lang("fr, en;q=0.5, zh;q=0.4"), Lang::En);
+        assert_eq!(lang("fr"), Lang::Zh);
+    }
+}

@@ -1,0 +1,70 @@
+//! `ValidQuery<T>`: query-string parameters, with a 422 naming the parameter that does not parse.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::{Ready, ready};
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldError};
+
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T> ValidQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse(req.query_string()).map(ValidQuery))
+    }
+}
+
+pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.inner().to_string();
+        let field = match message.strip_prefix("unknown field `") {
+            Some(rest) => rest.split('`').next().unwrap_or("query").to_string(),
+            None if path == "." => "query".to_string(),
+            None => path,
+        };
+        let code = if message.starts_with("unknown field") {
+            "unknown_field"
+        } else if message.starts_with("unknown variant") {
+            "invalid_choice"
+        } else {
+            "invalid"
+        };
+        AppError::Validation(vec![FieldError::new(field, code)])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Filter {
+        page: Option<i64>,
+        disabled: Option<bool>,
+    }
+
+    #[test]
+    fn names_the_parameter() {
+        let ok: Filter = parse("page=2&disabled=true").unwrap();
+        assert_eq!(ok.page, Some(2));
+        match parse::<Filter>("page=two") {
+            Err(AppError::Validation(e)) => assert_eq!(e[0].field, "page"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

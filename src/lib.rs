@@ -1,0 +1,18 @@
+//! Jiebang: the backend of 揭榜挂帅 (open-competition challenge-bounty) programs.
+//! See `SPEC.md` in the shared folder for the product contract and `README.md` for running it.
+
+pub mod accounts;
+pub mod auth;
+pub mod cli;
+pub mod codes;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod schema;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,150 @@
+//! The OpenAPI document. Paths come from the handlers themselves (utoipa-actix-web collects every
+//! `service(...)`), so the document cannot drift from the routes; this module adds what is common
+//! to all: info, the bearer scheme, and the error responses every operation can give.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{Modify, OpenApi as _};
+
+use crate::http::problem::PROBLEM_JSON;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Jiebang API",
+        description = "揭榜挂帅 challenge-bounty programs: challenges, bids, credit review, expert review, awards and projects.\n\n\
+Errors are RFC 9457 `application/problem+json` with a stable `code`; titles are in Chinese unless `Accept-Language` prefers English.\n\n\
+To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Authorize**.",
+        version = env!("CARGO_PKG_VERSION"),
+    ),
+    tags(
+        (name = "auth", description = "Registration, login, token refresh, logout"),
+        (name = "accounts", description = "Accounts and organisations"),
+        (name = "operations", description = "Health and readiness for load balancers"),
+    ),
+    components(schemas(crate::error::ProblemBody))
+)]
+struct ApiDoc;
+
+pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
+
+/// The finished document, serialised once per worker.
+pub struct Document(Vec<u8>);
+
+impl Document {
+    pub fn new(api: &OpenApi) -> Self {
+        Document(serde_json::to_vec(api).unwrap_or_default())
+    }
+}
+
+/// `GET /api/v1/openapi.json`
+pub async fn serve(doc: actix_web::web::Data<Document>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
+}
+
+/// The document's fixed parts; `utoipa-actix-web` adds the paths.
+pub fn base() -> OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Completes the collected document: security scheme and common error responses.
+pub fn finish(mut api: OpenApi) -> OpenApi {
+    CommonResponses.modify(&mut api);
+    api
+}
+
+struct CommonResponses;
+
+fn problem(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ProblemBody")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_string())
+        .or_insert_with(|| problem(description));
+}
+
+fn requires_token(op: &Operation) -> bool {
+    op.security.as_ref().is_some_and(|reqs| {
+        // `security((), ("bearer" = []))` means optional: an empty requirement is listed.
+        !reqs.is_empty()
+            && !reqs.iter().any(|r| {
+                serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+            })
+    })
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, api: &mut OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from POST /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+        for item in api.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if requires_token(op) {
+                    add(
+                        op,
+                        "401",
+                        "Not authenticated: missing, invalid, expired or revoked token (`unauthenticated`, `invalid_token`)",
+                    );
+                }
+                if op.request_body.is_some() {
+                    add(op, "400", "Malformed JSON (`malformed_json`)");
+                    add(
+                        op,
+                        "413",
+                        "Body larger than the configured limit (`payload_too_large`)",
+                    );
+                    add(
+                        op,
+                        "415",
+                        "Body is not `application/json` (`unsupported_media_type`)",
+                    );
+                    add(
+                        op,
+                        "422",
+                        "Invalid field values (`validation_failed`), with `errors` naming each field",
+                    );
+                }
+                add(
+                    op,
+                    "500",
+                    "Internal error (`internal_error`); details are logged, never sent",
+                );
+                add(op, "503", "Database unavailable (`service_unavailable`)");
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Builds the application: database, state, routes, middleware, and the HTTP server bound to its
+//! listener (port 0 in tests). `main` only parses the command line and calls this.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{Method, header};
+use actix_web::middleware::from_fn;
+use actix_web::web::{self, Data};
+use actix_web::{App, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::http::fallback::{RouteTable, not_matched};
+use crate::http::{headers, problem};
+use crate::state::AppState;
+use crate::{accounts, auth, db, health, openapi};
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: Data<AppState>,
+}
+
+impl Application {
+    /// Makes sure the database exists and is migrated, then binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        db::ensure_database(&settings.database).await?;
+        let applied = db::run_migrations(settings.database.url()?).await?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = ?applied, "applied migrations");
+        }
+        let pool = db::build_pool(&settings.database)?;
+        let listener = TcpListener::bind(&settings.server.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = Data::new(AppState::new(settings, pool)?);
+        let server = run(listener, state.clone())?;
+        Ok(Application {
+            server,
+            port,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> Data<AppState> {
+        self.state.clone()
+    }
+
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
+    let settings = state.settings.clone();
+    let server = HttpServer::new(move || {
+        let (app, api) = App::new()
+            .into_utoipa_app()
+            .openapi(openapi::base())
+            .app_data(state.clone())
+            .app_data(path_config())
+            .service(health::health)
+            .service(health::ready)
+            .service(
+                scope::scope("/api/v1")
+                    // Served from the document built below; not itself an API operation.
+                    .route("/openapi.json", web::get().to(openapi::serve))
+                    .configure(auth::routes::configure)
+                    .configure(accounts::routes::configure),
+            )
+            .split_for_parts();
+        let api = openapi::finish(api);
+        let routes = Data::new(RouteTable::from_openapi(&api));
+        app.app_data(routes)
+            .app_data(Data::new(openapi::Document::new(&api)))
+            .service(web::redirect("/docs", "/docs/").permanent())
+            .service(
+                SwaggerUi::new("/docs/{_:.*}").config(
+                    utoipa_swagger_ui::Config::new([openapi::DOCUMENT_PATH])
+                        .persist_authorization(true),
+                ),
+            )
+            .default_service(web::to(not_matched))
+            .wrap(cors(&state.settings.server.cors_allowed_origins))
+            .wrap(problem::error_renderer())
+            .wrap(from_fn(headers::add_response_headers))
+            .wrap(TracingLogger::default())
+    })
+    .workers(settings.workers())
+    .shutdown_timeout(settings.server.shutdown_timeout_secs)
+    .client_request_timeout(Duration::from_secs(30))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Cross-origin requests from the configured origins only.
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            headers::X_REQUEST_ID,
+        ])
+        .block_on_origin_mismatch(false)
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// A path parameter that does not parse (e.g. not a UUID) names nothing that exists: 404.
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err, _req| AppError::NotFound.into())
+}
