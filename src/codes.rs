@@ -132,7 +132,8 @@ mod tests {
         assert_eq!(parse_uscc("9135020077604965"), Err(CodeError::Length));
         // I, O, S, V and Z are not in the alphabet.
         assert_eq!(parse_uscc("91350200776049653I"), Err(CodeError::Character));
-        assert_eq!(parse_uscc("9135020077604965３A"), Err(CodeError::Length));
+        // Counted in characters, not bytes: a full-width digit is a bad character, not a length error.
+        assert_eq!(parse_uscc("9135020077604965３A"), Err(CodeError::Character));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub type DbConn = Object<AsyncPgConnection>;
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 /// Held while migrations run, so that several instances starting at once migrate one at a time.
-const MIGRATION_LOCK_KEY: i64 = 0x6a69_6562_616e_67; // "jiebang"
+const MIGRATION_LOCK_KEY: i64 = 0x006a_6965_6261_6e67; // "jiebang"
 
 /// Builds the pool. Connections are opened lazily; waiting for one is bounded by the configured
 /// acquire timeout, after which the request answers 503.
@@ -128,12 +128,22 @@ fn unreachable_error(url: &str, err: &tokio_postgres::Error) -> anyhow::Error {
     )
 }
 
-/// Applies pending migrations, one instance at a time. Runs the synchronous migration harness on
-/// the blocking pool over an async connection.
+/// Applies pending migrations, one instance at a time. The synchronous migration harness runs on
+/// a thread of its own (with its own small runtime for the async connection), whatever runtime
+/// the caller is on.
 pub async fn run_migrations(url: &str) -> anyhow::Result<Vec<String>> {
     let url = url.to_string();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
-        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(migrate_blocking(&url));
+    });
+    rx.await
+        .map_err(|_| anyhow::anyhow!("the migration thread died"))?
+}
+
+fn migrate_blocking(url: &str) -> anyhow::Result<Vec<String>> {
+    {
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)?;
         diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
             .execute(&mut conn)?;
         let applied = conn
@@ -143,6 +153,5 @@ pub async fn run_migrations(url: &str) -> anyhow::Result<Vec<String>> {
         diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
             .execute(&mut conn)?;
         applied
-    })
-    .await?
+    }
 }

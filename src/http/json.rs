@@ -101,8 +101,9 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let message = inner.to_string();
     let field_error = if let Some(name) = backticked(&message, "missing field `") {
         FieldError::new(join_path(&path, name), "required")
-    } else if let Some(name) = backticked(&message, "unknown field `") {
-        FieldError::new(join_path(&path, name), "unknown_field")
+    } else if message.starts_with("unknown field") {
+        // The path already ends at the unknown field.
+        FieldError::new(path, "unknown_field")
     } else if message.starts_with("unknown variant") {
         FieldError::new(path, "invalid_choice")
     } else if message.starts_with("invalid type") {

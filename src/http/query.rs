@@ -30,10 +30,10 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let message = err.inner().to_string();
-        let field = match message.strip_prefix("unknown field `") {
-            Some(rest) => rest.split('`').next().unwrap_or("query").to_string(),
-            None if path == "." => "query".to_string(),
-            None => path,
+        let field = if path == "." {
+            "query".to_string()
+        } else {
+            path
         };
         let code = if message.starts_with("unknown field") {
             "unknown_field"

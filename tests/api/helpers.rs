@@ -1,0 +1,430 @@
+//! `TestApp`: a server of its own on a database of its own.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_web::dev::ServerHandle;
+use actix_web::web::Data;
+use jiebang::accounts::models::{Locale, Role};
+use jiebang::accounts::queries::{self, NewAccount};
+use jiebang::codes::complete_uscc;
+use jiebang::config::{Environment, Settings};
+use jiebang::startup::Application;
+use jiebang::state::AppState;
+use reqwest::StatusCode;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// Admin connection for making and dropping test databases.
+fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+fn database_url(name: &str) -> String {
+    let mut config: tokio_postgres::Config = admin_url().parse().expect("TEST_DATABASE_URL parses");
+    config.dbname(name);
+    let host = match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("postgres");
+    let password = config
+        .get_password()
+        .map(|p| format!(":{}", String::from_utf8_lossy(p)))
+        .unwrap_or_default();
+    format!("postgres://{user}{password}@{host}:{port}/{name}")
+}
+
+async fn admin_client() -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(&admin_url(), tokio_postgres::NoTls)
+        .await
+        .expect("PostgreSQL answers at TEST_DATABASE_URL");
+    tokio::spawn(connection);
+    client
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The template's name changes whenever a migration does.
+fn template_name() -> String {
+    fn visit(dir: &Path, hasher: &mut Sha256) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                visit(&path, hasher);
+            } else {
+                hasher.update(
+                    path.strip_prefix(manifest_dir())
+                        .unwrap()
+                        .to_string_lossy()
+                        .as_bytes(),
+                );
+                hasher.update(std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut hasher = Sha256::new();
+    visit(&manifest_dir().join("migrations"), &mut hasher);
+    let digest = hasher.finalize();
+    format!("jiebang_tpl_{}", &hex(&digest)[..16])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// Makes the migrated template once per run; an advisory lock keeps concurrent test processes
+/// from building it twice. Also sweeps databases left behind by test runs that were killed.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = template_name();
+            let client = admin_client().await;
+            client
+                .execute("SELECT pg_advisory_lock(7402651)", &[])
+                .await
+                .unwrap();
+            let exists = !client
+                .query("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+                .await
+                .unwrap()
+                .is_empty();
+            if !exists {
+                let building = format!("{name}_build");
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .await
+                    .unwrap();
+                client
+                    .batch_execute(&format!("CREATE DATABASE {building}"))
+                    .await
+                    .unwrap();
+                jiebang::db::run_migrations(&database_url(&building))
+                    .await
+                    .expect("migrations apply");
+                retry_in_use(&client, &format!("ALTER DATABASE {building} RENAME TO {name}")).await;
+                // Older templates belong to older migrations.
+                for row in client
+                    .query(
+                        "SELECT datname FROM pg_database WHERE datname LIKE 'jiebang\\_tpl\\_%' AND datname <> $1",
+                        &[&name],
+                    )
+                    .await
+                    .unwrap()
+                {
+                    let old: String = row.get(0);
+                    let _ = client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
+                        .await;
+                }
+            }
+            sweep_stale_databases(&client).await;
+            client
+                .execute("SELECT pg_advisory_unlock(7402651)", &[])
+                .await
+                .unwrap();
+            name
+        })
+        .await
+}
+
+/// Test databases are named `jiebang_test_<unix seconds>_<random>`; drop those over an hour old.
+async fn sweep_stale_databases(client: &tokio_postgres::Client) {
+    let now = unix_now();
+    for row in client
+        .query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'jiebang\\_test\\_%'",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        let name: String = row.get(0);
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0);
+        if now.saturating_sub(created) > 3600 {
+            let _ = client
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Statements that need a database nobody is connected to; a closing connection can linger for a
+/// moment after its client has gone.
+async fn retry_in_use(client: &tokio_postgres::Client, sql: &str) {
+    for attempt in 0.. {
+        match client.batch_execute(sql).await {
+            Ok(()) => return,
+            Err(e)
+                if attempt < 100
+                    && e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE) =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("{sql}: {e}"),
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: Data<AppState>,
+    pub db_name: String,
+    handle: ServerHandle,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A server whose settings `adjust` may change first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let template = template().await;
+        let db_name = format!("jiebang_test_{}_{}", unix_now(), Uuid::new_v4().simple());
+        let client = admin_client().await;
+        retry_in_use(
+            &client,
+            &format!("CREATE DATABASE {db_name} TEMPLATE {template}"),
+        )
+        .await;
+
+        let mut settings =
+            Settings::load_from(&manifest_dir().join("config"), Environment::Test).unwrap();
+        settings.database.url = Some(SecretString::from(database_url(&db_name)));
+        settings.server.bind = "127.0.0.1:0".to_string();
+        adjust(&mut settings);
+        let app = Application::build(settings)
+            .await
+            .expect("the application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.server_handle();
+        let state = app.state();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            state,
+            db_name,
+            handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.patch(self.url(path)).json(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    /// Registers an issuer or solver with a new organisation; answers the account.
+    pub async fn register(&self, email: &str, role: &str) -> Value {
+        let resp = self
+            .post(
+                "/api/v1/auth/register",
+                &json!({
+                    "email": email,
+                    "password": PASSWORD,
+                    "display_name": "测试用户",
+                    "role": role,
+                    "organization": {"name": "测试单位", "uscc": new_uscc(), "kind": "enterprise"},
+                }),
+                None,
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::CREATED, "register {email}");
+        resp.json().await.unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    /// Logs in and answers the token response.
+    pub async fn login_ok(&self, email: &str) -> Tokens {
+        let resp = self.login(email, PASSWORD).await;
+        assert_eq!(resp.status(), StatusCode::OK, "login {email}");
+        let body: Value = resp.json().await.unwrap();
+        Tokens::from(&body)
+    }
+
+    /// A solver account, logged in.
+    pub async fn solver(&self) -> Tokens {
+        let email = format!("solver-{}@example.com", Uuid::new_v4().simple());
+        self.register(&email, "solver").await;
+        self.login_ok(&email).await
+    }
+
+    /// An admin account (made as `create-admin` makes it), logged in.
+    pub async fn admin(&self) -> Tokens {
+        let email = format!("admin-{}@example.com", Uuid::new_v4().simple());
+        let hash = self
+            .state
+            .hasher
+            .hash(SecretString::from(PASSWORD))
+            .await
+            .unwrap();
+        let mut conn = self.state.conn().await.unwrap();
+        queries::create_account(
+            &mut conn,
+            NewAccount {
+                email: &email,
+                password_hash: &hash,
+                display_name: "管理员",
+                role: Role::Admin,
+                locale: Locale::ZhCn,
+                organization: None,
+            },
+        )
+        .await
+        .unwrap();
+        self.login_ok(&email).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Tell the server to stop (the command is sent now), then drop the database, which also
+        // closes the server's pooled connections.
+        drop(self.handle.stop(false));
+        let name = self.db_name.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let client = admin_client().await;
+                let _ = client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            });
+        })
+        .join();
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+    pub user_id: String,
+}
+
+impl From<&Value> for Tokens {
+    fn from(body: &Value) -> Self {
+        Tokens {
+            access: body["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_string(),
+            refresh: body["refresh_token"]
+                .as_str()
+                .expect("refresh_token")
+                .to_string(),
+            user_id: body["user"]["id"].as_str().expect("user.id").to_string(),
+        }
+    }
+}
+
+/// A fresh valid USCC.
+pub fn new_uscc() -> String {
+    let digits: String = Uuid::new_v4()
+        .as_u128()
+        .to_string()
+        .chars()
+        .take(9)
+        .collect();
+    complete_uscc(&format!("91350200{digits}")).unwrap()
+}
+
+/// Asserts a problem+json answer with `status` and `code`; answers its body.
+pub async fn assert_problem(resp: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(resp.status().as_u16(), status, "status");
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{body}"
+    );
+    assert!(
+        body["type"].as_str().is_some_and(|t| t.ends_with(code)),
+        "{body}"
+    );
+    body
+}
+
+/// The field names of a 422's `errors`.
+pub fn error_fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on port 0, over HTTP, on the real PostgreSQL. Each test gets
+//! its own database copied from a migrated template, so tests run in parallel.
+
+mod helpers;
+
+mod accounts;
+mod auth;
+mod errors;
+mod openapi;
+mod operations;
+mod tokens;

@@ -1,0 +1,347 @@
+//! Access tokens, refresh-token rotation, reuse detection, logout, revocation and roles.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::StatusCode;
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, Tokens, assert_problem};
+
+async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
+    app.post(
+        "/api/v1/auth/refresh",
+        &json!({"refresh_token": token}),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
+    let app = TestApp::spawn().await;
+    let first = app.solver().await;
+
+    let resp = refresh(&app, &first.refresh).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let second = Tokens::from(&resp.json::<Value>().await.unwrap());
+    assert_ne!(second.refresh, first.refresh);
+    assert_ne!(second.access, first.access);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&second.access)).await.status(),
+        StatusCode::OK
+    );
+
+    // The spent token again: someone holds a copy. The whole family goes.
+    assert_problem(
+        refresh(&app, &first.refresh).await,
+        401,
+        "refresh_token_reused",
+    )
+    .await;
+    assert_problem(
+        refresh(&app, &second.refresh).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/me", Some(&second.access)).await,
+        401,
+        "invalid_token",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/me", Some(&first.access)).await,
+        401,
+        "invalid_token",
+    )
+    .await;
+
+    // Another login of the same account is a separate family and keeps working.
+    let other = app.solver().await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&other.access)).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_of_one_token_rotate_it_at_most_once() {
+    let app = TestApp::spawn().await;
+    let tokens = app.solver().await;
+    let (a, b) = tokio::join!(
+        refresh(&app, &tokens.refresh),
+        refresh(&app, &tokens.refresh)
+    );
+    let statuses = [a.status(), b.status()];
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&StatusCode::UNAUTHORIZED));
+}
+
+#[tokio::test]
+async fn unknown_refresh_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    assert_problem(
+        refresh(&app, "not-a-token").await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn logout_revokes_access_and_refresh_tokens() {
+    let app = TestApp::spawn().await;
+    let tokens = app.solver().await;
+    let resp = app
+        .post("/api/v1/auth/logout", &json!({}), Some(&tokens.access))
+        .await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_problem(
+        app.get("/api/v1/me", Some(&tokens.access)).await,
+        401,
+        "invalid_token",
+    )
+    .await;
+    assert_problem(
+        refresh(&app, &tokens.refresh).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn logout_with_only_the_refresh_token() {
+    let app = TestApp::spawn().await;
+    let tokens = app.solver().await;
+    let resp = app
+        .post(
+            "/api/v1/auth/logout",
+            &json!({"refresh_token": tokens.refresh}),
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_problem(
+        app.get("/api/v1/me", Some(&tokens.access)).await,
+        401,
+        "invalid_token",
+    )
+    .await;
+    // Without any credential, logout is a 401.
+    assert_problem(
+        app.post("/api/v1/auth/logout", &json!({}), None).await,
+        401,
+        "unauthenticated",
+    )
+    .await;
+}
+
+/// Claims of a real token, to be altered.
+fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+fn sign(app: &TestApp, claims: &Value) -> String {
+    let secret = app
+        .state
+        .settings
+        .auth
+        .jwt_secret
+        .expose_secret()
+        .as_bytes()
+        .to_vec();
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(&secret),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn forged_and_altered_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let tokens = app.solver().await;
+    let claims = claims_of(&tokens.access);
+    let now = Utc::now().timestamp();
+
+    // Re-signed with the right key but changed claims: each must be refused.
+    let mut expired = claims.clone();
+    expired["iat"] = json!(now - 3600);
+    expired["exp"] = json!(now - 1800);
+    let mut wrong_audience = claims.clone();
+    wrong_audience["aud"] = json!("someone-else");
+    let mut wrong_issuer = claims.clone();
+    wrong_issuer["iss"] = json!("evil");
+    let mut future_iat = claims.clone();
+    future_iat["iat"] = json!(now + 3600);
+    future_iat["exp"] = json!(now + 7200);
+    let mut no_jti = claims.clone();
+    no_jti.as_object_mut().unwrap().remove("jti");
+    let mut no_exp = claims.clone();
+    no_exp.as_object_mut().unwrap().remove("exp");
+    let mut other_session = claims.clone();
+    other_session["sid"] = json!(uuid::Uuid::new_v4());
+
+    // Sanity: the unaltered claims, re-signed, are accepted.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&sign(&app, &claims)))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let mut forged: Vec<(&str, String)> = vec![
+        ("expired", sign(&app, &expired)),
+        ("wrong audience", sign(&app, &wrong_audience)),
+        ("wrong issuer", sign(&app, &wrong_issuer)),
+        ("issued in the future", sign(&app, &future_iat)),
+        ("no jti", sign(&app, &no_jti)),
+        ("no exp", sign(&app, &no_exp)),
+        ("unknown session", sign(&app, &other_session)),
+    ];
+
+    // Signed with another key.
+    forged.push((
+        "other key",
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"another-secret-another-secret-xx"),
+        )
+        .unwrap(),
+    ));
+    // Tampered payload, original signature.
+    let parts: Vec<&str> = tokens.access.split('.').collect();
+    let mut elevated = claims.clone();
+    elevated["role"] = json!("admin");
+    let tampered_payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&elevated).unwrap());
+    forged.push((
+        "tampered",
+        format!("{}.{}.{}", parts[0], tampered_payload, parts[2]),
+    ));
+    // `alg: none`, unsigned.
+    let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    forged.push(("alg none", format!("{none_header}.{}.", parts[1])));
+    // Another algorithm family.
+    let hs512 = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS512),
+        &claims,
+        &EncodingKey::from_secret(
+            app.state
+                .settings
+                .auth
+                .jwt_secret
+                .expose_secret()
+                .as_bytes(),
+        ),
+    )
+    .unwrap();
+    forged.push(("HS512", hs512));
+    forged.push(("garbage", "abc.def.ghi".to_string()));
+
+    for (what, token) in forged {
+        let resp = app.get("/api/v1/me", Some(&token)).await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{what}");
+        assert_problem(resp, 401, "invalid_token").await;
+    }
+
+    assert_problem(app.get("/api/v1/me", None).await, 401, "unauthenticated").await;
+    let resp = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("Authorization", format!("Basic {}", tokens.access))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 401, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn roles_are_enforced() {
+    let app = TestApp::spawn().await;
+    let solver = app.solver().await;
+    assert_problem(
+        app.get("/api/v1/users", Some(&solver.access)).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let resp = app
+        .post("/api/v1/users", &json!({"email": "e@example.com", "password": "12345678", "display_name": "x", "role": "admin"}), Some(&solver.access))
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    let admin = app.admin().await;
+    assert_eq!(
+        app.get("/api/v1/users", Some(&admin.access)).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_locked_out_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let email = "to-disable@example.com";
+    app.register(email, "issuer").await;
+    let victim = app.login_ok(email).await;
+
+    let resp = app
+        .patch(
+            &format!("/api/v1/users/{}", victim.user_id),
+            &json!({"disabled": true}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.json::<Value>().await.unwrap()["disabled"], true);
+
+    assert_problem(
+        app.get("/api/v1/me", Some(&victim.access)).await,
+        401,
+        "invalid_token",
+    )
+    .await;
+    assert_problem(
+        refresh(&app, &victim.refresh).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+    assert_problem(
+        app.login(email, crate::helpers::PASSWORD).await,
+        401,
+        "account_disabled",
+    )
+    .await;
+    // A wrong password still says only "wrong email or password".
+    assert_problem(
+        app.login(email, "wrong-password").await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+
+    let resp = app
+        .patch(
+            &format!("/api/v1/users/{}", victim.user_id),
+            &json!({"disabled": false}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        app.login(email, crate::helpers::PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
