@@ -95,6 +95,14 @@ pub fn admin_created_role(role: &Role) -> Result<(), ValidationError> {
 /// `POST /auth/register`: an issuer or solver account with its organisation.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "chen.siyuan@example.edu.cn",
+    "password": "correct-horse-battery",
+    "display_name": "陈思远",
+    "role": "solver",
+    "organization": {"name": "海西大学材料学院", "uscc": "91350200776049653A", "kind": "university"},
+    "locale": "zh-CN"
+}))]
 pub struct RegisterRequest {
     #[validate(email(code = "email"), length(max = 254))]
     #[schema(example = "zhang.wei@example.com", format = "email")]
@@ -120,6 +128,13 @@ pub struct RegisterRequest {
 /// admins do not.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "zhao.prof@example.edu.cn",
+    "password": "correct-horse-battery",
+    "display_name": "赵教授",
+    "role": "expert",
+    "organization": {"name": "东南理工大学", "uscc": "91350200776049653A", "kind": "university"}
+}))]
 pub struct CreateUserRequest {
     #[validate(email(code = "email"), length(max = 254))]
     #[schema(example = "li.na@example.edu.cn", format = "email")]

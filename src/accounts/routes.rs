@@ -66,6 +66,7 @@ pub struct UserFilter {
     params(UserFilter),
     responses(
         (status = 200, description = "One page of accounts", body = Page<UserView>),
+        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page parameters", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -137,6 +138,7 @@ pub fn escape_like(s: &str) -> String {
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Account created", body = UserView),
+        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Email already registered (`email_taken`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; experts need an organisation, admins have none", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -173,6 +175,7 @@ pub async fn create_user(
 /// Changes an admin makes to an account. Absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"disabled": true}))]
 pub struct UpdateUserRequest {
     /// `true` disables the account: it cannot log in and its tokens stop working at once.
     pub disabled: Option<bool>,
@@ -207,6 +210,7 @@ struct UserChanges {
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "The account as changed", body = UserView),
+        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot disable their own account or take away their own admin role (`cannot_disable_self`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a role that does not fit the organisation", body = ProblemBody, content_type = "application/problem+json"),

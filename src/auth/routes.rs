@@ -62,6 +62,7 @@ pub async fn register(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "admin@demo.jiebang.cn", "password": "printed-by-seed-demo"}))]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
     #[schema(example = "admin@demo.jiebang.cn")]
@@ -158,6 +159,7 @@ pub async fn login(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "kq3v0x…(from login)"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
     pub refresh_token: String,
@@ -191,6 +193,7 @@ pub async fn refresh(
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({}))]
 pub struct LogoutRequest {
     /// Ends the session of this refresh token (useful once the access token has expired).
     #[validate(length(min = 1, max = 200))]

@@ -113,6 +113,15 @@ impl Problem {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut builder = HttpResponse::build(status);
         builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if self.code == "unauthenticated" || self.code == "invalid_token" {
+            // RFC 6750 §3.
+            let challenge = if self.code == "invalid_token" {
+                r#"Bearer realm="jiebang", error="invalid_token""#
+            } else {
+                r#"Bearer realm="jiebang""#
+            };
+            builder.insert_header((header::WWW_AUTHENTICATE, challenge));
+        }
         if let Some(secs) = self.retry_after_secs {
             builder.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
@@ -332,6 +341,26 @@ mod tests {
                 .insert_header((header::ACCEPT_LANGUAGE, header))
                 .to_http_request(),
         )
+    }
+
+    #[test]
+    fn internal_errors_never_show_their_cause() {
+        use actix_web::ResponseError;
+        let err = crate::error::AppError::Internal(anyhow::anyhow!(
+            "password=hunter2 at db.internal:5432"
+        ));
+        let res = err.error_response();
+        assert_eq!(res.status(), 500);
+        let body = actix_web::body::to_bytes(res.into_body());
+        let body = futures_util::FutureExt::now_or_never(body)
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains("internal_error"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("db.internal"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -186,7 +186,12 @@ async fn bad_path_and_query_parameters() {
 #[tokio::test]
 async fn titles_follow_accept_language() {
     let app = TestApp::spawn().await;
-    let zh: Value = assert_problem(app.get("/api/v1/me", None).await, 401, "unauthenticated").await;
+    let resp = app.get("/api/v1/me", None).await;
+    assert_eq!(
+        resp.headers()["www-authenticate"],
+        r#"Bearer realm="jiebang""#
+    );
+    let zh: Value = assert_problem(resp, 401, "unauthenticated").await;
     assert_eq!(zh["title"], "未登录或登录已失效");
 
     let resp = app

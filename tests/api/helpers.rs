@@ -26,7 +26,7 @@ fn admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
-fn database_url(name: &str) -> String {
+pub fn database_url(name: &str) -> String {
     let mut config: tokio_postgres::Config = admin_url().parse().expect("TEST_DATABASE_URL parses");
     config.dbname(name);
     let host = match config.get_hosts().first() {
