@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
-use crate::{accounts, auth, db, health, openapi};
+use crate::{accounts, auth, db, health, openapi, telemetry};
 
 pub struct Application {
     server: Server,
@@ -99,7 +99,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
             .wrap(cors(&state.settings.server.cors_allowed_origins))
             .wrap(problem::error_renderer())
             .wrap(from_fn(headers::add_response_headers))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<telemetry::RequestSpan>::new())
     })
     .workers(settings.workers())
     .shutdown_timeout(settings.server.shutdown_timeout_secs)

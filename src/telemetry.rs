@@ -25,3 +25,25 @@ pub fn init(settings: &LogSettings) {
     // A second init (tests) keeps the first subscriber.
     let _ = result;
 }
+
+/// The root span of every request: tracing-actix-web's fields (request id, method, route, status…)
+/// plus the caller's account id, filled in once the token is checked.
+pub struct RequestSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        tracing_actix_web::root_span!(request, user_id = tracing::field::Empty)
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        if let Ok(response) = outcome {
+            // One access-log line per request, inside the request's span (so with its id).
+            let status = response.status().as_u16();
+            span.in_scope(|| tracing::info!(status, "request finished"));
+        }
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
