@@ -36,15 +36,18 @@ pub fn parse_uscc(input: &str) -> Result<String, CodeError> {
     if code.chars().count() != 18 {
         return Err(CodeError::Length);
     }
-    let values: Vec<u32> = code
-        .bytes()
-        .map(|b| USCC_ALPHABET.iter().position(|&c| c == b).map(|p| p as u32))
-        .collect::<Option<_>>()
-        .ok_or(CodeError::Character)?;
+    let values = uscc_values(&code).ok_or(CodeError::Character)?;
     if uscc_check_value(&values[..17]) != values[17] {
         return Err(CodeError::CheckCharacter);
     }
     Ok(code)
+}
+
+/// Each character's value in the USCC alphabet; `None` if one is outside it.
+fn uscc_values(code: &str) -> Option<Vec<u32>> {
+    code.bytes()
+        .map(|b| USCC_ALPHABET.iter().position(|&c| c == b).map(|p| p as u32))
+        .collect()
 }
 
 fn uscc_check_value(first17: &[u32]) -> u32 {
@@ -54,10 +57,7 @@ fn uscc_check_value(first17: &[u32]) -> u32 {
 
 /// Completes the first 17 characters of a USCC with its check character (demo data, tests).
 pub fn complete_uscc(first17: &str) -> Option<String> {
-    let values: Vec<u32> = first17
-        .bytes()
-        .map(|b| USCC_ALPHABET.iter().position(|&c| c == b).map(|p| p as u32))
-        .collect::<Option<_>>()?;
+    let values = uscc_values(first17)?;
     if values.len() != 17 {
         return None;
     }

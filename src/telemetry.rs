@@ -15,10 +15,12 @@ pub fn init(settings: &LogSettings) {
         .with_span_events(FmtSpan::NONE)
         .with_writer(std::io::stderr);
     let result = match settings.format {
+        // The span list carries the request's root span (and so its request id) on every line,
+        // also for events inside nested spans.
         LogFormat::Json => builder
             .json()
-            .with_current_span(true)
-            .with_span_list(false)
+            .with_current_span(false)
+            .with_span_list(true)
             .try_init(),
         LogFormat::Pretty => builder.try_init(),
     };

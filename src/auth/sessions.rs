@@ -185,18 +185,7 @@ pub async fn revoke(
     session_id: Uuid,
     reason: RevokeReason,
 ) -> AppResult<()> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::id.eq(session_id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set((
-        sessions::revoked_at.eq(Utc::now()),
-        sessions::revoked_reason.eq(reason.as_str()),
-    ))
-    .execute(conn)
-    .await?;
-    Ok(())
+    end(conn, Sessions::One(session_id), reason).await
 }
 
 /// Ends every live session of an account.
@@ -205,16 +194,28 @@ pub async fn revoke_all(
     user_id: Uuid,
     reason: RevokeReason,
 ) -> AppResult<()> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set((
-        sessions::revoked_at.eq(Utc::now()),
-        sessions::revoked_reason.eq(reason.as_str()),
-    ))
-    .execute(conn)
-    .await?;
+    end(conn, Sessions::OfUser(user_id), reason).await
+}
+
+enum Sessions {
+    One(Uuid),
+    OfUser(Uuid),
+}
+
+async fn end(conn: &mut AsyncPgConnection, which: Sessions, reason: RevokeReason) -> AppResult<()> {
+    let live = diesel::update(sessions::table)
+        .filter(sessions::revoked_at.is_null())
+        .into_boxed();
+    let target = match which {
+        Sessions::One(id) => live.filter(sessions::id.eq(id)),
+        Sessions::OfUser(user_id) => live.filter(sessions::user_id.eq(user_id)),
+    };
+    target
+        .set((
+            sessions::revoked_at.eq(Utc::now()),
+            sessions::revoked_reason.eq(reason.as_str()),
+        ))
+        .execute(conn)
+        .await?;
     Ok(())
 }

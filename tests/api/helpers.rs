@@ -428,3 +428,17 @@ pub fn error_fields(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Asserts that neither token of a login works any more.
+pub async fn assert_signed_out(app: &TestApp, tokens: &Tokens) {
+    let resp = app.get("/api/v1/me", Some(&tokens.access)).await;
+    assert_problem(resp, 401, "invalid_token").await;
+    let resp = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": tokens.refresh}),
+            None,
+        )
+        .await;
+    assert_problem(resp, 401, "invalid_refresh_token").await;
+}
