@@ -174,6 +174,18 @@ impl Settings {
             }
             self.database.url()?;
         }
+        for origin in &self.server.cors_allowed_origins {
+            let valid = ["http://", "https://"].iter().any(|scheme| {
+                origin
+                    .strip_prefix(scheme)
+                    .is_some_and(|host| !host.is_empty() && !host.contains(['/', '*', ' ']))
+            });
+            if !valid {
+                anyhow::bail!(
+                    "server.cors_allowed_origins: {origin:?} is not an origin such as https://portal.example.gov.cn"
+                );
+            }
+        }
         if self.database.pool_size == 0 {
             anyhow::bail!("database.pool_size must be at least 1");
         }
@@ -237,6 +249,21 @@ mod tests {
         settings.environment = Environment::Production;
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("JWT secret"), "{err}");
+    }
+
+    #[test]
+    fn cors_origins_must_be_origins() {
+        let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        settings.server.cors_allowed_origins = vec!["https://portal.example.gov.cn:8443".into()];
+        assert!(settings.validate().is_ok());
+        for bad in [
+            "*",
+            "portal.example.gov.cn",
+            "https://portal.example.gov.cn/app",
+        ] {
+            settings.server.cors_allowed_origins = vec![bad.into()];
+            assert!(settings.validate().is_err(), "{bad}");
+        }
     }
 
     #[test]
