@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::accounts::input::{PASSWORD_MAX, PASSWORD_MIN};
 use crate::accounts::models::{Locale, Role};
 use crate::accounts::queries::{self, NewAccount};
+use crate::audit::Verdict;
 use crate::config::Settings;
 use crate::startup::Application;
 use crate::{db, seed, telemetry};
@@ -44,6 +45,18 @@ pub enum Command {
     /// Fill the database with demo accounts (an admin, an issuer, two solver teams, five experts)
     /// and print their passwords. Refused in production.
     SeedDemo,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit chain and name the first entry changed, removed or inserted behind the
+    /// application's back. Exits 1 if there is one. Needs the same `audit.hmac_key` as the server.
+    Verify,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -100,6 +113,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created admin {} ({})", user.email, user.id);
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let state = prepare(settings).await?;
+            let mut conn = state.conn().await?;
+            let verdict = crate::audit::verify(&mut conn, &state.audit_key)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            match verdict {
+                Verdict::Intact { entries, head } => {
+                    println!("audit log intact: {entries} entries, head {head}");
+                    Ok(())
+                }
+                Verdict::Changed { id } => anyhow::bail!(
+                    "audit log tampered: entry #{id} does not match its hash (changed behind the application's back, or written without the key)"
+                ),
+                Verdict::Broken { id, after } => anyhow::bail!(
+                    "audit log tampered: entry #{id} does not follow {} (entries removed before it, or inserted)",
+                    after
+                        .map(|a| format!("entry #{a}"))
+                        .unwrap_or_else(|| "the start of the log".into())
+                ),
+            }
         }
         Command::SeedDemo => {
             if settings.environment == crate::config::Environment::Production {

@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 /// The JWT secret shipped in `config/default.toml`; production refuses to start with it.
 pub const DEFAULT_JWT_SECRET: &str = "insecure-development-secret-do-not-use-in-production";
+/// The audit HMAC key shipped in `config/default.toml`; production refuses to start with it.
+pub const DEFAULT_AUDIT_KEY: &str = "insecure-development-audit-key-do-not-use-in-production";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -58,6 +60,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub jobs: JobSettings,
+    pub mail: MailSettings,
+    pub audit: AuditSettings,
 }
 
 fn default_environment() -> Environment {
@@ -105,6 +110,53 @@ pub struct AuthSettings {
     pub login_attempts_per_account_per_minute: u32,
     pub login_attempts_per_address_per_minute: u32,
     pub hash_concurrency: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JobSettings {
+    pub enabled: bool,
+    pub workers: usize,
+    pub poll_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    pub backend: MailBackend,
+    pub file_dir: PathBuf,
+    pub from: String,
+    pub public_url: String,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MailBackend {
+    Smtp,
+    File,
+    Memory,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditSettings {
+    pub hmac_key: SecretString,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -173,6 +225,19 @@ impl Settings {
                 );
             }
             self.database.url()?;
+            let audit_key = self.audit.hmac_key.expose_secret();
+            if audit_key == DEFAULT_AUDIT_KEY || audit_key.len() < 32 {
+                anyhow::bail!(
+                    "refusing to start in production with the default or a short audit key: \
+                     set JIEBANG__AUDIT__HMAC_KEY to at least 32 random bytes"
+                );
+            }
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            anyhow::bail!(
+                "mail.from {:?} is not a mailbox such as 平台 <noreply@example.cn>",
+                self.mail.from
+            );
         }
         for origin in &self.server.cors_allowed_origins {
             let valid = ["http://", "https://"].iter().any(|scheme| {
@@ -240,6 +305,7 @@ mod tests {
         let settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
         let printed = format!("{settings:?}");
         assert!(!printed.contains(DEFAULT_JWT_SECRET));
+        assert!(!printed.contains(DEFAULT_AUDIT_KEY));
         assert!(!printed.contains("postgres://"));
     }
 
@@ -267,10 +333,22 @@ mod tests {
     }
 
     #[test]
+    fn production_refuses_the_default_audit_key() {
+        let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        settings.environment = Environment::Production;
+        settings.auth.jwt_secret = SecretString::from("x".repeat(48));
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("audit key"), "{err}");
+        settings.audit.hmac_key = SecretString::from("y".repeat(48));
+        assert!(settings.validate().is_ok());
+    }
+
+    #[test]
     fn production_refuses_a_missing_database_url() {
         let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
         settings.environment = Environment::Production;
         settings.auth.jwt_secret = SecretString::from("x".repeat(48));
+        settings.audit.hmac_key = SecretString::from("y".repeat(48));
         settings.database.url = None;
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("DATABASE_URL"), "{err}");

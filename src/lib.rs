@@ -2,14 +2,19 @@
 //! See `SPEC.md` in the shared folder for the product contract and `README.md` for running it.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod jobs;
+pub mod mail;
+pub mod notifications;
 pub mod openapi;
 pub mod schema;
 pub mod seed;

@@ -21,7 +21,9 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
     tags(
         (name = "auth", description = "Registration, login, token refresh, logout"),
         (name = "accounts", description = "Accounts and organisations"),
-        (name = "operations", description = "Health and readiness for load balancers"),
+        (name = "notifications", description = "In-app notifications"),
+        (name = "audit", description = "The tamper-evident audit log"),
+        (name = "operations", description = "Health, readiness and background jobs"),
     ),
     components(schemas(crate::error::ProblemBody))
 )]

@@ -19,12 +19,13 @@ use crate::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
-use crate::{accounts, auth, db, health, openapi, telemetry};
+use crate::{accounts, audit, auth, db, health, jobs, notifications, openapi, telemetry};
 
 pub struct Application {
     server: Server,
     port: u16,
     state: Data<AppState>,
+    runner: Option<jobs::Runner>,
 }
 
 impl Application {
@@ -41,10 +42,16 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = Data::new(AppState::new(settings, pool)?);
         let server = run(listener, state.clone())?;
+        let runner = state
+            .settings
+            .jobs
+            .enabled
+            .then(|| jobs::Runner::start(state.clone()));
         Ok(Application {
             server,
             port,
             state,
+            runner,
         })
     }
 
@@ -60,9 +67,14 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests (graceful shutdown).
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and the jobs in hand
+    /// (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(runner) = self.runner {
+            runner.stop().await;
+        }
+        served
     }
 }
 
@@ -81,7 +93,10 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     // Served from the document built below; not itself an API operation.
                     .route("/openapi.json", web::get().to(openapi::serve))
                     .configure(auth::routes::configure)
-                    .configure(accounts::routes::configure),
+                    .configure(accounts::routes::configure)
+                    .configure(notifications::routes::configure)
+                    .configure(audit::routes::configure)
+                    .configure(jobs::routes::configure),
             )
             .split_for_parts();
         let api = openapi::finish(api);

@@ -1,11 +1,14 @@
 //! The one application state handed to handlers as `web::Data<AppState>`.
 
+use crate::audit::AuditKey;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::LoginLimiter;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::error::AppResult;
+use crate::mail::{Mailer, Templates};
 
 pub struct AppState {
     pub settings: Settings,
@@ -13,6 +16,10 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
+    pub clock: Clock,
+    pub mailer: Mailer,
+    pub templates: Templates,
+    pub audit_key: AuditKey,
 }
 
 impl AppState {
@@ -21,6 +28,10 @@ impl AppState {
             hasher: PasswordHasher::new(settings.hash_concurrency())?,
             jwt: JwtKeys::new(&settings.auth),
             login_limiter: LoginLimiter::new(&settings.auth),
+            clock: Clock::default(),
+            mailer: Mailer::new(&settings.mail)?,
+            templates: Templates::load()?,
+            audit_key: AuditKey::new(settings.audit.hmac_key.clone()),
             settings,
             pool,
         })

@@ -3,13 +3,18 @@
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::input::OrganizationInput;
 use super::models::{Locale, NewOrganization, NewUser, Organization, Role, User, UserView};
+use crate::audit::{self, RequestMeta};
 use crate::codes::parse_uscc;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::notifications::notices::{Welcome, role_label};
+use crate::notifications::{Recipient, notify};
 use crate::schema::{organizations, users};
+use crate::state::AppState;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
@@ -112,4 +117,44 @@ pub async fn user_view(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<User
         .first(conn)
         .await?;
     Ok(UserView::new(user, organization))
+}
+
+/// What follows a new account, in its transaction: the welcome notice and the audit entry
+/// (`user.register` when self-registered, `user.create` when an admin made it).
+pub async fn welcome(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    created_by: Option<Uuid>,
+    user: &User,
+    organization: Option<&Organization>,
+) -> AppResult<()> {
+    let notice = Welcome {
+        display_name: user.display_name.clone(),
+        email: user.email.clone(),
+        role_label: role_label(user.role, user.locale).to_string(),
+        organization_name: organization.map(|o| o.name.clone()),
+        login_url: format!(
+            "{}/docs/",
+            state.settings.mail.public_url.trim_end_matches('/')
+        ),
+    };
+    notify(conn, state, &Recipient::from(user), &notice).await?;
+    let event = audit::Event {
+        actor_id: created_by.or(Some(user.id)),
+        action: if created_by.is_some() {
+            "user.create"
+        } else {
+            "user.register"
+        },
+        object_type: "user",
+        object_id: Some(user.id.to_string()),
+        summary: json!({
+            "email": user.email,
+            "display_name": user.display_name,
+            "role": user.role,
+            "organization_id": user.organization_id,
+        }),
+    };
+    audit::record(conn, state, meta, event).await
 }

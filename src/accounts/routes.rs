@@ -6,6 +6,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
@@ -13,11 +14,14 @@ use validator::Validate;
 use super::input::{CreateUserRequest, Password, not_blank, valid_password};
 use super::models::{Locale, Organization, OrganizationView, Role, User, UserView};
 use super::queries::{self, NewAccount, lower};
+use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
 use crate::auth::sessions::{self, RevokeReason};
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::pagination::PageParams;
 use crate::http::{Page, ValidJson, ValidQuery};
+use crate::notifications::notices::{AccountDisabled, PasswordChanged, RoleChanged, role_label};
+use crate::notifications::{Recipient, notify};
 use crate::schema::{organizations, users};
 use crate::state::AppState;
 
@@ -149,6 +153,7 @@ pub fn escape_like(s: &str) -> String {
 pub async fn create_user(
     state: Data<AppState>,
     user: AuthUser,
+    meta: RequestMeta,
     body: ValidJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
@@ -156,18 +161,29 @@ pub async fn create_user(
     req.check_organization()?;
     let password_hash = state.hasher.hash(req.password.into_secret()).await?;
     let mut conn = state.conn().await?;
-    let (created, organization) = queries::create_account(
-        &mut conn,
-        NewAccount {
-            email: &req.email,
-            password_hash: &password_hash,
-            display_name: &req.display_name,
-            role: req.role,
-            locale: req.locale.unwrap_or_default(),
-            organization: req.organization.as_ref(),
-        },
-    )
-    .await?;
+    let (created, organization) = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let account = NewAccount {
+                email: &req.email,
+                password_hash: &password_hash,
+                display_name: &req.display_name,
+                role: req.role,
+                locale: req.locale.unwrap_or_default(),
+                organization: req.organization.as_ref(),
+            };
+            let (created, organization) = queries::create_account(conn, account).await?;
+            queries::welcome(
+                conn,
+                &state,
+                &meta,
+                Some(user.id),
+                &created,
+                organization.as_ref(),
+            )
+            .await?;
+            Ok((created, organization))
+        })
+        .await?;
     tracing::info!(user_id = %created.id, role = %created.role, by = %user.id, "account created by admin");
     Ok(HttpResponse::Created().json(UserView::new(created, organization)))
 }
@@ -222,6 +238,7 @@ struct UserChanges {
 pub async fn update_user(
     state: Data<AppState>,
     user: AuthUser,
+    meta: RequestMeta,
     id: Path<Uuid>,
     body: ValidJson<UpdateUserRequest>,
 ) -> AppResult<Json<UserView>> {
@@ -284,9 +301,10 @@ pub async fn update_user(
             disabled_at,
             updated_at: Some(now),
         };
-        diesel::update(users::table.filter(users::id.eq(id)))
+        let updated: User = diesel::update(users::table.filter(users::id.eq(id)))
             .set(&changes)
-            .execute(conn)
+            .returning(User::as_returning())
+            .get_result(conn)
             .await?;
         let reason = if matches!(disabled_at, Some(Some(_))) {
             Some(RevokeReason::Disabled)
@@ -300,11 +318,85 @@ pub async fn update_user(
         if let Some(reason) = reason {
             sessions::revoke_all(conn, id, reason).await?;
         }
-        Ok(())
+        let event = audit::Event {
+            actor_id: Some(user.id),
+            action: "user.update",
+            object_type: "user",
+            object_id: Some(id.to_string()),
+            summary: change_summary(&current, &updated, password_hash.is_some()),
+        };
+        audit::record(conn, &state, &meta, event).await?;
+        tell_about_changes(conn, &state, &current, &updated, password_hash.is_some()).await
     })
     .await?;
     tracing::info!(by = %user.id, "account changed by admin");
     Ok(Json(queries::user_view(&mut conn, id).await?))
+}
+
+/// Before and after of what an admin changed (never the password itself).
+fn change_summary(before: &User, after: &User, password_changed: bool) -> serde_json::Value {
+    let mut old = serde_json::Map::new();
+    let mut new = serde_json::Map::new();
+    let mut compare = |field: &str, a: serde_json::Value, b: serde_json::Value| {
+        if a != b {
+            old.insert(field.to_string(), a);
+            new.insert(field.to_string(), b);
+        }
+    };
+    compare(
+        "display_name",
+        json!(before.display_name),
+        json!(after.display_name),
+    );
+    compare("role", json!(before.role), json!(after.role));
+    compare(
+        "organization_id",
+        json!(before.organization_id),
+        json!(after.organization_id),
+    );
+    compare("locale", json!(before.locale), json!(after.locale));
+    compare(
+        "disabled",
+        json!(before.disabled_at.is_some()),
+        json!(after.disabled_at.is_some()),
+    );
+    if password_changed {
+        new.insert("password".into(), json!("changed"));
+    }
+    json!({"before": old, "after": new})
+}
+
+/// The account's owner hears of a new password, a new role, or being disabled.
+async fn tell_about_changes(
+    conn: &mut diesel_async::AsyncPgConnection,
+    state: &AppState,
+    before: &User,
+    after: &User,
+    password_changed: bool,
+) -> AppResult<()> {
+    let to = Recipient::from(after);
+    if before.disabled_at.is_none() && after.disabled_at.is_some() {
+        let notice = AccountDisabled {
+            display_name: after.display_name.clone(),
+        };
+        notify(conn, state, &to, &notice).await?;
+    }
+    if password_changed {
+        let notice = PasswordChanged {
+            display_name: after.display_name.clone(),
+            changed_at: after.updated_at.format("%Y-%m-%d %H:%M").to_string(),
+        };
+        notify(conn, state, &to, &notice).await?;
+    }
+    if before.role != after.role {
+        let notice = RoleChanged {
+            display_name: after.display_name.clone(),
+            old_role_label: role_label(before.role, after.locale).to_string(),
+            new_role_label: role_label(after.role, after.locale).to_string(),
+        };
+        notify(conn, state, &to, &notice).await?;
+    }
+    Ok(())
 }
 
 /// An organisation and, for its own members and admins, its accounts.

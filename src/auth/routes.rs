@@ -2,8 +2,10 @@
 
 use actix_web::web::{Data, Json};
 use actix_web::{HttpRequest, HttpResponse, post};
+use diesel_async::AsyncConnection;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -12,6 +14,7 @@ use super::sessions::{self, RevokeReason};
 use crate::accounts::input::RegisterRequest;
 use crate::accounts::models::{User, UserView};
 use crate::accounts::queries::{self, NewAccount};
+use crate::audit::{self, RequestMeta};
 use crate::error::{AppError, AppResult};
 use crate::http::{ClientAddr, ValidJson};
 use crate::state::AppState;
@@ -39,23 +42,27 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[tracing::instrument(skip_all)]
 pub async fn register(
     state: Data<AppState>,
+    meta: RequestMeta,
     body: ValidJson<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let req = body.into_inner();
     let password_hash = state.hasher.hash(req.password.into_secret()).await?;
     let mut conn = state.conn().await?;
-    let (user, organization) = queries::create_account(
-        &mut conn,
-        NewAccount {
-            email: &req.email,
-            password_hash: &password_hash,
-            display_name: &req.display_name,
-            role: req.role,
-            locale: req.locale.unwrap_or_default(),
-            organization: Some(&req.organization),
-        },
-    )
-    .await?;
+    let (user, organization) = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let account = NewAccount {
+                email: &req.email,
+                password_hash: &password_hash,
+                display_name: &req.display_name,
+                role: req.role,
+                locale: req.locale.unwrap_or_default(),
+                organization: Some(&req.organization),
+            };
+            let (user, organization) = queries::create_account(conn, account).await?;
+            queries::welcome(conn, &state, &meta, None, &user, organization.as_ref()).await?;
+            Ok((user, organization))
+        })
+        .await?;
     tracing::info!(user_id = %user.id, role = %user.role, "account registered");
     Ok(HttpResponse::Created().json(UserView::new(user, organization)))
 }
@@ -121,6 +128,7 @@ async fn token_response(
 pub async fn login(
     state: Data<AppState>,
     http: HttpRequest,
+    meta: RequestMeta,
     body: ValidJson<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let req = body.into_inner();
@@ -133,24 +141,40 @@ pub async fn login(
     };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let matches = state.hasher.verify(req.password, stored_hash).await?;
-    let user = match user {
-        Some(user) if matches => user,
-        _ => {
-            tracing::info!("login failed");
-            return Err(AppError::Unauthorized("invalid_credentials"));
-        }
-    };
-    if user.disabled_at.is_some() {
-        tracing::info!(user_id = %user.id, "login refused: account disabled");
-        return Err(AppError::Unauthorized("account_disabled"));
-    }
     let mut conn = state.conn().await?;
-    let (session_id, refresh_token) = sessions::start(
-        &mut conn,
-        user.id,
-        state.settings.auth.refresh_token_ttl_days,
-    )
-    .await?;
+    let refusal = match &user {
+        Some(user) if matches && user.disabled_at.is_some() => Some("account_disabled"),
+        Some(_) if matches => None,
+        _ => Some("invalid_credentials"),
+    };
+    if let Some(code) = refusal {
+        tracing::info!(reason = code, "login refused");
+        let event = audit::Event {
+            actor_id: None,
+            action: "auth.login_failed",
+            object_type: "user",
+            object_id: user.as_ref().map(|u| u.id.to_string()),
+            summary: json!({"email": req.email.trim().to_lowercase(), "reason": code}),
+        };
+        audit::record(&mut conn, &state, &meta, event).await?;
+        return Err(AppError::Unauthorized(code));
+    }
+    let user = user.ok_or_else(|| anyhow::anyhow!("login accepted without an account"))?;
+    let ttl_days = state.settings.auth.refresh_token_ttl_days;
+    let (session_id, refresh_token) = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let session = sessions::start(conn, user.id, ttl_days).await?;
+            let event = audit::Event {
+                actor_id: Some(user.id),
+                action: "auth.login",
+                object_type: "user",
+                object_id: Some(user.id.to_string()),
+                summary: json!({"session_id": session.0}),
+            };
+            audit::record(conn, &state, &meta, event).await?;
+            Ok(session)
+        })
+        .await?;
     tracing::info!(user_id = %user.id, "logged in");
     Ok(Json(
         token_response(&state, &mut conn, user, session_id, refresh_token).await?,

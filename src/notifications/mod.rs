@@ -1,0 +1,78 @@
+//! Telling people: every notice becomes an in-app notification and an email, both written in the
+//! same transaction as the change that causes them (SPEC §8). The email goes out later, through
+//! the job runner; the notification is readable at once.
+
+pub mod notices;
+pub mod routes;
+
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::accounts::models::{Locale, User};
+use crate::error::AppResult;
+use crate::mail::{self, EmailJob};
+use crate::schema::notifications;
+use crate::state::AppState;
+
+/// A message with a template of its own under `templates/email/<TEMPLATE>/`.
+pub trait Notice: Serialize {
+    const TEMPLATE: &'static str;
+}
+
+/// Who is told.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub locale: Locale,
+}
+
+impl From<&User> for Recipient {
+    fn from(user: &User) -> Self {
+        Recipient {
+            user_id: user.id,
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            locale: user.locale,
+        }
+    }
+}
+
+/// Writes the notification and enqueues the email, in the caller's transaction.
+pub async fn notify<N: Notice>(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    to: &Recipient,
+    notice: &N,
+) -> AppResult<()> {
+    let vars = serde_json::to_value(notice).map_err(anyhow::Error::from)?;
+    let rendered = state.templates.render(N::TEMPLATE, to.locale, &vars)?;
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::id.eq(Uuid::now_v7()),
+            notifications::user_id.eq(to.user_id),
+            notifications::kind.eq(N::TEMPLATE),
+            notifications::title.eq(&rendered.subject),
+            notifications::body.eq(&rendered.text),
+            notifications::data.eq(&vars),
+            notifications::created_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await?;
+    mail::enqueue(
+        conn,
+        &EmailJob {
+            message_id: mail::new_message_id(),
+            to_email: to.email.clone(),
+            to_name: to.display_name.clone(),
+            locale: to.locale,
+            template: N::TEMPLATE.to_string(),
+            vars,
+        },
+    )
+    .await
+}

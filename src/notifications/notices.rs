@@ -1,0 +1,176 @@
+//! The notices the application sends, one struct per template; the fields are the template's
+//! variables. `samples()` lists one of each, for the tests that render every template.
+
+use serde::Serialize;
+
+use super::Notice;
+use crate::accounts::models::{Locale, Role};
+
+/// The name of a role in the reader's language.
+pub fn role_label(role: Role, locale: Locale) -> &'static str {
+    match (role, locale) {
+        (Role::Admin, Locale::ZhCn) => "管理员（科技局项目办）",
+        (Role::Issuer, Locale::ZhCn) => "发榜方",
+        (Role::Solver, Locale::ZhCn) => "揭榜方",
+        (Role::Expert, Locale::ZhCn) => "评审专家",
+        (Role::Admin, Locale::En) => "administrator",
+        (Role::Issuer, Locale::En) => "issuer",
+        (Role::Solver, Locale::En) => "solver",
+        (Role::Expert, Locale::En) => "expert",
+    }
+}
+
+/// A new account (self-registered or made by an admin).
+#[derive(Debug, Serialize)]
+pub struct Welcome {
+    pub display_name: String,
+    pub email: String,
+    pub role_label: String,
+    pub organization_name: Option<String>,
+    pub login_url: String,
+}
+
+impl Notice for Welcome {
+    const TEMPLATE: &'static str = "welcome";
+}
+
+/// An admin set a new password.
+#[derive(Debug, Serialize)]
+pub struct PasswordChanged {
+    pub display_name: String,
+    /// `YYYY-MM-DD HH:MM`, UTC.
+    pub changed_at: String,
+}
+
+impl Notice for PasswordChanged {
+    const TEMPLATE: &'static str = "password_changed";
+}
+
+/// An admin changed the account's role.
+#[derive(Debug, Serialize)]
+pub struct RoleChanged {
+    pub display_name: String,
+    pub old_role_label: String,
+    pub new_role_label: String,
+}
+
+impl Notice for RoleChanged {
+    const TEMPLATE: &'static str = "role_changed";
+}
+
+/// An admin disabled the account.
+#[derive(Debug, Serialize)]
+pub struct AccountDisabled {
+    pub display_name: String,
+}
+
+impl Notice for AccountDisabled {
+    const TEMPLATE: &'static str = "account_disabled";
+}
+
+/// One filled-in example of every notice, by template name.
+pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
+    fn entry<N: Notice>(notice: N) -> (&'static str, serde_json::Value) {
+        (
+            N::TEMPLATE,
+            serde_json::to_value(notice).expect("notices serialise"),
+        )
+    }
+    vec![
+        entry(Welcome {
+            display_name: "陈思远".into(),
+            email: "chen@example.edu.cn".into(),
+            role_label: "揭榜方".into(),
+            organization_name: Some("海西大学材料学院 <R&D>".into()),
+            login_url: "http://127.0.0.1:8080/docs/".into(),
+        }),
+        entry(PasswordChanged {
+            display_name: "陈思远".into(),
+            changed_at: "2026-11-26 09:30".into(),
+        }),
+        entry(RoleChanged {
+            display_name: "陈思远".into(),
+            old_role_label: "揭榜方".into(),
+            new_role_label: "评审专家".into(),
+        }),
+        entry(AccountDisabled {
+            display_name: "陈思远".into(),
+        }),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::Templates;
+    use crate::mail::templates::PARTS;
+
+    #[test]
+    fn every_template_has_every_part_in_both_languages() {
+        let names = Templates::names();
+        assert!(names.len() >= 4, "{names:?}");
+        for name in &names {
+            for lang in ["zh-CN", "en"] {
+                for part in PARTS {
+                    let path = format!("{name}/{lang}/{part}");
+                    assert!(Templates::has_file(&path), "{path} is missing");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_template_has_a_notice_and_renders_with_exactly_its_variables() {
+        let templates = Templates::load().unwrap();
+        let samples = samples();
+        let mut covered: Vec<&str> = samples.iter().map(|(name, _)| *name).collect();
+        covered.sort();
+        assert_eq!(
+            covered,
+            Templates::names(),
+            "a template without a notice, or the reverse"
+        );
+        for (name, vars) in &samples {
+            for locale in [Locale::ZhCn, Locale::En] {
+                let rendered = templates
+                    .render(name, locale, vars)
+                    .unwrap_or_else(|e| panic!("{name} ({locale}): {e:#}"));
+                assert!(!rendered.subject.is_empty() && !rendered.subject.contains('\n'));
+                assert!(
+                    rendered.text.contains("陈思远"),
+                    "{name}: {}",
+                    rendered.text
+                );
+                assert!(rendered.html.contains("陈思远"), "{name}");
+                // Strict: leaving out any variable is an error, not an empty string.
+                for key in vars.as_object().unwrap().keys() {
+                    let mut partial = vars.clone();
+                    partial.as_object_mut().unwrap().remove(key);
+                    assert!(
+                        templates.render(name, locale, &partial).is_err(),
+                        "{name} ({locale}) does not use {key}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn html_is_escaped_and_text_is_not() {
+        let templates = Templates::load().unwrap();
+        let (_, vars) = samples()
+            .into_iter()
+            .find(|(n, _)| *n == "welcome")
+            .unwrap();
+        let rendered = templates.render("welcome", Locale::ZhCn, &vars).unwrap();
+        assert!(
+            rendered.html.contains("海西大学材料学院 &lt;R&amp;D&gt;"),
+            "{}",
+            rendered.html
+        );
+        assert!(rendered.text.contains("海西大学材料学院 <R&D>"));
+        assert!(rendered.subject.starts_with("欢迎使用揭榜挂帅平台"));
+        let en = templates.render("welcome", Locale::En, &vars).unwrap();
+        assert!(en.subject.starts_with("Welcome"));
+    }
+}
