@@ -5,6 +5,7 @@
 //! A mail server that is down or slow never slows or fails the request; the job is retried with
 //! back-off until it goes through.
 
+pub mod sink;
 pub mod templates;
 
 use std::sync::{Arc, Mutex};

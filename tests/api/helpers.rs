@@ -240,6 +240,23 @@ impl TestApp {
         }
     }
 
+    /// Runs every due background job, as the runner in `serve` would; answers how many ran.
+    pub async fn run_jobs(&self) -> usize {
+        jiebang::jobs::run_until_idle(&self.state)
+            .await
+            .expect("jobs run")
+    }
+
+    /// A direct connection to this test's database.
+    pub async fn db(&self) -> tokio_postgres::Client {
+        let (client, connection) =
+            tokio_postgres::connect(&database_url(&self.db_name), tokio_postgres::NoTls)
+                .await
+                .unwrap();
+        tokio::spawn(connection);
+        client
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -4,9 +4,13 @@
 mod helpers;
 
 mod accounts;
+mod audit;
 mod auth;
 mod cli;
 mod errors;
+mod jobs;
+mod mail;
+mod notifications;
 mod openapi;
 mod operations;
 mod tokens;

@@ -1,0 +1,160 @@
+//! The job runner: scheduling, back-off, parking failed jobs, and the admin endpoints.
+
+use chrono::Duration;
+use jiebang::mail::{self, EmailJob};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+
+fn broken_mail() -> EmailJob {
+    EmailJob {
+        message_id: mail::new_message_id(),
+        to_email: "x@example.com".into(),
+        to_name: "x".into(),
+        locale: jiebang::accounts::models::Locale::ZhCn,
+        // No such template: fails every time.
+        template: "no_such_template".into(),
+        vars: json!({}),
+    }
+}
+
+#[tokio::test]
+async fn scheduled_jobs_wait_for_their_time() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.state.conn().await.unwrap();
+    let (_, vars) = jiebang::notifications::notices::samples().remove(3);
+    let job = EmailJob {
+        message_id: mail::new_message_id(),
+        to_email: "x@example.com".into(),
+        to_name: "x".into(),
+        locale: jiebang::accounts::models::Locale::En,
+        template: "account_disabled".into(),
+        vars,
+    };
+    let at = app.state.clock.now() + Duration::minutes(30);
+    jiebang::jobs::enqueue(
+        &mut conn,
+        mail::SEND_EMAIL,
+        &job,
+        Some(at),
+        Some("reminder:x"),
+    )
+    .await
+    .unwrap();
+    // The same key again adds nothing while the first is pending.
+    jiebang::jobs::enqueue(
+        &mut conn,
+        mail::SEND_EMAIL,
+        &job,
+        Some(at),
+        Some("reminder:x"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.run_jobs().await, 0);
+    app.state.clock.advance(Duration::minutes(29));
+    assert_eq!(app.run_jobs().await, 0);
+    app.state.clock.advance(Duration::minutes(2));
+    assert_eq!(app.run_jobs().await, 1);
+    assert_eq!(app.state.mailer.sent().len(), 1);
+}
+
+#[tokio::test]
+async fn a_job_that_keeps_failing_is_parked_for_an_admin_to_retry() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.state.conn().await.unwrap();
+    mail::enqueue(&mut conn, &broken_mail()).await.unwrap();
+    drop(conn);
+
+    // Each failure waits twice as long as the one before; the twelfth parks the job.
+    let mut runs = 0;
+    for _ in 0..30 {
+        runs += app.run_jobs().await;
+        app.state.clock.advance(Duration::hours(1));
+    }
+    assert_eq!(runs, 12);
+    let db = app.db().await;
+    let row = db
+        .query_one("SELECT id, status, attempts FROM background_jobs", &[])
+        .await
+        .unwrap();
+    let id: i64 = row.get(0);
+    assert_eq!(row.get::<_, &str>(1), "failed");
+    assert_eq!(row.get::<_, i32>(2), 12);
+
+    let admin = app.admin().await;
+    let page: Value = app
+        .get("/api/v1/jobs", Some(&admin.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["kind"], "send_email");
+    assert_eq!(page["items"][0]["status"], "failed");
+    assert!(
+        page["items"][0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no_such_template")
+    );
+
+    let resp = app
+        .post(
+            &format!("/api/v1/jobs/{id}/retry"),
+            &json!({}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let job: Value = resp.json().await.unwrap();
+    assert_eq!(job["status"], "pending");
+    assert_eq!(job["attempts"], 0);
+    assert_problem(
+        app.post(
+            &format!("/api/v1/jobs/{id}/retry"),
+            &json!({}),
+            Some(&admin.access),
+        )
+        .await,
+        409,
+        "job_not_failed",
+    )
+    .await;
+    assert_problem(
+        app.post("/api/v1/jobs/999999/retry", &json!({}), Some(&admin.access))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(app.run_jobs().await, 1);
+
+    let solver = app.solver().await;
+    assert_problem(
+        app.get("/api/v1/jobs", Some(&solver.access)).await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_runner_inside_serve_delivers_by_itself() {
+    let app = TestApp::spawn_with(|s| {
+        s.jobs.enabled = true;
+        s.jobs.poll_interval_ms = 20;
+    })
+    .await;
+    app.register("auto@example.com", "issuer").await;
+    let started = std::time::Instant::now();
+    while app.state.mailer.sent().is_empty() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the runner never sent the mail"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.state.mailer.sent()[0].to, "auto@example.com");
+}
