@@ -3,6 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::{Parser, Subcommand};
+use diesel_async::AsyncConnection;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::accounts::input::{PASSWORD_MAX, PASSWORD_MIN};
@@ -98,19 +99,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = prepare(settings).await?;
             let hash = state.hasher.hash(password).await?;
             let mut conn = state.conn().await?;
-            let (user, _) = queries::create_account(
-                &mut conn,
-                NewAccount {
-                    email: &email,
-                    password_hash: &hash,
-                    display_name: &name,
-                    role: Role::Admin,
-                    locale: Locale::ZhCn,
-                    organization: None,
-                },
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = conn
+                .transaction::<_, crate::error::AppError, _>(async |conn| {
+                    let account = NewAccount {
+                        email: &email,
+                        password_hash: &hash,
+                        display_name: &name,
+                        role: Role::Admin,
+                        locale: Locale::ZhCn,
+                        organization: None,
+                    };
+                    let (user, _) = queries::create_account(conn, account).await?;
+                    // Made from the command line: no actor, no request.
+                    let event = crate::audit::Event {
+                        actor_id: None,
+                        action: "user.create_admin",
+                        object_type: "user",
+                        object_id: Some(user.id.to_string()),
+                        summary: serde_json::json!({"email": user.email, "display_name": user.display_name}),
+                    };
+                    crate::audit::record(conn, &state, &Default::default(), event).await?;
+                    Ok(user)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created admin {} ({})", user.email, user.id);
             Ok(())
         }

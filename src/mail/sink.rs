@@ -32,6 +32,7 @@ impl SmtpSink {
         let store = messages.clone();
         let accept = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
                 let store = store.clone();
                 tokio::spawn(async move {
                     let _ = session(stream, store).await;

@@ -117,6 +117,10 @@ fn migrate_creates_the_database_and_create_admin_reads_the_password_from_stdin()
     assert_eq!(rows[0][1], "admin");
     assert_eq!(rows[0][2], "t");
     assert!(rows[0][3].starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert_eq!(
+        db.query("SELECT action FROM audit_log"),
+        vec![vec!["user.create_admin".to_string()]]
+    );
     // The password is not echoed anywhere.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("a-long-enough-password"));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("a-long-enough-password"));
