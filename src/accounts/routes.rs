@@ -18,7 +18,7 @@ use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
 use crate::auth::sessions::{self, RevokeReason};
 use crate::error::{AppError, AppResult, ProblemBody};
-use crate::http::pagination::PageParams;
+use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidJson, ValidQuery};
 use crate::notifications::notices::{AccountDisabled, PasswordChanged, RoleChanged, role_label};
 use crate::notifications::{Recipient, notify};
@@ -56,18 +56,12 @@ pub struct UserFilter {
     pub organization_id: Option<Uuid>,
     /// Part of the email or display name, case-insensitive.
     pub q: Option<String>,
-    /// Page number, from 1.
-    #[param(minimum = 1)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
 }
 
 /// List accounts (admin), oldest first.
 #[utoipa::path(
     tag = "accounts",
-    params(UserFilter),
+    params(UserFilter, PageParams),
     responses(
         (status = 200, description = "One page of accounts", body = Page<UserView>),
         (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -80,14 +74,10 @@ pub async fn list_users(
     state: Data<AppState>,
     user: AuthUser,
     filter: ValidQuery<UserFilter>,
+    page: PageRequest,
 ) -> AppResult<Json<Page<UserView>>> {
     user.require(&[Role::Admin])?;
     let filter = filter.into_inner();
-    let page = PageParams {
-        page: filter.page,
-        per_page: filter.per_page,
-    }
-    .validate()?;
     let q = filter
         .q
         .as_deref()

@@ -13,7 +13,7 @@ use super::Entry;
 use crate::accounts::models::Role;
 use crate::auth::AuthUser;
 use crate::error::{AppResult, ProblemBody};
-use crate::http::pagination::PageParams;
+use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidQuery};
 use crate::schema::audit_log;
 use crate::state::AppState;
@@ -73,16 +73,12 @@ pub struct AuditFilter {
     pub from: Option<DateTime<Utc>>,
     /// Before this time (exclusive, RFC 3339).
     pub to: Option<DateTime<Utc>>,
-    #[param(minimum = 1)]
-    pub page: Option<i64>,
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
 }
 
 /// The audit log (admin), newest first.
 #[utoipa::path(
     tag = "audit",
-    params(AuditFilter),
+    params(AuditFilter, PageParams),
     responses(
         (status = 200, description = "One page of entries", body = Page<AuditEntryView>),
         (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -95,14 +91,10 @@ pub async fn list_audit(
     state: Data<AppState>,
     user: AuthUser,
     filter: ValidQuery<AuditFilter>,
+    page: PageRequest,
 ) -> AppResult<Json<Page<AuditEntryView>>> {
     user.require(&[Role::Admin])?;
     let f = filter.into_inner();
-    let page = PageParams {
-        page: f.page,
-        per_page: f.per_page,
-    }
-    .validate()?;
     let build = || {
         let mut query = audit_log::table.into_boxed();
         if let Some(actor) = f.actor_id {

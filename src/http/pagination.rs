@@ -19,11 +19,23 @@ pub struct PageParams {
     pub per_page: Option<i64>,
 }
 
-/// A validated page request.
+/// A validated page request, taken from the query string: handlers of lists take a `PageRequest`
+/// next to their own filter, and list [`PageParams`] in their `params(...)`.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
     pub page: i64,
     pub per_page: i64,
+}
+
+impl actix_web::FromRequest for PageRequest {
+    type Error = AppError;
+    type Future = futures_util::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        futures_util::future::ready(
+            super::query::parse::<PageParams>(req.query_string()).and_then(|p| p.validate()),
+        )
+    }
 }
 
 impl PageRequest {

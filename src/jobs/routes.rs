@@ -13,7 +13,7 @@ use super::Job;
 use crate::accounts::models::Role;
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ProblemBody};
-use crate::http::pagination::PageParams;
+use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidQuery};
 use crate::schema::background_jobs;
 use crate::state::AppState;
@@ -79,16 +79,12 @@ pub struct JobFilter {
     /// `failed` (default) or `pending`.
     pub status: Option<JobStatus>,
     pub kind: Option<String>,
-    #[param(minimum = 1)]
-    pub page: Option<i64>,
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
 }
 
 /// Background jobs (admin): by default those that failed for good, newest first.
 #[utoipa::path(
     tag = "operations",
-    params(JobFilter),
+    params(JobFilter, PageParams),
     responses(
         (status = 200, description = "One page of jobs", body = Page<JobView>),
         (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -101,14 +97,10 @@ pub async fn list_jobs(
     state: Data<AppState>,
     user: AuthUser,
     filter: ValidQuery<JobFilter>,
+    page: PageRequest,
 ) -> AppResult<Json<Page<JobView>>> {
     user.require(&[Role::Admin])?;
     let filter = filter.into_inner();
-    let page = PageParams {
-        page: filter.page,
-        per_page: filter.per_page,
-    }
-    .validate()?;
     let status = filter.status.unwrap_or(JobStatus::Failed).as_str();
     let build = || {
         let mut query = background_jobs::table

@@ -53,16 +53,12 @@ pub struct NotificationPage {
 pub struct NotificationFilter {
     /// `true`: only unread ones.
     pub unread: Option<bool>,
-    #[param(minimum = 1)]
-    pub page: Option<i64>,
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
 }
 
 /// The caller's notifications, newest first, with the unread count.
 #[utoipa::path(
     tag = "notifications",
-    params(NotificationFilter),
+    params(NotificationFilter, PageParams),
     responses(
         (status = 200, description = "One page of notifications", body = NotificationPage),
         (status = 422, description = "Bad page parameters", body = ProblemBody, content_type = "application/problem+json"),
@@ -74,13 +70,9 @@ pub async fn list_notifications(
     state: Data<AppState>,
     user: AuthUser,
     filter: ValidQuery<NotificationFilter>,
+    page: PageRequest,
 ) -> AppResult<Json<NotificationPage>> {
     let filter = filter.into_inner();
-    let page: PageRequest = PageParams {
-        page: filter.page,
-        per_page: filter.per_page,
-    }
-    .validate()?;
     let only_unread = filter.unread.unwrap_or(false);
     let build = || {
         let mut query = notifications::table

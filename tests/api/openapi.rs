@@ -213,3 +213,25 @@ async fn the_docs_page_is_served_with_a_strict_policy() {
         .unwrap();
     assert!(init.contains("/api/v1/openapi.json"), "{init}");
 }
+
+#[tokio::test]
+async fn lists_document_their_page_parameters() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    for path in [
+        "/api/v1/users",
+        "/api/v1/jobs",
+        "/api/v1/audit",
+        "/api/v1/notifications",
+    ] {
+        let names: Vec<&str> = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} has no parameters"))
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for wanted in ["page", "per_page"] {
+            assert!(names.contains(&wanted), "{path} lacks {wanted}: {names:?}");
+        }
+    }
+}
