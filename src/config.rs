@@ -77,6 +77,7 @@ pub struct ServerSettings {
     pub cors_allowed_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
     pub shutdown_timeout_secs: u64,
+    pub backlog: i32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -37,7 +37,7 @@ impl Application {
             tracing::info!(migrations = ?applied, "applied migrations");
         }
         let pool = db::build_pool(&settings.database)?;
-        let listener = TcpListener::bind(&settings.server.bind)
+        let listener = bind(&settings.server.bind, settings.server.backlog)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
         let state = Data::new(AppState::new(settings, pool)?);
@@ -76,6 +76,37 @@ impl Application {
         }
         served
     }
+}
+
+/// A listening socket with the configured accept backlog (`TcpListener::bind` would give 128: a
+/// burst of more simultaneous connections than that overflows the queue, and the dropped SYNs are
+/// only retried after a second).
+fn bind(address: &str, backlog: i32) -> std::io::Result<TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last_error = None;
+    for addr in address.to_socket_addrs()? {
+        let attempt = (|| {
+            let socket = socket2::Socket::new(
+                socket2::Domain::for_address(addr),
+                socket2::Type::STREAM,
+                Some(socket2::Protocol::TCP),
+            )?;
+            socket.set_reuse_address(true)?;
+            socket.bind(&addr.into())?;
+            socket.listen(backlog)?;
+            Ok::<TcpListener, std::io::Error>(socket.into())
+        })();
+        match attempt {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the address resolves to nothing",
+        )
+    }))
 }
 
 fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {

@@ -113,13 +113,12 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
         let span =
             tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts + 1);
         let outcome = tracing::Instrument::instrument(perform(state, &job), span.clone()).await;
-        let _entered = span.enter();
         match outcome {
             Ok(()) => {
                 diesel::delete(background_jobs::table.filter(background_jobs::id.eq(job.id)))
                     .execute(conn)
                     .await?;
-                tracing::debug!("job done");
+                tracing::debug!(parent: &span, "job done");
             }
             Err(error) => {
                 let attempts = job.attempts + 1;
@@ -136,9 +135,9 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
                     .execute(conn)
                     .await?;
                 if parked {
-                    tracing::error!(error = %message, "job failed for good; parked");
+                    tracing::error!(parent: &span, error = %message, "job failed for good; parked");
                 } else {
-                    tracing::warn!(error = %message, "job failed; will retry");
+                    tracing::warn!(parent: &span, error = %message, "job failed; will retry");
                 }
             }
         }
