@@ -119,9 +119,24 @@ pub async fn user_view(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<User
     Ok(UserView::new(user, organization))
 }
 
-/// What follows a new account, in its transaction: the welcome notice and the audit entry
-/// (`user.register` when self-registered, `user.create` when an admin made it).
-pub async fn welcome(
+/// Creates an account and, in the same transaction, what follows it: the welcome notice and the
+/// audit entry (`user.register` when self-registered, `user.create` when `created_by` an admin).
+pub async fn open_account(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    created_by: Option<Uuid>,
+    account: NewAccount<'_>,
+) -> AppResult<(User, Option<Organization>)> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (user, organization) = create_account(conn, account).await?;
+        welcome(conn, state, meta, created_by, &user, organization.as_ref()).await?;
+        Ok((user, organization))
+    })
+    .await
+}
+
+async fn welcome(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     meta: &RequestMeta,

@@ -151,29 +151,16 @@ pub async fn create_user(
     req.check_organization()?;
     let password_hash = state.hasher.hash(req.password.into_secret()).await?;
     let mut conn = state.conn().await?;
-    let (created, organization) = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let account = NewAccount {
-                email: &req.email,
-                password_hash: &password_hash,
-                display_name: &req.display_name,
-                role: req.role,
-                locale: req.locale.unwrap_or_default(),
-                organization: req.organization.as_ref(),
-            };
-            let (created, organization) = queries::create_account(conn, account).await?;
-            queries::welcome(
-                conn,
-                &state,
-                &meta,
-                Some(user.id),
-                &created,
-                organization.as_ref(),
-            )
-            .await?;
-            Ok((created, organization))
-        })
-        .await?;
+    let account = NewAccount {
+        email: &req.email,
+        password_hash: &password_hash,
+        display_name: &req.display_name,
+        role: req.role,
+        locale: req.locale.unwrap_or_default(),
+        organization: req.organization.as_ref(),
+    };
+    let (created, organization) =
+        queries::open_account(&mut conn, &state, &meta, Some(user.id), account).await?;
     tracing::info!(user_id = %created.id, role = %created.role, by = %user.id, "account created by admin");
     Ok(HttpResponse::Created().json(UserView::new(created, organization)))
 }

@@ -48,21 +48,16 @@ pub async fn register(
     let req = body.into_inner();
     let password_hash = state.hasher.hash(req.password.into_secret()).await?;
     let mut conn = state.conn().await?;
-    let (user, organization) = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let account = NewAccount {
-                email: &req.email,
-                password_hash: &password_hash,
-                display_name: &req.display_name,
-                role: req.role,
-                locale: req.locale.unwrap_or_default(),
-                organization: Some(&req.organization),
-            };
-            let (user, organization) = queries::create_account(conn, account).await?;
-            queries::welcome(conn, &state, &meta, None, &user, organization.as_ref()).await?;
-            Ok((user, organization))
-        })
-        .await?;
+    let account = NewAccount {
+        email: &req.email,
+        password_hash: &password_hash,
+        display_name: &req.display_name,
+        role: req.role,
+        locale: req.locale.unwrap_or_default(),
+        organization: Some(&req.organization),
+    };
+    let (user, organization) =
+        queries::open_account(&mut conn, &state, &meta, None, account).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "account registered");
     Ok(HttpResponse::Created().json(UserView::new(user, organization)))
 }

@@ -33,25 +33,18 @@ async fn scheduled_jobs_wait_for_their_time() {
         vars,
     };
     let at = app.state.clock.now() + Duration::minutes(30);
-    jiebang::jobs::enqueue(
-        &mut conn,
-        mail::SEND_EMAIL,
-        &job,
-        Some(at),
-        Some("reminder:x"),
-    )
-    .await
-    .unwrap();
-    // The same key again adds nothing while the first is pending.
-    jiebang::jobs::enqueue(
-        &mut conn,
-        mail::SEND_EMAIL,
-        &job,
-        Some(at),
-        Some("reminder:x"),
-    )
-    .await
-    .unwrap();
+    // The same key twice: the second adds nothing while the first is pending.
+    for _ in 0..2 {
+        jiebang::jobs::enqueue(
+            &mut conn,
+            mail::SEND_EMAIL,
+            &job,
+            Some(at),
+            Some("reminder:x"),
+        )
+        .await
+        .unwrap();
+    }
     assert_eq!(app.run_jobs().await, 0);
     app.state.clock.advance(Duration::minutes(29));
     assert_eq!(app.run_jobs().await, 0);
