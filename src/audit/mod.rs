@@ -30,10 +30,10 @@ const AUDIT_LOCK_KEY: i64 = 0x6175_6469_745f_6c6f; // "audit_lo"
 /// The `prev_hash` of the first entry.
 pub const GENESIS: [u8; 32] = [0; 32];
 
-/// Where a request came from, for the audit log.
+/// Where a request came from, for the audit log and the login rate limit.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {
-    pub client_addr: Option<String>,
+    pub client_addr: Option<ClientAddr>,
     pub request_id: Option<String>,
 }
 
@@ -47,7 +47,7 @@ impl FromRequest for RequestMeta {
             .map(|s| s.settings.server.trusted_proxies.clone())
             .unwrap_or_default();
         ready(Ok(RequestMeta {
-            client_addr: ClientAddr::of(req, &trusted).map(|a| a.to_string()),
+            client_addr: ClientAddr::of(req, &trusted),
             request_id: req
                 .extensions()
                 .get::<tracing_actix_web::RequestId>()
@@ -141,6 +141,7 @@ pub async fn record(
     event: Event<'_>,
 ) -> AppResult<()> {
     let at = state.clock.now().trunc_subsecs(6);
+    let client_addr = meta.client_addr.map(|a| a.to_string());
     conn.transaction::<_, AppError, _>(async |conn| {
         // Held until the outer transaction ends, so the next writer sees this entry.
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({AUDIT_LOCK_KEY})"))
@@ -167,7 +168,7 @@ pub async fn record(
             event.object_type,
             event.object_id.as_deref(),
             &event.summary,
-            meta.client_addr.as_deref(),
+            client_addr.as_deref(),
             meta.request_id.as_deref(),
             &prev,
         );
@@ -180,7 +181,7 @@ pub async fn record(
                 audit_log::object_type.eq(event.object_type),
                 audit_log::object_id.eq(event.object_id.as_deref()),
                 audit_log::summary.eq(&event.summary),
-                audit_log::client_addr.eq(meta.client_addr.as_deref()),
+                audit_log::client_addr.eq(client_addr.as_deref()),
                 audit_log::request_id.eq(meta.request_id.as_deref()),
                 audit_log::prev_hash.eq(&prev),
                 audit_log::hash.eq(&hash),

@@ -1,7 +1,7 @@
 //! `POST /auth/register`, `/auth/login`, `/auth/refresh`, `/auth/logout`.
 
 use actix_web::web::{Data, Json};
-use actix_web::{HttpRequest, HttpResponse, post};
+use actix_web::{HttpResponse, post};
 use diesel_async::AsyncConnection;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use crate::accounts::models::{User, UserView};
 use crate::accounts::queries::{self, NewAccount};
 use crate::audit::{self, RequestMeta};
 use crate::error::{AppError, AppResult};
-use crate::http::{ClientAddr, ValidJson};
+use crate::http::ValidJson;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -122,13 +122,13 @@ async fn token_response(
 #[tracing::instrument(skip_all)]
 pub async fn login(
     state: Data<AppState>,
-    http: HttpRequest,
     meta: RequestMeta,
     body: ValidJson<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let req = body.into_inner();
-    let address = ClientAddr::of(&http, &state.settings.server.trusted_proxies).map(|a| a.0);
-    state.login_limiter.check(&req.email, address)?;
+    state
+        .login_limiter
+        .check(&req.email, meta.client_addr.map(|a| a.0))?;
 
     let user = {
         let mut conn = state.conn().await?;
