@@ -33,6 +33,62 @@ diesel::table! {
 }
 
 diesel::table! {
+    challenge_clarifications (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        author_id -> Uuid,
+        question -> Nullable<Text>,
+        answer -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    challenge_events (id) {
+        id -> Int8,
+        challenge_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        data -> Jsonb,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    challenges (id) {
+        id -> Uuid,
+        issuer_org_id -> Uuid,
+        created_by -> Uuid,
+        title -> Text,
+        category -> Text,
+        field -> Text,
+        description -> Text,
+        kpis -> Jsonb,
+        bounty_fen -> Int8,
+        bid_opens_at -> Timestamptz,
+        bid_closes_at -> Timestamptz,
+        max_duration_months -> Int4,
+        eligible_org_kinds -> Array<Nullable<Text>>,
+        general_credit_blocks -> Bool,
+        panel_size -> Int4,
+        blind_review -> Bool,
+        rubric -> Jsonb,
+        publicity_days -> Int4,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        version -> Int4,
+        submitted_at -> Nullable<Timestamptz>,
+        published_at -> Nullable<Timestamptz>,
+        bidding_closed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -92,6 +148,12 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(challenge_clarifications -> challenges (challenge_id));
+diesel::joinable!(challenge_clarifications -> users (author_id));
+diesel::joinable!(challenge_events -> challenges (challenge_id));
+diesel::joinable!(challenge_events -> users (actor_id));
+diesel::joinable!(challenges -> organizations (issuer_org_id));
+diesel::joinable!(challenges -> users (created_by));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -100,6 +162,9 @@ diesel::joinable!(users -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     background_jobs,
+    challenge_clarifications,
+    challenge_events,
+    challenges,
     notifications,
     organizations,
     refresh_tokens,

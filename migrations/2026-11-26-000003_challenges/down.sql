@@ -1,0 +1,3 @@
+DROP TABLE challenge_clarifications;
+DROP TABLE challenge_events;
+DROP TABLE challenges;
