@@ -37,6 +37,9 @@ pub enum AppError {
     /// 412: the `If-Match` version is stale.
     #[error("precondition failed")]
     PreconditionFailed,
+    /// 428: the change needs an `If-Match` header with the version it was based on.
+    #[error("precondition required")]
+    PreconditionRequired,
     /// 413: the body is larger than the configured limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -112,6 +115,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -135,6 +139,7 @@ impl AppError {
                 errors,
             } => (code, Some(detail.clone()), errors.clone()),
             AppError::PreconditionFailed => ("stale_version", None, vec![]),
+            AppError::PreconditionRequired => ("if_match_required", None, vec![]),
             AppError::PayloadTooLarge => ("payload_too_large", None, vec![]),
             AppError::UnsupportedMediaType => ("unsupported_media_type", None, vec![]),
             AppError::Validation(errors) => ("validation_failed", None, errors.clone()),

@@ -21,6 +21,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
     tags(
         (name = "auth", description = "Registration, login, token refresh, logout"),
         (name = "accounts", description = "Accounts and organisations"),
+        (name = "challenges", description = "Challenges (榜单): drafting, approval, publication, search, deadlines, clarifications"),
         (name = "notifications", description = "In-app notifications"),
         (name = "audit", description = "The tamper-evident audit log"),
         (name = "operations", description = "Health, readiness and background jobs"),

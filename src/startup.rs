@@ -19,7 +19,9 @@ use crate::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
-use crate::{accounts, audit, auth, db, health, jobs, notifications, openapi, telemetry};
+use crate::{
+    accounts, audit, auth, challenges, db, health, jobs, notifications, openapi, telemetry,
+};
 
 pub struct Application {
     server: Server,
@@ -42,6 +44,14 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = Data::new(AppState::new(settings, pool)?);
         let server = run(listener, state.clone())?;
+        if state.settings.jobs.enabled {
+            // Deadlines that passed while no server ran are closed now, not at the next change.
+            match crate::challenges::deadline::catch_up(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(overdue = n, "scheduled overdue bidding deadlines"),
+                Err(error) => tracing::warn!(%error, "could not look for overdue deadlines"),
+            }
+        }
         let runner = state
             .settings
             .jobs
@@ -125,6 +135,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .route("/openapi.json", web::get().to(openapi::serve))
                     .configure(auth::routes::configure)
                     .configure(accounts::routes::configure)
+                    .configure(challenges::routes::configure)
                     .configure(notifications::routes::configure)
                     .configure(audit::routes::configure)
                     .configure(jobs::routes::configure),

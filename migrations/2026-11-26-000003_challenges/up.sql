@@ -36,17 +36,22 @@ CREATE TABLE challenges (
     bidding_closed_at      timestamptz,
     created_at             timestamptz NOT NULL DEFAULT now(),
     updated_at             timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT challenges_window CHECK (bid_opens_at < bid_closes_at)
+    CONSTRAINT challenges_window CHECK (bid_opens_at < bid_closes_at),
+    -- Published exactly when the program office approved it; a cancelled one may or may not have been.
+    CONSTRAINT challenges_published CHECK (
+        status = 'cancelled'
+        OR (published_at IS NULL) = (status IN ('draft', 'pending_approval', 'rejected')))
 );
 
--- What the public sees: published and later states, and cancelled ones that had been published.
+-- What the public sees: challenges that have been published (whatever happened to them since:
+-- closed, reviewed, awarded, cancelled...). `published_at` is set by approval and never cleared.
 -- The list's default and sorted orders, restricted to those rows, come from these indexes.
 CREATE INDEX challenges_public_published_idx ON challenges (published_at DESC NULLS LAST, id DESC)
-    WHERE published_at IS NOT NULL AND status NOT IN ('draft', 'pending_approval', 'rejected');
+    WHERE published_at IS NOT NULL;
 CREATE INDEX challenges_public_closes_idx ON challenges (bid_closes_at, id)
-    WHERE published_at IS NOT NULL AND status NOT IN ('draft', 'pending_approval', 'rejected');
+    WHERE published_at IS NOT NULL;
 CREATE INDEX challenges_public_bounty_idx ON challenges (bounty_fen, id)
-    WHERE published_at IS NOT NULL AND status NOT IN ('draft', 'pending_approval', 'rejected');
+    WHERE published_at IS NOT NULL;
 CREATE INDEX challenges_issuer_idx ON challenges (issuer_org_id, created_at DESC);
 CREATE INDEX challenges_status_idx ON challenges (status, bid_closes_at);
 CREATE INDEX challenges_field_idx ON challenges (field, category);

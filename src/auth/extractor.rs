@@ -95,3 +95,22 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
     let token = token.trim();
     (!token.is_empty()).then(|| token.to_string())
 }
+
+/// The caller on endpoints that anyone may call: `None` without an `Authorization` header. A
+/// header that is present but invalid is still a 401, so that a client with an expired token
+/// refreshes it instead of silently seeing the anonymous view.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().get(header::AUTHORIZATION).is_none() {
+            return Box::pin(async { Ok(MaybeUser(None)) });
+        }
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move { Ok(MaybeUser(Some(user.await?))) })
+    }
+}

@@ -8,4 +8,4 @@ pub mod rate_limit;
 pub mod routes;
 pub mod sessions;
 
-pub use extractor::AuthUser;
+pub use extractor::{AuthUser, MaybeUser};

@@ -211,3 +211,26 @@ mod tests {
         ));
     }
 }
+
+/// A JSON body that may be left out (no `Content-Type` and an empty body): then `None`. A body
+/// that is sent is checked exactly as [`ValidJson`] checks it.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let empty = req.headers().get(header::CONTENT_TYPE).is_none()
+            && req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|v| v.as_bytes() == b"0");
+        if empty {
+            return Box::pin(async { Ok(OptionalJson(None)) });
+        }
+        let body = ValidJson::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(body.await?.0))) })
+    }
+}

@@ -10,6 +10,6 @@ pub mod problem;
 pub mod query;
 
 pub use client_addr::ClientAddr;
-pub use json::ValidJson;
+pub use json::{OptionalJson, ValidJson};
 pub use pagination::{Page, PageParams};
 pub use query::ValidQuery;

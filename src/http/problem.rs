@@ -69,6 +69,7 @@ impl Problem {
             409 => "conflict",
             411 => "length_required",
             412 => "stale_version",
+            428 => "if_match_required",
             413 => "payload_too_large",
             414 => "uri_too_long",
             415 => "unsupported_media_type",
@@ -194,6 +195,18 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "数据已被他人修改，请刷新后重试",
             "Stale version; reload and retry",
         ),
+        "if_match_required" => (
+            "修改须带 If-Match 请求头（取自 ETag）",
+            "An If-Match header with the current ETag is required",
+        ),
+        "invalid_transition" => (
+            "当前状态下不能执行此操作",
+            "Not allowed in the current state",
+        ),
+        "not_editable" => (
+            "当前状态下不能修改这些内容",
+            "These fields cannot be changed in the current state",
+        ),
         "payload_too_large" => ("请求体过大", "Request body too large"),
         "unsupported_media_type" => (
             "请求体须为 application/json",
@@ -311,6 +324,52 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 "已被使用".into()
             } else {
                 "is already taken".into()
+            }
+        }
+        "invalid_transition" => {
+            if zh {
+                format!("当前状态为 {}，不允许此操作", p("current"))
+            } else {
+                format!("the current state is {}; this is not allowed", p("current"))
+            }
+        }
+        "not_editable" => {
+            if zh {
+                format!("状态为 {} 时不能修改", p("current"))
+            } else {
+                format!("cannot be changed while the state is {}", p("current"))
+            }
+        }
+        "in_past" => {
+            if zh {
+                "须晚于当前时间".into()
+            } else {
+                "must be in the future".into()
+            }
+        }
+        "not_later" => {
+            if zh {
+                format!("须晚于 {}", p("than"))
+            } else {
+                format!("must be later than {}", p("than"))
+            }
+        }
+        "sum" => {
+            if zh {
+                format!("合计须为 {}（现为 {}）", p("expected"), p("actual"))
+            } else {
+                format!(
+                    "must add up to {} (they add up to {})",
+                    p("expected"),
+                    p("actual")
+                )
+            }
+        }
+        "duplicate_entry" => {
+            if zh {
+                "有重复项".into()
+            } else {
+                "has duplicate entries".into()
             }
         }
         "blank" => {

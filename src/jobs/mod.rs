@@ -88,6 +88,9 @@ fn payload<T: DeserializeOwned>(job: &Job) -> anyhow::Result<T> {
 async fn perform(state: &AppState, job: &Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
         crate::mail::SEND_EMAIL => crate::mail::deliver(state, payload(job)?).await,
+        crate::challenges::deadline::CLOSE_BIDDING => {
+            crate::challenges::deadline::perform(state, payload(job)?).await
+        }
         other => anyhow::bail!("no handler for job kind {other:?}"),
     }
 }

@@ -68,6 +68,73 @@ impl Notice for AccountDisabled {
     const TEMPLATE: &'static str = "account_disabled";
 }
 
+/// A time as people in China read it: `YYYY-MM-DD HH:MM`, Beijing time (UTC+8, no daylight saving).
+pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    at.with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The program office published the challenge (to the issuer's accounts).
+#[derive(Debug, Serialize)]
+pub struct ChallengeApproved {
+    pub display_name: String,
+    pub title: String,
+    /// Beijing time.
+    pub bid_closes_at: String,
+    pub note: Option<String>,
+    pub url: String,
+}
+
+impl Notice for ChallengeApproved {
+    const TEMPLATE: &'static str = "challenge_approved";
+}
+
+/// The program office sent the challenge back (to the issuer's accounts).
+#[derive(Debug, Serialize)]
+pub struct ChallengeRejected {
+    pub display_name: String,
+    pub title: String,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Notice for ChallengeRejected {
+    const TEMPLATE: &'static str = "challenge_rejected";
+}
+
+/// The challenge was withdrawn (to the issuer's accounts; later also to bidders).
+#[derive(Debug, Serialize)]
+pub struct ChallengeCancelled {
+    pub display_name: String,
+    pub title: String,
+    /// Who cancelled it, in the reader's language.
+    pub cancelled_by: String,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Notice for ChallengeCancelled {
+    const TEMPLATE: &'static str = "challenge_cancelled";
+}
+
+/// The deadline passed (to the issuer's accounts, and to every bidder).
+#[derive(Debug, Serialize)]
+pub struct BiddingClosed {
+    pub display_name: String,
+    pub title: String,
+    /// Beijing time.
+    pub closed_at: String,
+    /// The issuer's version says the bids are now open to it.
+    pub for_issuer: bool,
+    pub url: String,
+}
+
+impl Notice for BiddingClosed {
+    const TEMPLATE: &'static str = "bidding_closed";
+}
+
 /// One filled-in example of every notice, by template name.
 pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
     fn entry<N: Notice>(notice: N) -> (&'static str, serde_json::Value) {
@@ -95,6 +162,33 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
         }),
         entry(AccountDisabled {
             display_name: "陈思远".into(),
+        }),
+        entry(ChallengeApproved {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料 <T800>".into(),
+            bid_closes_at: "2027-01-15 17:00".into(),
+            note: Some("请补充验收方式".into()),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
+        }),
+        entry(ChallengeRejected {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            reason: "考核指标不够具体".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
+        }),
+        entry(ChallengeCancelled {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            cancelled_by: "科技局项目办".into(),
+            reason: "需求已由其他项目解决".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
+        }),
+        entry(BiddingClosed {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            closed_at: "2027-01-15 17:00".into(),
+            for_issuer: true,
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
         }),
     ]
 }

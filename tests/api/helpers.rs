@@ -328,6 +328,27 @@ impl TestApp {
         self.login_ok(&email).await
     }
 
+    /// An issuer account with a new organisation, logged in.
+    pub async fn issuer(&self) -> Tokens {
+        let email = format!("issuer-{}@example.com", Uuid::new_v4().simple());
+        self.register(&email, "issuer").await;
+        self.login_ok(&email).await
+    }
+
+    /// A request with the caller's token, for methods and headers the helpers above do not cover.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req
+    }
+
     /// An admin account (made as `create-admin` makes it), logged in.
     pub async fn admin(&self) -> Tokens {
         let email = format!("admin-{}@example.com", Uuid::new_v4().simple());

@@ -19,6 +19,9 @@ const PUBLIC: &[&str] = &[
     "POST /api/v1/auth/logout",
     "GET /health",
     "GET /ready",
+    "GET /api/v1/challenges",
+    "GET /api/v1/challenges/{id}",
+    "GET /api/v1/challenges/{id}/clarifications",
 ];
 
 async fn document(app: &TestApp) -> Value {

@@ -1,0 +1,440 @@
+//! Reading challenges: only ever "the challenges this viewer may see" — the visibility rule is part
+//! of every query, so a hidden draft is simply not found (404). Listing, filtering and the text
+//! search run in PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Float, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::models::{Category, Challenge, ChallengeEvent, Clarification, Field, Status};
+use crate::accounts::models::Role;
+use crate::accounts::routes::escape_like;
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::http::pagination::PageRequest;
+use crate::schema::{challenge_clarifications, challenge_events, challenges, organizations};
+
+/// What a caller may see of challenges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// Anyone, logged in or not: published challenges and what became of them.
+    Public,
+    /// An issuer account: the public ones and every one of its own organisation.
+    Issuer(Uuid),
+    /// The program office: all.
+    Admin,
+}
+
+impl Viewer {
+    pub fn of(user: Option<&AuthUser>) -> Viewer {
+        match user {
+            Some(u) if u.role == Role::Admin => Viewer::Admin,
+            Some(u) if u.role == Role::Issuer => match u.organization_id {
+                Some(org) => Viewer::Issuer(org),
+                None => Viewer::Public,
+            },
+            _ => Viewer::Public,
+        }
+    }
+
+    /// Whether the viewer is the issuer of `challenge` or an admin: they see its history and the
+    /// reasons given to the issuer.
+    pub fn manages(&self, challenge: &Challenge) -> bool {
+        match self {
+            Viewer::Admin => true,
+            Viewer::Issuer(org) => *org == challenge.issuer_org_id,
+            Viewer::Public => false,
+        }
+    }
+}
+
+type Visible = Box<dyn BoxableExpression<challenges::table, Pg, SqlType = Bool>>;
+
+/// The visibility rule as SQL. `published_at IS NOT NULL` is also the predicate of the partial
+/// indexes that serve the public list.
+fn visible(viewer: Viewer) -> Visible {
+    match viewer {
+        Viewer::Admin => Box::new(diesel::dsl::sql::<Bool>("TRUE")),
+        Viewer::Issuer(org) => Box::new(
+            challenges::published_at
+                .is_not_null()
+                .or(challenges::issuer_org_id.eq(org)),
+        ),
+        Viewer::Public => Box::new(challenges::published_at.is_not_null()),
+    }
+}
+
+/// The challenge with this id if the viewer may see it.
+pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    viewer: Viewer,
+    id: Uuid,
+) -> AppResult<Challenge> {
+    challenges::table
+        .filter(challenges::id.eq(id))
+        .filter(visible(viewer))
+        .select(Challenge::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// The same, locked for the rest of the caller's transaction (before any change).
+pub async fn lock_visible(
+    conn: &mut AsyncPgConnection,
+    viewer: Viewer,
+    id: Uuid,
+) -> AppResult<Challenge> {
+    challenges::table
+        .filter(challenges::id.eq(id))
+        .filter(visible(viewer))
+        .select(Challenge::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn organization_name(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<String> {
+    Ok(organizations::table
+        .find(id)
+        .select(organizations::name)
+        .first(conn)
+        .await?)
+}
+
+/// How a list is ordered. Every order ends with the id, so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum Sort {
+    /// Best match first (only with `q`; the default when `q` is given).
+    #[serde(rename = "relevance")]
+    Relevance,
+    /// Soonest deadline first.
+    #[serde(rename = "deadline")]
+    DeadlineAsc,
+    /// Latest deadline first.
+    #[serde(rename = "-deadline")]
+    DeadlineDesc,
+    /// Smallest bounty first.
+    #[serde(rename = "bounty")]
+    BountyAsc,
+    /// Largest bounty first.
+    #[serde(rename = "-bounty")]
+    BountyDesc,
+    /// Oldest publication first.
+    #[serde(rename = "published")]
+    PublishedAsc,
+    /// Newest publication first (the default without `q`); unpublished ones last.
+    #[serde(rename = "-published")]
+    PublishedDesc,
+}
+
+/// `GET /challenges` filters.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeFilter {
+    /// Words to find in the title and description, Chinese or Latin, case-insensitive; every
+    /// word (separated by spaces) must occur. One or two characters match as plain substrings.
+    #[param(example = "碳纤维")]
+    pub q: Option<String>,
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    pub field: Option<Field>,
+    /// Bounty at least this many fen.
+    pub bounty_min_fen: Option<i64>,
+    /// Bounty at most this many fen.
+    pub bounty_max_fen: Option<i64>,
+    /// Deadline (`bid_closes_at`) at or before this time.
+    pub closes_before: Option<DateTime<Utc>>,
+    /// Deadline at or after this time.
+    pub closes_after: Option<DateTime<Utc>>,
+    /// Only challenges of this issuing organisation.
+    pub issuer_id: Option<Uuid>,
+    /// `relevance`, `deadline`, `-deadline`, `bounty`, `-bounty`, `published`, `-published`.
+    #[param(value_type = Option<String>, example = "deadline")]
+    pub sort: Option<Sort>,
+    // PageRequest reads these; listed so that `deny_unknown_fields` accepts them.
+    #[serde(default)]
+    #[param(ignore)]
+    pub page: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    #[param(ignore)]
+    pub per_page: Option<serde::de::IgnoredAny>,
+}
+
+/// The longest `q` accepted, and the most words in it.
+pub const MAX_QUERY_CHARS: usize = 100;
+pub const MAX_QUERY_WORDS: usize = 5;
+
+/// A cleaned-up text query: its words, and their `ILIKE` patterns with `%`, `_` and `\` escaped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextQuery {
+    pub text: String,
+    pub patterns: Vec<String>,
+}
+
+impl TextQuery {
+    pub fn parse(raw: &str) -> Result<Option<TextQuery>, AppError> {
+        let words: Vec<&str> = raw.split_whitespace().collect();
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let text = words.join(" ");
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::Validation(vec![
+                FieldError::new("q", "length").with_param("max", MAX_QUERY_CHARS),
+            ]));
+        }
+        if words.len() > MAX_QUERY_WORDS {
+            return Err(AppError::Validation(vec![
+                FieldError::new("q", "too_many_words").with_param("max", MAX_QUERY_WORDS),
+            ]));
+        }
+        let patterns = words
+            .iter()
+            .map(|w| format!("%{}%", escape_like(w)))
+            .collect();
+        Ok(Some(TextQuery { text, patterns }))
+    }
+}
+
+impl ChallengeFilter {
+    pub fn check(&self) -> Result<Option<TextQuery>, AppError> {
+        let mut errors = Vec::new();
+        if let (Some(min), Some(max)) = (self.bounty_min_fen, self.bounty_max_fen)
+            && min > max
+        {
+            errors.push(
+                FieldError::new("bounty_max_fen", "not_later").with_param("than", "bounty_min_fen"),
+            );
+        }
+        if let (Some(after), Some(before)) = (self.closes_after, self.closes_before)
+            && after > before
+        {
+            errors.push(
+                FieldError::new("closes_before", "not_later").with_param("than", "closes_after"),
+            );
+        }
+        let q = match self.q.as_deref().map(TextQuery::parse).transpose() {
+            Ok(q) => q.flatten(),
+            Err(AppError::Validation(mut more)) => {
+                errors.append(&mut more);
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        if self.sort == Some(Sort::Relevance) && q.is_none() {
+            errors.push(FieldError::new("sort", "needs_q"));
+        }
+        if errors.is_empty() {
+            Ok(q)
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+/// The searched text; the same expression as the trigram index `challenges_search_idx`.
+const SEARCH_TEXT: &str = "(challenges.title || ' ' || challenges.description)";
+
+/// One row of a list: the challenge without its long parts, with the issuer's name.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = challenges, check_for_backend(diesel::pg::Pg))]
+pub struct SummaryRow {
+    pub id: Uuid,
+    pub title: String,
+    pub category: Category,
+    pub field: Field,
+    pub bounty_fen: i64,
+    pub bid_opens_at: DateTime<Utc>,
+    pub bid_closes_at: DateTime<Utc>,
+    pub max_duration_months: i32,
+    pub status: Status,
+    pub issuer_org_id: Uuid,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// Applies the viewer's visibility (as in [`visible`]) and the filter to a boxed query over `challenges` (alone or
+/// joined), so that the page and its total count use exactly the same conditions.
+macro_rules! filtered {
+    ($query:expr, $viewer:expr, $filter:expr, $q:expr) => {{
+        let filter: &ChallengeFilter = $filter;
+        let mut query = match $viewer {
+            Viewer::Admin => $query,
+            Viewer::Issuer(org) => $query.filter(
+                challenges::published_at
+                    .is_not_null()
+                    .or(challenges::issuer_org_id.eq(org)),
+            ),
+            Viewer::Public => $query.filter(challenges::published_at.is_not_null()),
+        };
+        if let Some(status) = filter.status {
+            query = query.filter(challenges::status.eq(status));
+        }
+        if let Some(category) = filter.category {
+            query = query.filter(challenges::category.eq(category));
+        }
+        if let Some(field) = filter.field {
+            query = query.filter(challenges::field.eq(field));
+        }
+        if let Some(min) = filter.bounty_min_fen {
+            query = query.filter(challenges::bounty_fen.ge(min));
+        }
+        if let Some(max) = filter.bounty_max_fen {
+            query = query.filter(challenges::bounty_fen.le(max));
+        }
+        if let Some(before) = filter.closes_before {
+            query = query.filter(challenges::bid_closes_at.le(before));
+        }
+        if let Some(after) = filter.closes_after {
+            query = query.filter(challenges::bid_closes_at.ge(after));
+        }
+        if let Some(issuer) = filter.issuer_id {
+            query = query.filter(challenges::issuer_org_id.eq(issuer));
+        }
+        if let Some(q) = $q {
+            for pattern in &q.patterns {
+                query = query.filter(
+                    sql::<Bool>(SEARCH_TEXT)
+                        .sql(" ILIKE ")
+                        .bind::<Text, _>(pattern.clone()),
+                );
+            }
+        }
+        query
+    }};
+}
+
+/// One page of the challenges the viewer may see, with the issuers' names, and the total.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    viewer: Viewer,
+    filter: &ChallengeFilter,
+    q: Option<&TextQuery>,
+    page: PageRequest,
+) -> AppResult<(Vec<(SummaryRow, String)>, i64)> {
+    let total: i64 = filtered!(challenges::table.into_boxed(), viewer, filter, q)
+        .count()
+        .get_result(conn)
+        .await?;
+    if total == 0 || page.offset() >= total {
+        return Ok((Vec::new(), total));
+    }
+    let mut query = filtered!(
+        challenges::table
+            .inner_join(organizations::table)
+            .select((SummaryRow::as_select(), organizations::name))
+            .into_boxed(),
+        viewer,
+        filter,
+        q
+    );
+    let sort = filter.sort.unwrap_or(if q.is_some() {
+        Sort::Relevance
+    } else {
+        Sort::PublishedDesc
+    });
+    query = match (sort, q) {
+        (Sort::Relevance, Some(q)) => {
+            // A match in the title counts most, then how closely the title and the whole text
+            // contain the query (trigram word similarity), then the newest.
+            let title_pattern = q.patterns.join(" ").replace("% %", "%");
+            query
+                .order((
+                    sql::<Bool>("challenges.title ILIKE ")
+                        .bind::<Text, _>(title_pattern)
+                        .desc(),
+                    sql::<Float>("word_similarity(")
+                        .bind::<Text, _>(q.text.clone())
+                        .sql(", challenges.title)")
+                        .desc(),
+                    sql::<Float>("word_similarity(")
+                        .bind::<Text, _>(q.text.clone())
+                        .sql(&format!(", {SEARCH_TEXT})"))
+                        .desc(),
+                ))
+                .then_order_by(challenges::published_at.desc().nulls_last())
+                .then_order_by(challenges::id.desc())
+        }
+        (Sort::DeadlineAsc, _) => {
+            query.order((challenges::bid_closes_at.asc(), challenges::id.asc()))
+        }
+        (Sort::DeadlineDesc, _) => {
+            query.order((challenges::bid_closes_at.desc(), challenges::id.desc()))
+        }
+        (Sort::BountyAsc, _) => query.order((challenges::bounty_fen.asc(), challenges::id.asc())),
+        (Sort::BountyDesc, _) => {
+            query.order((challenges::bounty_fen.desc(), challenges::id.desc()))
+        }
+        (Sort::PublishedAsc, _) => query.order((
+            challenges::published_at.asc().nulls_last(),
+            challenges::id.asc(),
+        )),
+        (Sort::PublishedDesc, _) | (Sort::Relevance, None) => query.order((
+            challenges::published_at.desc().nulls_last(),
+            challenges::id.desc(),
+        )),
+    };
+    let rows = query
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// A challenge's transitions, oldest first.
+pub async fn events(
+    conn: &mut AsyncPgConnection,
+    challenge_id: Uuid,
+) -> AppResult<Vec<ChallengeEvent>> {
+    Ok(challenge_events::table
+        .filter(challenge_events::challenge_id.eq(challenge_id))
+        .order(challenge_events::id.asc())
+        .select(ChallengeEvent::as_select())
+        .load(conn)
+        .await?)
+}
+
+pub async fn clarifications(
+    conn: &mut AsyncPgConnection,
+    challenge_id: Uuid,
+) -> AppResult<Vec<Clarification>> {
+    Ok(challenge_clarifications::table
+        .filter(challenge_clarifications::challenge_id.eq(challenge_id))
+        .order((
+            challenge_clarifications::created_at.asc(),
+            challenge_clarifications::id.asc(),
+        ))
+        .select(Clarification::as_select())
+        .load(conn)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_is_split_into_escaped_words() {
+        let q = TextQuery::parse("  碳纤维   100%_复合\\ ")
+            .unwrap()
+            .unwrap();
+        assert_eq!(q.text, "碳纤维 100%_复合\\");
+        assert_eq!(q.patterns, ["%碳纤维%", "%100\\%\\_复合\\\\%"]);
+        assert_eq!(TextQuery::parse("   ").unwrap(), None);
+        assert!(TextQuery::parse(&"碳".repeat(101)).is_err());
+        assert!(TextQuery::parse("a b c d e f").is_err());
+    }
+}
