@@ -45,7 +45,12 @@ pub enum Command {
     },
     /// Fill the database with demo accounts (an admin, an issuer, two solver teams, five experts)
     /// and print their passwords. Refused in production.
-    SeedDemo,
+    SeedDemo {
+        /// Also add this many generated challenges (most published), for trying search and for
+        /// load tests. Added on every run.
+        #[arg(long, default_value_t = 0)]
+        challenges: usize,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -150,12 +155,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
             }
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { challenges } => {
             if settings.environment == crate::config::Environment::Production {
                 anyhow::bail!("seed-demo is refused in production");
             }
             let state = prepare(settings).await?;
-            seed::run(&state).await
+            seed::run(&state).await?;
+            if challenges > 0 {
+                let started = std::time::Instant::now();
+                seed::challenges(&state, challenges).await?;
+                println!(
+                    "Added {challenges} demo challenges in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok(())
         }
     }
 }

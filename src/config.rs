@@ -63,6 +63,14 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub mail: MailSettings,
     pub audit: AuditSettings,
+    pub challenges: ChallengeSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChallengeSettings {
+    /// How long an anonymous or public page of `GET /challenges` may be served from this
+    /// instance's memory (0: never). Writes through this instance clear it at once.
+    pub public_list_cache_ms: u64,
 }
 
 fn default_environment() -> Environment {

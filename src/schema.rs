@@ -85,6 +85,7 @@ diesel::table! {
         bidding_closed_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search_text -> Nullable<Text>,
     }
 }
 

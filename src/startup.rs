@@ -48,7 +48,7 @@ impl Application {
             // Deadlines that passed while no server ran are closed now, not at the next change.
             match crate::challenges::deadline::catch_up(&state).await {
                 Ok(0) => {}
-                Ok(n) => tracing::info!(overdue = n, "scheduled overdue bidding deadlines"),
+                Ok(n) => tracing::info!(added = n, "scheduled missing bidding deadline jobs"),
                 Err(error) => tracing::warn!(%error, "could not look for overdue deadlines"),
             }
         }

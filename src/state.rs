@@ -4,6 +4,7 @@ use crate::audit::AuditKey;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::LoginLimiter;
+use crate::challenges::cache::ListCache;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
@@ -20,6 +21,7 @@ pub struct AppState {
     pub mailer: Mailer,
     pub templates: Templates,
     pub audit_key: AuditKey,
+    pub challenge_list_cache: ListCache,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             mailer: Mailer::new(&settings.mail)?,
             templates: Templates::load()?,
             audit_key: AuditKey::new(settings.audit.hmac_key.clone()),
+            challenge_list_cache: ListCache::new(settings.challenges.public_list_cache_ms),
             settings,
             pool,
         })

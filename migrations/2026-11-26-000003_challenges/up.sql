@@ -36,6 +36,10 @@ CREATE TABLE challenges (
     bidding_closed_at      timestamptz,
     created_at             timestamptz NOT NULL DEFAULT now(),
     updated_at             timestamptz NOT NULL DEFAULT now(),
+    -- What the text search looks in: title and description, lower-cased once here rather than in
+    -- every comparison. It starts with the title, so a match at a position within the title's
+    -- length is a match in the title.
+    search_text            text        GENERATED ALWAYS AS (lower(title || ' ' || description)) STORED,
     CONSTRAINT challenges_window CHECK (bid_opens_at < bid_closes_at),
     -- Published exactly when the program office approved it; a cancelled one may or may not have been.
     CONSTRAINT challenges_published CHECK (
@@ -55,10 +59,8 @@ CREATE INDEX challenges_public_bounty_idx ON challenges (bounty_fen, id)
 CREATE INDEX challenges_issuer_idx ON challenges (issuer_org_id, created_at DESC);
 CREATE INDEX challenges_status_idx ON challenges (status, bid_closes_at);
 CREATE INDEX challenges_field_idx ON challenges (field, category);
--- Text search: title and description together, trigram-indexed for ILIKE '%…%' of three or more
--- characters and for similarity ranking.
-CREATE INDEX challenges_search_idx ON challenges USING gin ((title || ' ' || description) gin_trgm_ops);
-CREATE INDEX challenges_title_trgm_idx ON challenges USING gin (title gin_trgm_ops);
+-- Text search: trigram-indexed for LIKE '%…%' of three or more characters.
+CREATE INDEX challenges_search_idx ON challenges USING gin (search_text gin_trgm_ops);
 
 -- Every state transition: who, when, from, to, why.
 CREATE TABLE challenge_events (

@@ -2,7 +2,7 @@
 //! at `bid_closes_at`. A job left over from before an extension finds the deadline not yet reached
 //! and does nothing; the job of the new deadline closes it. Jobs live in the database, so a
 //! deadline that passed while every server was down is closed as soon as one starts, and
-//! [`catch_up`] re-schedules any published challenge whose deadline passed without a job.
+//! [`catch_up`], run at start, gives a job to any published challenge that lost its own.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -74,21 +74,25 @@ pub async fn perform(state: &AppState, job: CloseBidding) -> anyhow::Result<()> 
         Ok(())
     })
     .await?;
+    state.challenge_list_cache.clear();
     Ok(())
 }
 
-/// Schedules a closing job for every published challenge whose deadline has passed (run when the
-/// job runner starts). Answers how many were overdue.
+/// Makes sure every published challenge has its closing job (run when the job runner starts, and
+/// after bulk loads): a deadline whose job was lost is closed at once, the others at their time.
+/// Answers how many jobs were added.
 pub async fn catch_up(state: &AppState) -> AppResult<usize> {
     let mut conn = state.conn().await?;
-    let overdue: Vec<Challenge> = challenges::table
-        .filter(challenges::status.eq(Status::Published))
-        .filter(challenges::bid_closes_at.le(state.clock.now()))
-        .select(Challenge::as_select())
-        .load(&mut conn)
-        .await?;
-    for challenge in &overdue {
-        schedule(&mut conn, challenge).await?;
-    }
-    Ok(overdue.len())
+    // The same payload and dedupe key as `schedule`, for all at once.
+    let added = diesel::sql_query(format!(
+        "INSERT INTO background_jobs (kind, payload, dedupe_key, run_at)
+         SELECT '{CLOSE_BIDDING}', jsonb_build_object('challenge_id', id),
+                '{CLOSE_BIDDING}:' || id || ':' || floor(extract(epoch FROM bid_closes_at))::bigint,
+                bid_closes_at
+         FROM challenges WHERE status = 'published'
+         ON CONFLICT DO NOTHING"
+    ))
+    .execute(&mut conn)
+    .await?;
+    Ok(added)
 }

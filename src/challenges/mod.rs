@@ -1,6 +1,7 @@
 //! Challenges (榜单, SPEC §2): the resource, its state machine ([`lifecycle`]), the deadline job
 //! ([`deadline`]), the visibility rule and search ([`queries`]), and the HTTP routes.
 
+pub mod cache;
 pub mod deadline;
 pub mod input;
 pub mod lifecycle;

@@ -6,12 +6,13 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Float, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::cache::ListCache;
 use super::models::{Category, Challenge, ChallengeEvent, Clarification, Field, Status};
 use crate::accounts::models::Role;
 use crate::accounts::routes::escape_like;
@@ -111,7 +112,7 @@ pub async fn organization_name(conn: &mut AsyncPgConnection, id: Uuid) -> AppRes
         .await?)
 }
 
-/// How a list is ordered. Every order ends with the id, so pages never overlap.
+/// How a list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 pub enum Sort {
     /// Best match first (only with `q`; the default when `q` is given).
@@ -183,6 +184,10 @@ pub struct TextQuery {
 }
 
 impl TextQuery {
+    pub fn first_word(&self) -> &str {
+        self.text.split(' ').next().unwrap_or_default()
+    }
+
     pub fn parse(raw: &str) -> Result<Option<TextQuery>, AppError> {
         let words: Vec<&str> = raw.split_whitespace().collect();
         if words.is_empty() {
@@ -208,6 +213,22 @@ impl TextQuery {
 }
 
 impl ChallengeFilter {
+    /// What the total of a list without `q` depends on: the viewer and the filters (not the
+    /// page or the order).
+    pub fn count_key(&self, viewer: Viewer) -> String {
+        format!(
+            "{viewer:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.status,
+            self.category,
+            self.field,
+            self.bounty_min_fen,
+            self.bounty_max_fen,
+            self.closes_before,
+            self.closes_after,
+            self.issuer_id
+        )
+    }
+
     pub fn check(&self) -> Result<Option<TextQuery>, AppError> {
         let mut errors = Vec::new();
         if let (Some(min), Some(max)) = (self.bounty_min_fen, self.bounty_max_fen)
@@ -242,9 +263,6 @@ impl ChallengeFilter {
         }
     }
 }
-
-/// The searched text; the same expression as the trigram index `challenges_search_idx`.
-const SEARCH_TEXT: &str = "(challenges.title || ' ' || challenges.description)";
 
 /// One row of a list: the challenge without its long parts, with the issuer's name.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -305,10 +323,11 @@ macro_rules! filtered {
         }
         if let Some(q) = $q {
             for pattern in &q.patterns {
+                // `search_text` is lower-cased title and description, trigram-indexed.
                 query = query.filter(
-                    sql::<Bool>(SEARCH_TEXT)
-                        .sql(" ILIKE ")
-                        .bind::<Text, _>(pattern.clone()),
+                    sql::<Bool>("challenges.search_text LIKE lower(")
+                        .bind::<Text, _>(pattern.clone())
+                        .sql(")"),
                 );
             }
         }
@@ -316,81 +335,129 @@ macro_rules! filtered {
     }};
 }
 
+/// Orders a boxed list query by `sort` (relevance needs `q`). Every order ends with the id, so
+/// pages never overlap.
+macro_rules! ordered {
+    ($query:expr, $sort:expr, $q:expr) => {{
+        let query = $query;
+        match ($sort, $q) {
+            (Sort::Relevance, Some(q)) => {
+                // A title that contains the first word comes first (`search_text` starts with
+                // the title), shorter titles (the word is more of them) before longer ones, then
+                // the newest. Cheap enough to compute for thousands of matches.
+                query
+                    .order((
+                        sql::<Bool>("strpos(challenges.search_text, lower(")
+                            .bind::<Text, _>(q.first_word().to_string())
+                            .sql(")) BETWEEN 1 AND char_length(challenges.title)")
+                            .desc(),
+                        sql::<Integer>("char_length(challenges.title)").asc(),
+                    ))
+                    .then_order_by(challenges::published_at.desc().nulls_last())
+                    .then_order_by(challenges::id.desc())
+            }
+            (Sort::DeadlineAsc, _) => {
+                query.order((challenges::bid_closes_at.asc(), challenges::id.asc()))
+            }
+            (Sort::DeadlineDesc, _) => {
+                query.order((challenges::bid_closes_at.desc(), challenges::id.desc()))
+            }
+            (Sort::BountyAsc, _) => {
+                query.order((challenges::bounty_fen.asc(), challenges::id.asc()))
+            }
+            (Sort::BountyDesc, _) => {
+                query.order((challenges::bounty_fen.desc(), challenges::id.desc()))
+            }
+            (Sort::PublishedAsc, _) => query.order((
+                challenges::published_at.asc().nulls_last(),
+                challenges::id.asc(),
+            )),
+            (Sort::PublishedDesc, _) | (Sort::Relevance, None) => query.order((
+                challenges::published_at.desc().nulls_last(),
+                challenges::id.desc(),
+            )),
+        }
+    }};
+}
+
 /// One page of the challenges the viewer may see, with the issuers' names, and the total.
+///
+/// The page is found as ids first, by the filter and order alone (for the public list an
+/// index-only scan of a partial index, however deep the page), and only those rows are read whole
+/// and joined with their issuers. Without `q` the total is its own count, which `totals` may keep
+/// for a moment (public lists: the same for every page and order). With `q` every match is looked
+/// at anyway to rank it, so the same scan gives the total, by a window function.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     viewer: Viewer,
     filter: &ChallengeFilter,
     q: Option<&TextQuery>,
     page: PageRequest,
+    totals: Option<&ListCache>,
 ) -> AppResult<(Vec<(SummaryRow, String)>, i64)> {
-    let total: i64 = filtered!(challenges::table.into_boxed(), viewer, filter, q)
-        .count()
-        .get_result(conn)
-        .await?;
-    if total == 0 || page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut query = filtered!(
-        challenges::table
-            .inner_join(organizations::table)
-            .select((SummaryRow::as_select(), organizations::name))
-            .into_boxed(),
-        viewer,
-        filter,
-        q
-    );
     let sort = filter.sort.unwrap_or(if q.is_some() {
         Sort::Relevance
     } else {
         Sort::PublishedDesc
     });
-    query = match (sort, q) {
-        (Sort::Relevance, Some(q)) => {
-            // A match in the title counts most, then how closely the title and the whole text
-            // contain the query (trigram word similarity), then the newest.
-            let title_pattern = q.patterns.join(" ").replace("% %", "%");
-            query
-                .order((
-                    sql::<Bool>("challenges.title ILIKE ")
-                        .bind::<Text, _>(title_pattern)
-                        .desc(),
-                    sql::<Float>("word_similarity(")
-                        .bind::<Text, _>(q.text.clone())
-                        .sql(", challenges.title)")
-                        .desc(),
-                    sql::<Float>("word_similarity(")
-                        .bind::<Text, _>(q.text.clone())
-                        .sql(&format!(", {SEARCH_TEXT})"))
-                        .desc(),
-                ))
-                .then_order_by(challenges::published_at.desc().nulls_last())
-                .then_order_by(challenges::id.desc())
+    let count = || filtered!(challenges::table.into_boxed(), viewer, filter, q).count();
+    let (ids, total): (Vec<Uuid>, i64) = if q.is_none() {
+        let total = match totals {
+            Some(cache) => {
+                cache
+                    .total(&filter.count_key(viewer), async {
+                        Ok(count().get_result(conn).await?)
+                    })
+                    .await?
+            }
+            None => count().get_result(conn).await?,
+        };
+        if total == 0 || page.offset() >= total {
+            return Ok((Vec::new(), total));
         }
-        (Sort::DeadlineAsc, _) => {
-            query.order((challenges::bid_closes_at.asc(), challenges::id.asc()))
-        }
-        (Sort::DeadlineDesc, _) => {
-            query.order((challenges::bid_closes_at.desc(), challenges::id.desc()))
-        }
-        (Sort::BountyAsc, _) => query.order((challenges::bounty_fen.asc(), challenges::id.asc())),
-        (Sort::BountyDesc, _) => {
-            query.order((challenges::bounty_fen.desc(), challenges::id.desc()))
-        }
-        (Sort::PublishedAsc, _) => query.order((
-            challenges::published_at.asc().nulls_last(),
-            challenges::id.asc(),
-        )),
-        (Sort::PublishedDesc, _) | (Sort::Relevance, None) => query.order((
-            challenges::published_at.desc().nulls_last(),
-            challenges::id.desc(),
-        )),
+        let ids = filtered!(
+            challenges::table.select(challenges::id).into_boxed(),
+            viewer,
+            filter,
+            q
+        );
+        let ids = ordered!(ids, sort, q)
+            .limit(page.per_page)
+            .offset(page.offset())
+            .load(conn)
+            .await?;
+        (ids, total)
+    } else {
+        let ids = filtered!(
+            challenges::table
+                .select((challenges::id, sql::<BigInt>("count(*) OVER ()")))
+                .into_boxed(),
+            viewer,
+            filter,
+            q
+        );
+        let found: Vec<(Uuid, i64)> = ordered!(ids, sort, q)
+            .limit(page.per_page)
+            .offset(page.offset())
+            .load(conn)
+            .await?;
+        let total = match <[_]>::first(&found) {
+            Some((_, total)) => *total,
+            // Past the last page (or nothing found): the window had no row to report on.
+            None if page.offset() > 0 => count().get_result(conn).await?,
+            None => 0,
+        };
+        (found.into_iter().map(|(id, _)| id).collect(), total)
     };
-    let rows = query
-        .limit(page.per_page)
-        .offset(page.offset())
+    let mut rows: Vec<(SummaryRow, String)> = challenges::table
+        .inner_join(organizations::table)
+        .filter(challenges::id.eq_any(&ids))
+        .select((SummaryRow::as_select(), organizations::name))
         .load(conn)
         .await?;
+    let position: std::collections::HashMap<Uuid, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|(row, _)| position.get(&row.id).copied().unwrap_or(usize::MAX));
     Ok((rows, total))
 }
 

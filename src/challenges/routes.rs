@@ -2,7 +2,7 @@
 //! clarifications.
 
 use actix_web::http::header;
-use actix_web::web::{Data, Json, Path};
+use actix_web::web::{Bytes, Data, Json, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -112,16 +112,37 @@ fn check_if_match(if_match: &IfMatch, current: i32, required: bool) -> AppResult
 pub async fn list_challenges(
     state: Data<AppState>,
     user: MaybeUser,
+    req: HttpRequest,
     filter: ValidQuery<ChallengeFilter>,
     page: PageRequest,
-) -> AppResult<Json<Page<ChallengeSummary>>> {
+) -> AppResult<HttpResponse> {
     let filter = filter.into_inner();
     let q = filter.check()?;
     let viewer = Viewer::of(user.0.as_ref());
-    let mut conn = state.conn().await?;
-    let (rows, total) = queries::list(&mut conn, viewer, &filter, q.as_ref(), page).await?;
-    let items = rows.into_iter().map(ChallengeSummary::from).collect();
-    Ok(Json(Page::new(items, total, page)))
+    let public = viewer == Viewer::Public;
+    let totals = public.then_some(&state.challenge_list_cache);
+    let compute = async {
+        let mut conn = state.conn().await?;
+        let (rows, total) =
+            queries::list(&mut conn, viewer, &filter, q.as_ref(), page, totals).await?;
+        let items: Vec<ChallengeSummary> = rows.into_iter().map(ChallengeSummary::from).collect();
+        let body =
+            serde_json::to_vec(&Page::new(items, total, page)).map_err(anyhow::Error::from)?;
+        Ok(Bytes::from(body))
+    };
+    // Searches are cached whole (ranking looks at every match); plain lists only by their total,
+    // since their pages are cheap.
+    let body = if public && q.is_some() {
+        state
+            .challenge_list_cache
+            .get_or_compute(req.query_string(), compute)
+            .await?
+    } else {
+        compute.await?
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 /// Create a draft (issuer). It is visible only to its organisation and admins until published.
@@ -325,6 +346,7 @@ pub async fn update_challenge(
             }
         })
         .await?;
+    state.challenge_list_cache.clear();
     let view = view_of(&mut conn, updated, viewer).await?;
     Ok(challenge_response(HttpResponse::Ok(), view))
 }
@@ -549,6 +571,7 @@ async fn transition(
             .await
         })
         .await?;
+    state.challenge_list_cache.clear();
     let view = view_of(&mut conn, updated, viewer).await?;
     Ok(challenge_response(HttpResponse::Ok(), view))
 }

@@ -1141,3 +1141,53 @@ async fn search_works_in_chinese_and_english() {
 fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn public_searches_are_cached_briefly_and_cleared_by_changes() {
+    let app = TestApp::spawn_with(|s| s.challenges.public_list_cache_ms = 600_000).await;
+    let issuer = app.issuer().await;
+    let admin = app.admin().await;
+    let id = published(
+        &app,
+        &issuer,
+        &admin,
+        &draft(&app, "缓存一", Duration::days(3)),
+    )
+    .await;
+    let search = format!("q={}", urlencode("缓存"));
+    assert_eq!(titles(&list(&app, &search, None).await), ["缓存一"]);
+    assert_eq!(list(&app, "", None).await["total"], 1);
+
+    // A change made behind this instance's back (by another instance, say) is not seen by
+    // public searches until the copy expires, nor in the public total...
+    let db = app.db().await;
+    db.execute(
+        "UPDATE challenges SET title = '缓存改名' WHERE id = $1::text::uuid",
+        &[&id],
+    )
+    .await
+    .unwrap();
+    assert_eq!(titles(&list(&app, &search, None).await), ["缓存一"]);
+    // ...while plain public pages are read afresh, and issuers and admins always read the database.
+    assert_eq!(titles(&list(&app, "", None).await), ["缓存改名"]);
+    assert_eq!(
+        titles(&list(&app, &search, Some(&issuer.access)).await),
+        ["缓存改名"]
+    );
+    assert_eq!(
+        titles(&list(&app, &search, Some(&admin.access)).await),
+        ["缓存改名"]
+    );
+    // A change through this instance clears the copies at once.
+    published(
+        &app,
+        &issuer,
+        &admin,
+        &draft(&app, "缓存二", Duration::days(4)),
+    )
+    .await;
+    let mut now_public = titles(&list(&app, &search, None).await);
+    now_public.sort();
+    assert_eq!(now_public, ["缓存二", "缓存改名"]);
+    assert_eq!(list(&app, "", None).await["total"], 2);
+}

@@ -181,6 +181,35 @@ fn seed_demo_prints_working_passwords_and_can_run_twice() {
     );
     // Every organisation got a valid code (the CHECK constraint) and the two teams differ.
     assert_eq!(db.query("SELECT count(*) FROM organizations")[0][0], "8");
+
+    // Generated challenges for search and load tests, each published one with its closing job.
+    let out = jiebang(&db.url())
+        .args(["seed-demo", "--challenges", "1500"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Added 1500 demo challenges"));
+    assert_eq!(db.query("SELECT count(*) FROM challenges")[0][0], "1500");
+    assert_eq!(
+        db.query(
+            "SELECT count(*) FROM challenges c WHERE status = 'published' AND NOT EXISTS \
+             (SELECT 1 FROM background_jobs j WHERE j.kind = 'close_bidding' \
+              AND j.payload->>'challenge_id' = c.id::text AND j.run_at = c.bid_closes_at)"
+        )[0][0],
+        "0"
+    );
+    let published: i64 = db.query("SELECT count(*) FROM challenges WHERE status = 'published'")[0]
+        [0]
+    .parse()
+    .unwrap();
+    assert!(
+        (700..1100).contains(&published),
+        "{published} published of 1500"
+    );
 }
 
 #[test]
