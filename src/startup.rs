@@ -15,6 +15,7 @@ use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
+use crate::credit;
 use crate::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
@@ -127,7 +128,8 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(accounts::routes::configure)
                     .configure(notifications::routes::configure)
                     .configure(audit::routes::configure)
-                    .configure(jobs::routes::configure),
+                    .configure(jobs::routes::configure)
+                    .configure(credit::routes::configure),
             )
             .split_for_parts();
         let api = openapi::finish(api);

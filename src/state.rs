@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::error::AppResult;
 use crate::mail::{Mailer, Templates};
+use crate::privacy::Privacy;
 
 pub struct AppState {
     pub settings: Settings,
@@ -20,6 +21,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub templates: Templates,
     pub audit_key: AuditKey,
+    /// Keyed hashing of ID numbers (`privacy.id_hash_key`).
+    pub privacy: Privacy,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             mailer: Mailer::new(&settings.mail)?,
             templates: Templates::load()?,
             audit_key: AuditKey::new(settings.audit.hmac_key.clone()),
+            privacy: Privacy::new(settings.privacy.id_hash_key.clone()),
             settings,
             pool,
         })
