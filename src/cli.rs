@@ -183,7 +183,9 @@ fn parse_encoding(value: &str) -> Result<crate::credit::import::EncodingChoice, 
         "auto" => Ok(EncodingChoice::Auto),
         "utf-8" | "utf8" => Ok(EncodingChoice::Utf8),
         "gbk" | "gb18030" | "gb2312" => Ok(EncodingChoice::Gbk),
-        other => Err(format!("unknown encoding {other:?}: use auto, utf-8 or gbk")),
+        other => Err(format!(
+            "unknown encoding {other:?}: use auto, utf-8 or gbk"
+        )),
     }
 }
 
@@ -194,8 +196,8 @@ async fn import_credit(
     source: Option<String>,
 ) -> anyhow::Result<()> {
     use crate::credit::import::{self, ImportInput};
-    let bytes = std::fs::read(&file)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let bytes =
+        std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let source = source.unwrap_or_else(|| settings.credit.default_source.clone());
     if !import::valid_source(&source) {
         anyhow::bail!("--source must be 1 to 100 characters");

@@ -57,7 +57,7 @@ pub enum EncodingChoice {
     /// UTF-8 if the file is valid UTF-8, else GB18030 (a superset of GBK).
     #[default]
     Auto,
-    #[serde(alias = "utf8")]
+    #[serde(rename = "utf-8", alias = "utf8")]
     Utf8,
     /// GBK or GB18030.
     #[serde(alias = "gb18030", alias = "gb2312")]

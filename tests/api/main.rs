@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod cli;
+mod credit;
 mod errors;
 mod jobs;
 mod mail;
