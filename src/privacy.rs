@@ -62,6 +62,63 @@ impl Privacy {
     }
 }
 
+/// Prefix of an ID number replaced by its keyed hash in a query string (see [`redact_query`]).
+pub const ID_HASH_PREFIX: &str = "idh_";
+
+impl Privacy {
+    /// `query` with every ID number in it replaced by `idh_<hex of its keyed hash>`; `None` when it
+    /// holds none. A query that says `subject_kind=organization` is left alone (its 18-digit codes
+    /// are USCCs).
+    pub fn redact_query(&self, query: &str) -> Option<String> {
+        if query.contains("subject_kind=organization") {
+            return None;
+        }
+        let mut out = String::with_capacity(query.len());
+        let mut changed = false;
+        let bytes = query.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let boundary_before = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            let end = i + 18;
+            if boundary_before
+                && end <= bytes.len()
+                && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric())
+                && query.is_char_boundary(end)
+                && let Ok(id) = crate::codes::parse_id_number(&query[i..end])
+            {
+                out.push_str(ID_HASH_PREFIX);
+                out.push_str(&hex(&self.id_hash(&id)));
+                changed = true;
+                i = end;
+                continue;
+            }
+            let ch = query[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8().max(1);
+        }
+        changed.then_some(out)
+    }
+}
+
+/// Middleware, outermost: ID numbers in query strings (e.g. `GET /credit/records?code=…`) are
+/// replaced by their keyed hash before the request is logged or routed, so that no access log
+/// carries one. Handlers that take a code accept the `idh_…` form.
+pub async fn redact_query(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let redacted = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .and_then(|state| state.privacy.redact_query(req.query_string()));
+    if let Some(query) = redacted {
+        let uri = format!("{}?{query}", req.path());
+        if let Ok(uri) = uri.parse::<actix_web::http::Uri>() {
+            req.head_mut().uri = uri;
+        }
+    }
+    next.call(req).await
+}
+
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
@@ -93,6 +150,24 @@ mod tests {
         assert!(!a.hash_hex().contains("34052419800101001X"));
         let other_key = privacy("k2").protect("34052419800101001X").unwrap();
         assert_ne!(a.hash, other_key.hash);
+    }
+
+    #[test]
+    fn redacts_id_numbers_in_query_strings() {
+        let p = privacy("k");
+        let hash = p.protect("34052419800101001X").unwrap().hash_hex();
+        assert_eq!(
+            p.redact_query("code=34052419800101001x&page=2").as_deref(),
+            Some(format!("code=idh_{hash}&page=2").as_str())
+        );
+        // Not ID numbers, or a USCC query: left alone.
+        assert_eq!(p.redact_query("code=340524198001010010"), None);
+        assert_eq!(p.redact_query("code=934052419800101001X"), None);
+        assert_eq!(
+            p.redact_query("subject_kind=organization&code=34052419800101001X"),
+            None
+        );
+        assert_eq!(p.redact_query("q=%E7%A2%B3&page=1"), None);
     }
 
     #[test]

@@ -148,6 +148,8 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
             .wrap(problem::error_renderer())
             .wrap(from_fn(headers::add_response_headers))
             .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+            // Outermost: no ID number reaches the access log.
+            .wrap(from_fn(crate::privacy::redact_query))
     })
     .workers(settings.workers())
     .shutdown_timeout(settings.server.shutdown_timeout_secs)

@@ -153,15 +153,25 @@ impl Subject {
     }
 }
 
-/// The match key of a code as a client gives it in a filter (`code=`): a USCC, or an ID number
-/// (hashed). `None` when it is neither.
-pub fn lookup_key(privacy: &Privacy, kind: Option<SubjectKind>, code: &str) -> Option<String> {
+/// The match keys of a code as a client gives it in a filter (`code=`): a USCC, or an ID number
+/// (hashed); both when `kind` is not given and the code is valid as either (18 digits can be).
+/// Empty when it is neither.
+pub fn lookup_keys(privacy: &Privacy, kind: Option<SubjectKind>, code: &str) -> Vec<String> {
+    // An ID number the query-string redaction already replaced by its hash.
+    if let Some(hex) = code.strip_prefix(crate::privacy::ID_HASH_PREFIX) {
+        let valid = hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        return if valid && kind != Some(SubjectKind::Organization) {
+            vec![hex.to_ascii_lowercase()]
+        } else {
+            Vec::new()
+        };
+    }
     let as_org = || parse_uscc(code).ok();
     let as_person = || privacy.protect(code).ok().map(|p| p.hash_hex());
     match kind {
-        Some(SubjectKind::Organization) => as_org(),
-        Some(SubjectKind::Person) => as_person(),
-        None => as_org().or_else(as_person),
+        Some(SubjectKind::Organization) => as_org().into_iter().collect(),
+        Some(SubjectKind::Person) => as_person().into_iter().collect(),
+        None => as_org().into_iter().chain(as_person()).collect(),
     }
 }
 
@@ -406,13 +416,23 @@ mod tests {
         assert_eq!(s.code(), "340524********001X");
         assert_eq!(s.key().len(), 64);
         assert_eq!(
-            lookup_key(&privacy, None, "34052419800101001X"),
-            Some(s.key())
+            lookup_keys(&privacy, None, "34052419800101001X"),
+            vec![s.key()]
         );
         assert_eq!(
-            lookup_key(&privacy, None, "913502000728319549").as_deref(),
-            Some("913502000728319549")
+            lookup_keys(
+                &privacy,
+                Some(SubjectKind::Organization),
+                "913502000728319549"
+            ),
+            vec!["913502000728319549".to_string()]
         );
-        assert_eq!(lookup_key(&privacy, None, "nonsense"), None);
+        assert!(lookup_keys(&privacy, None, "nonsense").is_empty());
+        // 18 digits valid as both: either may be meant.
+        let both = "110105194912310021";
+        let as_uscc = crate::codes::complete_uscc("11010519491231002").unwrap();
+        if as_uscc == both {
+            assert_eq!(lookup_keys(&privacy, None, both).len(), 2);
+        }
     }
 }

@@ -19,7 +19,7 @@ use super::models::{
 };
 use super::queries::{self, ManualRecord};
 use super::review::{self, ReviewView, Selection};
-use super::{CheckRequest, CheckView, Subject, business_date, lookup_key};
+use super::{CheckRequest, CheckView, Subject, business_date, lookup_keys};
 use crate::accounts::input::not_blank;
 use crate::accounts::models::Role;
 use crate::audit::RequestMeta;
@@ -45,6 +45,26 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 fn subject_error(field: &str) -> impl Fn(crate::codes::CodeError) -> AppError + '_ {
     move |e| AppError::Validation(vec![FieldError::new(field, e.code())])
+}
+
+/// The match keys of a `code` filter; a 422 naming `code` when it is neither a USCC nor an ID
+/// number.
+fn code_keys(
+    state: &AppState,
+    kind: Option<SubjectKind>,
+    code: Option<&str>,
+) -> AppResult<Option<Vec<String>>> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(code) => {
+            let keys = lookup_keys(&state.privacy, kind, code);
+            if keys.is_empty() {
+                Err(AppError::validation("code", "invalid"))
+            } else {
+                Ok(Some(keys))
+            }
+        }
+    }
 }
 
 /// A credit record entered by hand.
@@ -151,7 +171,9 @@ pub async fn create_record(
 #[into_params(parameter_in = Query)]
 pub struct RecordFilter {
     pub subject_kind: Option<SubjectKind>,
-    /// A USCC or an ID number (matched by its hash).
+    /// A USCC or an ID number (matched by its keyed hash; an ID number in the URL is replaced by
+    /// that hash before the request is logged). Add `subject_kind=organization` for an 18-digit
+    /// USCC that also passes as an ID number.
     pub code: Option<String>,
     pub severity: Option<Severity>,
     /// `true`: only records counting today; `false`: only expired or repaired ones.
@@ -179,26 +201,15 @@ pub async fn list_records(
 ) -> AppResult<Json<Page<RecordView>>> {
     user.require(&[Role::Admin])?;
     let filter = filter.into_inner();
-    let key = match filter
-        .code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        Some(code) => Some(
-            lookup_key(&state.privacy, filter.subject_kind, code)
-                .ok_or_else(|| AppError::validation("code", "invalid"))?,
-        ),
-        None => None,
-    };
+    let keys = code_keys(&state, filter.subject_kind, filter.code.as_deref())?;
     let today = business_date(state.clock.now());
     let build = || {
         let mut query = credit_records::table.into_boxed();
         if let Some(kind) = filter.subject_kind {
             query = query.filter(credit_records::subject_kind.eq(kind));
         }
-        if let Some(key) = &key {
-            query = query.filter(credit_records::subject_key.eq(key.clone()));
+        if let Some(keys) = &keys {
+            query = query.filter(credit_records::subject_key.eq_any(keys.clone()));
         }
         if let Some(severity) = filter.severity {
             query = query.filter(credit_records::severity.eq(severity));
@@ -393,7 +404,7 @@ pub async fn import_file(
         &state,
         &meta,
         ImportInput {
-            bytes: body.to_vec(),
+            bytes: body.into(),
             encoding: params.encoding.unwrap_or_default(),
             source,
             file_name: params.file_name.map(|n| n.chars().take(255).collect()),
@@ -505,7 +516,9 @@ pub async fn create_check(
 #[into_params(parameter_in = Query)]
 pub struct CheckFilter {
     pub subject_kind: Option<SubjectKind>,
-    /// A USCC or an ID number (matched by its hash).
+    /// A USCC or an ID number (matched by its keyed hash; an ID number in the URL is replaced by
+    /// that hash before the request is logged). Add `subject_kind=organization` for an 18-digit
+    /// USCC that also passes as an ID number.
     pub code: Option<String>,
     pub purpose: Option<Purpose>,
     pub result: Option<CheckResult>,
@@ -536,25 +549,14 @@ pub async fn list_checks(
 ) -> AppResult<Json<Page<CheckView>>> {
     user.require(&[Role::Admin])?;
     let filter = filter.into_inner();
-    let key = match filter
-        .code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        Some(code) => Some(
-            lookup_key(&state.privacy, filter.subject_kind, code)
-                .ok_or_else(|| AppError::validation("code", "invalid"))?,
-        ),
-        None => None,
-    };
+    let keys = code_keys(&state, filter.subject_kind, filter.code.as_deref())?;
     let build = || {
         let mut query = credit_checks::table.into_boxed();
         if let Some(kind) = filter.subject_kind {
             query = query.filter(credit_checks::subject_kind.eq(kind));
         }
-        if let Some(key) = &key {
-            query = query.filter(credit_checks::subject_key.eq(key.clone()));
+        if let Some(keys) = &keys {
+            query = query.filter(credit_checks::subject_key.eq_any(keys.clone()));
         }
         if let Some(purpose) = filter.purpose {
             query = query.filter(credit_checks::purpose.eq(purpose));
