@@ -5,7 +5,7 @@
 //! A look-up is what a check does before it stores anything: hash the ID number (persons), load
 //! the subject's records by key, keep those in force.
 //!
-//! cargo run --release --example credit_bench -- [RECORDS] [CONCURRENCY] [SECONDS]
+//! cargo run --release --example credit_bench -- [RECORDS] [CONCURRENCY[,CONCURRENCY…]] [SECONDS]
 //! Needs PostgreSQL (TEST_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432); works
 //! on a scratch database `jiebang_credit_bench` that it drops at the end.
 
@@ -157,49 +157,14 @@ async fn import(state: &AppState, bytes: Vec<u8>) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let records: u64 = args
-        .get(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
-    let concurrency: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(64);
-    let seconds: u64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(15);
-    let subjects = records * 4 / 5;
-
-    let mut settings = Settings::load_from(
-        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config"),
-        Environment::Development,
-    )?;
-    settings.database.url = Some(SecretString::from(database_url(DB)));
-    settings.database.pool_size = concurrency + 2;
-    let admin = tokio_postgres::connect(&database_url("postgres"), tokio_postgres::NoTls).await?;
-    tokio::spawn(admin.1);
-    let admin = admin.0;
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))
-        .await?;
-    jiebang::db::ensure_database(&settings.database).await?;
-    jiebang::db::run_migrations(settings.database.url()?).await?;
-    let state = Arc::new(AppState::new(
-        settings.clone(),
-        jiebang::db::build_pool(&settings.database)?,
-    )?);
-
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/credit-bench.csv");
-    let start = Instant::now();
-    let size = generate(&path, records, subjects)?;
-    println!(
-        "generated {records} records of {subjects} subjects: {:.0} MiB in {:.1} s ({})",
-        size as f64 / 1048576.0,
-        start.elapsed().as_secs_f64(),
-        path.display()
-    );
-    import(&state, std::fs::read(&path)?).await?;
-    import(&state, std::fs::read(&path)?).await?;
-
-    // Look-ups: known subjects (with records) and, one in five, unknown ones.
+/// Look-ups at `concurrency` connections for `seconds`: known subjects (with records) and, one in
+/// five, unknown ones.
+async fn look_ups(
+    state: &Arc<AppState>,
+    subjects: u64,
+    concurrency: usize,
+    seconds: u64,
+) -> anyhow::Result<()> {
     let today = credit::business_date(state.clock.now());
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = tokio::task::JoinSet::new();
@@ -252,6 +217,58 @@ async fn main() -> anyhow::Result<()> {
         all.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
         found
     );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let records: u64 = args
+        .get(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let levels: Vec<usize> = args
+        .get(2)
+        .map(|a| a.split(',').filter_map(|c| c.parse().ok()).collect())
+        .unwrap_or_else(|| vec![64]);
+    let concurrency = levels.iter().copied().max().unwrap_or(64);
+    let seconds: u64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(15);
+    let subjects = records * 4 / 5;
+
+    let mut settings = Settings::load_from(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config"),
+        Environment::Development,
+    )?;
+    settings.database.url = Some(SecretString::from(database_url(DB)));
+    settings.database.pool_size = concurrency + 2;
+    let admin = tokio_postgres::connect(&database_url("postgres"), tokio_postgres::NoTls).await?;
+    tokio::spawn(admin.1);
+    let admin = admin.0;
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))
+        .await?;
+    jiebang::db::ensure_database(&settings.database).await?;
+    jiebang::db::run_migrations(settings.database.url()?).await?;
+    let state = Arc::new(AppState::new(
+        settings.clone(),
+        jiebang::db::build_pool(&settings.database)?,
+    )?);
+
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/credit-bench.csv");
+    let start = Instant::now();
+    let size = generate(&path, records, subjects)?;
+    println!(
+        "generated {records} records of {subjects} subjects: {:.0} MiB in {:.1} s ({})",
+        size as f64 / 1048576.0,
+        start.elapsed().as_secs_f64(),
+        path.display()
+    );
+    import(&state, std::fs::read(&path)?).await?;
+    import(&state, std::fs::read(&path)?).await?;
+
+    for &level in &levels {
+        look_ups(&state, subjects, level, seconds).await?;
+    }
     drop(state);
     admin
         .batch_execute(&format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))
