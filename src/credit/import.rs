@@ -260,6 +260,9 @@ pub fn decode(
             None => (gb().ok_or(FileError::Encoding("UTF-8 / GBK"))?, "gb18030"),
         },
     };
+    if text.trim().is_empty() {
+        return Err(FileError::Empty);
+    }
     if text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
@@ -1040,6 +1043,10 @@ mod tests {
         );
         assert_eq!(
             decode(b" \r\n", EncodingChoice::Auto).unwrap_err(),
+            FileError::Empty
+        );
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF\r\n", EncodingChoice::Auto).unwrap_err(),
             FileError::Empty
         );
         assert_eq!(
