@@ -765,6 +765,12 @@ pub async fn run_import(
     let mut conn = state.conn().await?;
     let report = conn
         .transaction::<_, AppError, _>(async move |conn| {
+            // Imports of one source run one at a time: two files touching the same records in
+            // different orders would otherwise deadlock.
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('credit_import:' || $1))")
+                .bind::<Text, _>(&source)
+                .execute(conn)
+                .await?;
             let (mut inserted, mut updated) = (0i64, 0i64);
             let done = loop {
                 match rx.recv().await {

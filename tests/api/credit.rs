@@ -634,6 +634,39 @@ async fn serious_blocks_and_general_warns_or_blocks_where_the_caller_says() {
     let serious = check(&app, &admin.access, "organization", &uscc, false).await;
     assert_eq!(serious["result"], "block");
 
+    let solver = app.solver().await;
+    let resp = app
+        .post(
+            "/api/v1/credit/checks",
+            &json!({"subject_kind": "person", "subject_code": PERSON_ID, "subject_name": "x"}),
+            Some(&solver.access),
+        )
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    for path in ["/api/v1/credit/checks", "/api/v1/credit/records"] {
+        let resp = app.get(path, Some(&solver.access)).await;
+        assert_problem(resp, 403, "forbidden").await;
+    }
+    let resp = app
+        .post(
+            "/api/v1/credit/reviews",
+            &json!({"challenge_ids": [Uuid::new_v4()]}),
+            Some(&solver.access),
+        )
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    // Checks by ID number in the query string (redacted to its hash before logging) still match.
+    let list: Value = app
+        .get(
+            &format!("/api/v1/credit/checks?code={PERSON_ID}"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2);
+
     let resp = app
         .post(
             "/api/v1/credit/checks",
