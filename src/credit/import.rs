@@ -1073,6 +1073,20 @@ mod tests {
     }
 
     #[test]
+    fn gb18030_beyond_gbk_and_spaced_english_headers() {
+        // 𠀀 (U+20000) exists in GB18030 only, as four bytes.
+        let text = "Subject Kind,Subject Name,Subject Code,Severity,Record ID,Decided On\n\
+                    person,王𠀀,34052419800101001X,general,P1,2024/1/2\n";
+        let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
+        assert!(!unmappable);
+        let (decoded, encoding) = decode(&bytes, EncodingChoice::Auto).unwrap();
+        assert_eq!(encoding, "gb18030");
+        let (rows, parser) = parse_all(&decoded).unwrap();
+        assert_eq!(parser.rejected, 0, "{:?}", parser.report);
+        assert_eq!(rows[0].subject_name, "王𠀀");
+    }
+
+    #[test]
     fn dates() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
         assert_eq!(parse_date("2024-01-02"), d(2024, 1, 2));
