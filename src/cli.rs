@@ -1,4 +1,4 @@
-//! The `jiebang` command line: `serve`, `migrate`, `create-admin`, `seed-demo`.
+//! The `jiebang` command line: `serve`, `migrate`, `create-admin`, `import-credit`, `seed-demo`.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -50,6 +50,18 @@ pub enum Command {
         /// load tests. Added on every run.
         #[arg(long, default_value_t = 0)]
         challenges: usize,
+    },
+    /// Import a credit file (CSV, UTF-8 or GBK) from the credit centre, as `POST
+    /// /api/v1/credit/imports` does; prints the summary and the rejected lines. No size limit.
+    ImportCredit {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// `auto` (UTF-8 if valid, else GB18030), `utf-8` or `gbk`.
+        #[arg(long, default_value = "auto", value_parser = parse_encoding)]
+        encoding: crate::credit::import::EncodingChoice,
+        /// Where the records come from (default: `credit.default_source`).
+        #[arg(long)]
+        source: Option<String>,
     },
     /// The audit log.
     Audit {
@@ -155,6 +167,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
             }
         }
+        Command::ImportCredit {
+            file,
+            encoding,
+            source,
+        } => import_credit(settings, file, encoding, source).await,
         Command::SeedDemo { challenges } => {
             if settings.environment == crate::config::Environment::Production {
                 anyhow::bail!("seed-demo is refused in production");
@@ -172,6 +189,81 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn parse_encoding(value: &str) -> Result<crate::credit::import::EncodingChoice, String> {
+    use crate::credit::import::EncodingChoice;
+    match value.to_ascii_lowercase().as_str() {
+        "auto" => Ok(EncodingChoice::Auto),
+        "utf-8" | "utf8" => Ok(EncodingChoice::Utf8),
+        "gbk" | "gb18030" | "gb2312" => Ok(EncodingChoice::Gbk),
+        other => Err(format!(
+            "unknown encoding {other:?}: use auto, utf-8 or gbk"
+        )),
+    }
+}
+
+async fn import_credit(
+    settings: Settings,
+    file: std::path::PathBuf,
+    encoding: crate::credit::import::EncodingChoice,
+    source: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::credit::import::{self, ImportInput};
+    let bytes =
+        std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let source = source.unwrap_or_else(|| settings.credit.default_source.clone());
+    if !import::valid_source(&source) {
+        anyhow::bail!("--source must be 1 to 100 characters");
+    }
+    let state = prepare(settings).await?;
+    let started = std::time::Instant::now();
+    let input = ImportInput {
+        bytes,
+        encoding,
+        source,
+        file_name: file
+            .file_name()
+            .map(|n| n.to_string_lossy().chars().take(255).collect()),
+        created_by: None,
+    };
+    let report = import::run_import(&state, &Default::default(), input)
+        .await
+        .map_err(|e| match e.problem().detail {
+            Some(detail) => anyhow::anyhow!("{detail}"),
+            None => anyhow::anyhow!("{e}"),
+        })?;
+    println!(
+        "import {} ({}, {}): read {}, inserted {}, updated {}, unchanged {}, rejected {} in {:.1} s",
+        report.id,
+        report.source,
+        report.encoding,
+        report.read,
+        report.inserted,
+        report.updated,
+        report.unchanged,
+        report.rejected,
+        started.elapsed().as_secs_f64()
+    );
+    for line in &report.rejected_lines {
+        println!(
+            "line {}: {}{} ({})",
+            line.line,
+            line.column
+                .as_deref()
+                .map(|c| format!("{c}: "))
+                .unwrap_or_default(),
+            line.message,
+            line.code
+        );
+    }
+    if report.rejected_truncated {
+        println!(
+            "… {} more rejected lines not listed",
+            report.rejected as usize - report.rejected_lines.len()
+        );
+    }
+    Ok(())
 }
 
 fn display_address(bind: &str, port: u16) -> String {

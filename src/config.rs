@@ -11,6 +11,8 @@ use serde::Deserialize;
 pub const DEFAULT_JWT_SECRET: &str = "insecure-development-secret-do-not-use-in-production";
 /// The audit HMAC key shipped in `config/default.toml`; production refuses to start with it.
 pub const DEFAULT_AUDIT_KEY: &str = "insecure-development-audit-key-do-not-use-in-production";
+/// The ID-number hashing key shipped in `config/default.toml`; production refuses to start with it.
+pub const DEFAULT_ID_HASH_KEY: &str = "insecure-development-id-hash-key-do-not-use-in-production";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -64,6 +66,8 @@ pub struct Settings {
     pub mail: MailSettings,
     pub audit: AuditSettings,
     pub challenges: ChallengeSettings,
+    pub privacy: PrivacySettings,
+    pub credit: CreditSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -169,6 +173,23 @@ pub struct AuditSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub struct PrivacySettings {
+    /// Key of the HMAC-SHA256 that ID numbers are stored as. Changing it makes every stored ID
+    /// number hash unmatchable: keep it for the life of the database.
+    pub id_hash_key: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreditSettings {
+    /// Largest credit file `POST /credit/imports` accepts, in bytes (413 above it).
+    pub import_max_bytes: usize,
+    /// Rejected lines kept in an import's report (all are counted).
+    pub import_report_max_lines: usize,
+    /// The source of imported records when the request names none.
+    pub default_source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub struct LogSettings {
     pub format: LogFormat,
     pub filter: String,
@@ -239,6 +260,13 @@ impl Settings {
                 anyhow::bail!(
                     "refusing to start in production with the default or a short audit key: \
                      set JIEBANG__AUDIT__HMAC_KEY to at least 32 random bytes"
+                );
+            }
+            let id_key = self.privacy.id_hash_key.expose_secret();
+            if id_key == DEFAULT_ID_HASH_KEY || id_key.len() < 32 {
+                anyhow::bail!(
+                    "refusing to start in production with the default or a short ID hash key: \
+                     set JIEBANG__PRIVACY__ID_HASH_KEY to at least 32 random bytes"
                 );
             }
         }
@@ -315,6 +343,7 @@ mod tests {
         let printed = format!("{settings:?}");
         assert!(!printed.contains(DEFAULT_JWT_SECRET));
         assert!(!printed.contains(DEFAULT_AUDIT_KEY));
+        assert!(!printed.contains(DEFAULT_ID_HASH_KEY));
         assert!(!printed.contains("postgres://"));
     }
 
@@ -349,6 +378,21 @@ mod tests {
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("audit key"), "{err}");
         settings.audit.hmac_key = SecretString::from("y".repeat(48));
+        settings.privacy.id_hash_key = SecretString::from("z".repeat(48));
+        assert!(settings.validate().is_ok());
+    }
+
+    #[test]
+    fn production_refuses_the_default_id_hash_key() {
+        let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        settings.environment = Environment::Production;
+        settings.auth.jwt_secret = SecretString::from("x".repeat(48));
+        settings.audit.hmac_key = SecretString::from("y".repeat(48));
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("ID hash key"), "{err}");
+        settings.privacy.id_hash_key = SecretString::from("short");
+        assert!(settings.validate().is_err());
+        settings.privacy.id_hash_key = SecretString::from("z".repeat(48));
         assert!(settings.validate().is_ok());
     }
 
@@ -358,6 +402,7 @@ mod tests {
         settings.environment = Environment::Production;
         settings.auth.jwt_secret = SecretString::from("x".repeat(48));
         settings.audit.hmac_key = SecretString::from("y".repeat(48));
+        settings.privacy.id_hash_key = SecretString::from("z".repeat(48));
         settings.database.url = None;
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("DATABASE_URL"), "{err}");

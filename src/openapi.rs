@@ -25,6 +25,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
         (name = "notifications", description = "In-app notifications"),
         (name = "audit", description = "The tamper-evident audit log"),
         (name = "operations", description = "Health, readiness and background jobs"),
+        (name = "credit", description = "Credit review (信用审查): records, file imports, checks, batch reviews"),
     ),
     components(schemas(crate::error::ProblemBody))
 )]

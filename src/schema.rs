@@ -90,6 +90,80 @@ diesel::table! {
 }
 
 diesel::table! {
+    credit_checks (id) {
+        id -> Uuid,
+        subject_kind -> Text,
+        subject_key -> Text,
+        subject_code -> Text,
+        subject_name -> Text,
+        purpose -> Text,
+        general_blocks -> Bool,
+        standing -> Text,
+        result -> Text,
+        matched -> Jsonb,
+        requested_by -> Nullable<Uuid>,
+        review_id -> Nullable<Uuid>,
+        context -> Nullable<Jsonb>,
+        checked_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    credit_imports (id) {
+        id -> Uuid,
+        source -> Text,
+        file_name -> Nullable<Text>,
+        encoding -> Text,
+        size_bytes -> Int8,
+        sha256 -> Bytea,
+        read_rows -> Int4,
+        inserted -> Int4,
+        updated -> Int4,
+        unchanged -> Int4,
+        rejected -> Int4,
+        rejected_lines -> Jsonb,
+        rejected_truncated -> Bool,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    credit_records (id) {
+        id -> Uuid,
+        subject_kind -> Text,
+        subject_key -> Text,
+        subject_code -> Text,
+        subject_name -> Text,
+        severity -> Text,
+        category -> Text,
+        reason -> Text,
+        authority -> Text,
+        source -> Text,
+        source_record_id -> Text,
+        decided_on -> Date,
+        valid_until -> Nullable<Date>,
+        repaired_on -> Nullable<Date>,
+        repair_note -> Nullable<Text>,
+        repaired_by -> Nullable<Uuid>,
+        repaired_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    credit_reviews (id) {
+        id -> Uuid,
+        selection -> Jsonb,
+        totals -> Jsonb,
+        subjects -> Int4,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -155,6 +229,11 @@ diesel::joinable!(challenge_events -> challenges (challenge_id));
 diesel::joinable!(challenge_events -> users (actor_id));
 diesel::joinable!(challenges -> organizations (issuer_org_id));
 diesel::joinable!(challenges -> users (created_by));
+diesel::joinable!(credit_checks -> credit_reviews (review_id));
+diesel::joinable!(credit_checks -> users (requested_by));
+diesel::joinable!(credit_imports -> users (created_by));
+diesel::joinable!(credit_records -> users (repaired_by));
+diesel::joinable!(credit_reviews -> users (created_by));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -166,6 +245,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     challenge_clarifications,
     challenge_events,
     challenges,
+    credit_checks,
+    credit_imports,
+    credit_records,
+    credit_reviews,
     notifications,
     organizations,
     refresh_tokens,

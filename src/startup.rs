@@ -15,6 +15,7 @@ use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
+use crate::credit;
 use crate::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
@@ -138,7 +139,8 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(challenges::routes::configure)
                     .configure(notifications::routes::configure)
                     .configure(audit::routes::configure)
-                    .configure(jobs::routes::configure),
+                    .configure(jobs::routes::configure)
+                    .configure(credit::routes::configure),
             )
             .split_for_parts();
         let api = openapi::finish(api);
@@ -157,6 +159,8 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
             .wrap(problem::error_renderer())
             .wrap(from_fn(headers::add_response_headers))
             .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+            // Outermost: no ID number reaches the access log.
+            .wrap(from_fn(crate::privacy::redact_query))
     })
     .workers(settings.workers())
     .shutdown_timeout(settings.server.shutdown_timeout_secs)

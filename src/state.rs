@@ -10,6 +10,7 @@ use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::error::AppResult;
 use crate::mail::{Mailer, Templates};
+use crate::privacy::Privacy;
 
 pub struct AppState {
     pub settings: Settings,
@@ -22,6 +23,8 @@ pub struct AppState {
     pub templates: Templates,
     pub audit_key: AuditKey,
     pub challenge_list_cache: ListCache,
+    /// Keyed hashing of ID numbers (`privacy.id_hash_key`).
+    pub privacy: Privacy,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             templates: Templates::load()?,
             audit_key: AuditKey::new(settings.audit.hmac_key.clone()),
             challenge_list_cache: ListCache::new(settings.challenges.public_list_cache_ms),
+            privacy: Privacy::new(settings.privacy.id_hash_key.clone()),
             settings,
             pool,
         })

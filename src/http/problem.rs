@@ -219,6 +219,24 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "Service temporarily unavailable",
         ),
         "internal_error" => ("服务器内部错误", "Internal server error"),
+        "credit_record_exists" => (
+            "该来源已有此记录编号的信用记录",
+            "A credit record with this source and record id exists",
+        ),
+        "credit_record_already_repaired" => ("该信用记录已修复", "Credit record already repaired"),
+        "credit_file_empty" => ("信用文件为空", "The credit file is empty"),
+        "credit_file_not_csv" => (
+            "信用文件不是可识别的 CSV",
+            "The credit file is not a CSV file we can read",
+        ),
+        "credit_file_encoding" => (
+            "信用文件的字符编码无法识别",
+            "The credit file is not in a known or the chosen encoding",
+        ),
+        "credit_file_missing_columns" => (
+            "信用文件缺少必需的列",
+            "The credit file lacks required columns",
+        ),
         _ => match status {
             400 => ("请求有误", "Bad request"),
             401 => ("未登录或登录已失效", "Not authenticated"),
@@ -370,6 +388,27 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 "有重复项".into()
             } else {
                 "has duplicate entries".into()
+            }
+        }
+        "in_future" => {
+            if zh {
+                "不能晚于今天".into()
+            } else {
+                "must not be in the future".into()
+            }
+        }
+        "before_decision" => {
+            if zh {
+                "不能早于认定日期".into()
+            } else {
+                "must not be before the decision date".into()
+            }
+        }
+        "before_start" => {
+            if zh {
+                "须晚于开始时间".into()
+            } else {
+                "must be after the start".into()
             }
         }
         "blank" => {

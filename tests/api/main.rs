@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod challenges;
 mod cli;
+mod credit;
 mod errors;
 mod jobs;
 mod mail;

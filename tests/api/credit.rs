@@ -1,0 +1,980 @@
+//! Credit (信用审查): records, imports (UTF-8, BOM, GBK, bad lines, bad files), standing with
+//! expired and repaired records, the policy, immutable checks, batch reviews, the command line.
+
+use std::process::Command;
+
+use chrono::{Duration, Utc};
+use diesel_async::AsyncConnection;
+use jiebang::audit::RequestMeta;
+use jiebang::credit::{self, CheckRequest, CheckResult, Purpose, Standing, Subject};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, assert_problem, database_url, error_fields, new_uscc};
+
+const HEADER: &str = "主体类型,主体名称,统一社会信用代码或身份证号,严重程度,失信类别,事由,认定单位,记录编号,认定日期,有效期至";
+const PERSON_ID: &str = "34052419800101001X";
+const PERSON_MASKED: &str = "340524********001X";
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/samples/credit/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+async fn import(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/credit/imports{query}")))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn import_ok(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> Value {
+    let resp = import(app, token, query, body).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    resp.json().await.unwrap()
+}
+
+fn counts(report: &Value) -> (i64, i64, i64, i64, i64) {
+    let n = |k: &str| report[k].as_i64().unwrap();
+    (
+        n("read"),
+        n("inserted"),
+        n("updated"),
+        n("unchanged"),
+        n("rejected"),
+    )
+}
+
+async fn record_count(app: &TestApp) -> i64 {
+    app.db()
+        .await
+        .query_one("SELECT count(*) FROM credit_records", &[])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+async fn add_record(app: &TestApp, token: &str, body: Value) -> Value {
+    let resp = app.post("/api/v1/credit/records", &body, Some(token)).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    resp.json().await.unwrap()
+}
+
+async fn check(app: &TestApp, token: &str, kind: &str, code: &str, general_blocks: bool) -> Value {
+    let resp = app
+        .post(
+            "/api/v1/credit/checks",
+            &json!({"subject_kind": kind, "subject_code": code, "subject_name": "受查主体",
+                    "general_blocks": general_blocks}),
+            Some(token),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    resp.json().await.unwrap()
+}
+
+fn today() -> chrono::NaiveDate {
+    credit::business_date(Utc::now())
+}
+
+#[tokio::test]
+async fn records_are_entered_listed_and_repaired_by_admins_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let solver = app.solver().await;
+    let body = json!({
+        "subject_kind": "organization", "subject_code": "9135021359498494XQ",
+        "subject_name": "厦门某公司", "severity": "serious", "decided_on": "2024-01-02",
+        "source_record_id": "M-1",
+    });
+    let resp = app
+        .post("/api/v1/credit/records", &body, Some(&solver.access))
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    let org = add_record(&app, &admin.access, body.clone()).await;
+    assert_eq!(org["subject_code"], "9135021359498494XQ");
+    assert_eq!(org["source"], "manual");
+    assert_eq!(org["in_force"], true);
+    let resp = app
+        .post("/api/v1/credit/records", &body, Some(&admin.access))
+        .await;
+    assert_problem(resp, 409, "credit_record_exists").await;
+
+    // Wrong check characters, and letters outside the USCC alphabet, name the field.
+    for (kind, code, reason) in [
+        ("organization", "91350203M0001QAY9B", "check_character"),
+        ("organization", "91350200S76049653A", "invalid_character"),
+        ("person", "340524198001010010", "check_character"),
+    ] {
+        let resp = app
+            .post(
+                "/api/v1/credit/records",
+                &json!({"subject_kind": kind, "subject_code": code, "subject_name": "某",
+                        "severity": "general", "decided_on": "2024-01-02"}),
+                Some(&admin.access),
+            )
+            .await;
+        let problem = assert_problem(resp, 422, "validation_failed").await;
+        assert_eq!(error_fields(&problem), vec!["subject_code"]);
+        assert_eq!(problem["errors"][0]["code"], reason, "{code}");
+    }
+
+    let person = add_record(
+        &app,
+        &admin.access,
+        json!({"subject_kind": "person", "subject_code": "34052419800101001x", "subject_name": "张三",
+               "severity": "general", "decided_on": "2024-01-02", "valid_until": "2099-12-31"}),
+    )
+    .await;
+    assert_eq!(person["subject_code"], PERSON_MASKED);
+    let stored: String = app
+        .db()
+        .await
+        .query_one(
+            "SELECT row_to_json(r)::text FROM credit_records r WHERE subject_kind = 'person'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(!stored.contains(PERSON_ID), "{stored}");
+
+    // Listing: by ID number (matched by hash), by kind, by severity, in force.
+    let list: Value = app
+        .get(
+            &format!("/api/v1/credit/records?code={PERSON_ID}"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], person["id"]);
+    let list: Value = app
+        .get(
+            "/api/v1/credit/records?subject_kind=organization&severity=serious&in_force=true&per_page=5",
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["per_page"], 5);
+    let resp = app
+        .get("/api/v1/credit/records?code=nonsense", Some(&admin.access))
+        .await;
+    assert_problem(resp, 422, "validation_failed").await;
+
+    // Repair.
+    let repair = format!(
+        "/api/v1/credit/records/{}/repair",
+        org["id"].as_str().unwrap()
+    );
+    let tomorrow = today() + Duration::days(1);
+    let resp = app
+        .post(
+            &repair,
+            &json!({"repaired_on": tomorrow, "note": "x"}),
+            Some(&admin.access),
+        )
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["repaired_on"]);
+    let resp = app
+        .post(&repair, &json!({"note": "已履行义务"}), Some(&admin.access))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let repaired: Value = resp.json().await.unwrap();
+    assert_eq!(repaired["repaired"], true);
+    assert_eq!(repaired["in_force"], false);
+    assert_eq!(repaired["repair_note"], "已履行义务");
+    let resp = app
+        .post(&repair, &json!({"note": "again"}), Some(&admin.access))
+        .await;
+    assert_problem(resp, 409, "credit_record_already_repaired").await;
+    let resp = app
+        .post(
+            &format!("/api/v1/credit/records/{}/repair", Uuid::new_v4()),
+            &json!({"note": "x"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_problem(resp, 404, "not_found").await;
+    let list: Value = app
+        .get("/api/v1/credit/records?in_force=false", Some(&admin.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], org["id"]);
+
+    // Audited, with the masked ID number only.
+    let db = app.db().await;
+    let actions: Vec<String> = db
+        .query(
+            "SELECT action FROM audit_log WHERE action LIKE 'credit.%' ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "credit.record_create",
+            "credit.record_create",
+            "credit.record_repair"
+        ]
+    );
+    let leaked: i64 = db
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE summary::text LIKE '%' || $1 || '%'",
+            &[&"3405241980010100"],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(leaked, 0);
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let first = import_ok(&app, &admin.access, "", sample("sample-utf8.csv")).await;
+    assert_eq!(counts(&first), (5, 5, 0, 0, 0), "{first}");
+    assert_eq!(first["encoding"], "utf-8");
+    assert_eq!(first["source"], "credit_center");
+    let again = import_ok(&app, &admin.access, "", sample("sample-utf8.csv")).await;
+    assert_eq!(counts(&again), (5, 0, 0, 5, 0), "{again}");
+    assert_eq!(record_count(&app).await, 5);
+
+    // One row changes its severity: that record is updated, the rest untouched.
+    let text = String::from_utf8(sample("sample-utf8.csv")).unwrap();
+    let changed = text.replace(
+        "泉州某装备制造有限公司,91350500MA3L00042R,严重,",
+        "泉州某装备制造有限公司,91350500MA3L00042R,一般失信,",
+    );
+    assert_ne!(changed, text);
+    let third = import_ok(&app, &admin.access, "", changed.into_bytes()).await;
+    assert_eq!(counts(&third), (5, 0, 1, 4, 0), "{third}");
+    let severity: String = app
+        .db()
+        .await
+        .query_one(
+            "SELECT severity FROM credit_records WHERE source_record_id = 'QZ-2024-0004'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(severity, "general");
+
+    // Another source is another record.
+    let other = import_ok(
+        &app,
+        &admin.access,
+        "?source=other_centre",
+        sample("sample-utf8.csv"),
+    )
+    .await;
+    assert_eq!(counts(&other), (5, 5, 0, 0, 0));
+
+    // The stored summary can be read back; the import is audited.
+    let stored: Value = app
+        .get(
+            &format!("/api/v1/credit/imports/{}", third["id"].as_str().unwrap()),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(counts(&stored), counts(&third));
+    let audited: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = 'credit.import'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 4);
+}
+
+#[tokio::test]
+async fn a_gbk_file_reads_as_its_utf8_twin_and_persons_are_kept_masked() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let gbk = import_ok(&app, &admin.access, "", sample("sample-gbk.csv")).await;
+    assert_eq!(gbk["encoding"], "gb18030");
+    assert_eq!(counts(&gbk), (5, 5, 0, 0, 0), "{gbk}");
+    // The UTF-8 (BOM) twin decodes to exactly the same records.
+    let utf8 = import_ok(
+        &app,
+        &admin.access,
+        "?encoding=utf-8",
+        sample("sample-utf8.csv"),
+    )
+    .await;
+    assert_eq!(counts(&utf8), (5, 0, 0, 5, 0), "{utf8}");
+    let forced = import_ok(
+        &app,
+        &admin.access,
+        "?encoding=gbk",
+        sample("sample-gbk.csv"),
+    )
+    .await;
+    assert_eq!(counts(&forced), (5, 0, 0, 5, 0));
+
+    let rows = app
+        .db()
+        .await
+        .query(
+            "SELECT subject_name, subject_code, reason, decided_on::text, coalesce(valid_until::text, '')
+             FROM credit_records ORDER BY source_record_id",
+            &[],
+        )
+        .await
+        .unwrap();
+    let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert!(
+        names.contains(&"福建某生物科技有限公司".to_string()),
+        "{names:?}"
+    );
+    let zhang = rows
+        .iter()
+        .find(|r| r.get::<_, String>(0) == "张三")
+        .unwrap();
+    assert_eq!(zhang.get::<_, String>(1), "350203********1235");
+    assert_eq!(zhang.get::<_, String>(2), "项目申报材料造假（含\"代写\"）");
+    assert_eq!(zhang.get::<_, String>(3), "2023-06-30");
+    let li = rows
+        .iter()
+        .find(|r| r.get::<_, String>(0) == "李四")
+        .unwrap();
+    assert_eq!(li.get::<_, String>(2), "延期交付，\n经催告仍未履行");
+
+    // Forcing the wrong encoding, or one we do not know.
+    let resp = import(
+        &app,
+        &admin.access,
+        "?encoding=utf-8",
+        sample("sample-gbk.csv"),
+    )
+    .await;
+    assert_problem(resp, 400, "credit_file_encoding").await;
+    let resp = import(
+        &app,
+        &admin.access,
+        "?encoding=latin1",
+        sample("sample-gbk.csv"),
+    )
+    .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["encoding"]);
+}
+
+#[tokio::test]
+async fn bad_lines_are_reported_by_number_while_good_lines_land() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let file = format!(
+        "{HEADER}\r\n\
+         法人,好一,913502000728319549,严重失信,,,,G1,2024/1/2,\r\n\
+         法人,坏一,91350203M0001QAY9B,严重失信,,,,B1,2024-01-02,\r\n\
+         自然人,坏二,{PERSON_ID},很严重,,,,B2,2024-01-02,\r\n\
+         自然人,好二,{PERSON_ID},一般失信,,,,G2,2024-01-02,2099/12/31\r\n\
+         法人,坏三,913502000728319549,一般失信,,,,B3,2024-02-30,\r\n\
+         法人,,913502000728319549,一般失信,,,,B4,2024-01-02,\r\n"
+    );
+    let report = import_ok(&app, &admin.access, "", file.into_bytes()).await;
+    assert_eq!(counts(&report), (6, 2, 0, 0, 4), "{report}");
+    let lines: Vec<(i64, String, String)> = report["rejected_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_i64().unwrap(),
+                l["column"].as_str().unwrap_or("").to_string(),
+                l["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (
+                3,
+                "统一社会信用代码或身份证号".into(),
+                "check_character".into()
+            ),
+            (4, "严重程度".into(), "unknown_severity".into()),
+            (6, "认定日期".into(), "bad_date".into()),
+            (7, "主体名称".into(), "missing_field".into()),
+        ]
+    );
+    assert!(!report.to_string().contains(PERSON_ID));
+    assert_eq!(record_count(&app).await, 2);
+}
+
+#[tokio::test]
+async fn bad_files_are_refused_whole_or_reported_never_half_applied() {
+    let app = TestApp::spawn_with(|s| s.credit.import_max_bytes = 1_000_000).await;
+    let admin = app.admin().await;
+    let solver = app.solver().await;
+    let resp = import(&app, &solver.access, "", sample("sample-utf8.csv")).await;
+    assert_problem(resp, 403, "forbidden").await;
+
+    let resp = import(&app, &admin.access, "", Vec::new()).await;
+    assert_problem(resp, 400, "credit_file_empty").await;
+    let resp = import(&app, &admin.access, "", b"\r\n  \r\n".to_vec()).await;
+    assert_problem(resp, 400, "credit_file_empty").await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10".to_vec();
+    let resp = import(&app, &admin.access, "", png).await;
+    assert_problem(resp, 400, "credit_file_not_csv").await;
+    let resp = import(&app, &admin.access, "", b"a,b,c\n1,2,3\n".to_vec()).await;
+    assert_problem(resp, 400, "credit_file_not_csv").await;
+    let resp = import(
+        &app,
+        &admin.access,
+        "",
+        "主体类型,主体名称,严重程度,认定日期\n法人,某,严重失信,2024-01-02\n"
+            .as_bytes()
+            .to_vec(),
+    )
+    .await;
+    let problem = assert_problem(resp, 400, "credit_file_missing_columns").await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("记录编号") && detail.contains("record_id"),
+        "{detail}"
+    );
+    let resp = app
+        .post("/api/v1/credit/imports", &json!({}), Some(&admin.access))
+        .await;
+    assert_problem(resp, 415, "unsupported_media_type").await;
+
+    // Over the configured limit (its own, not the JSON body limit).
+    let mut big = format!("{HEADER}\n").into_bytes();
+    while big.len() <= 1_000_000 {
+        big.extend_from_slice("法人,某,913502000728319549,一般失信,,,,X,2024-01-02,\n".as_bytes());
+    }
+    let resp = import(&app, &admin.access, "", big).await;
+    assert_problem(resp, 413, "payload_too_large").await;
+
+    // 10,000 bad lines (and one good one): a report, capped, with every line counted.
+    let mut file = format!("{HEADER}\n");
+    for i in 0..10_000 {
+        file.push_str(&format!(
+            "法人,某,91350203M0001QAY9B,严重失信,,,,B{i},2024-01-02,\n"
+        ));
+    }
+    file.push_str("法人,好,913502000728319549,一般失信,,,,G,2024-01-02,\n");
+    let report = import_ok(&app, &admin.access, "", file.into_bytes()).await;
+    assert_eq!(counts(&report), (10_001, 1, 0, 0, 10_000));
+    assert_eq!(report["rejected_lines"].as_array().unwrap().len(), 1000);
+    assert_eq!(report["rejected_truncated"], true);
+    assert_eq!(report["rejected_lines"][999]["line"], 1001);
+    assert_eq!(record_count(&app).await, 1);
+    let imports: i64 = app
+        .db()
+        .await
+        .query_one("SELECT count(*) FROM credit_imports", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(imports, 1, "refused files leave no import behind");
+}
+
+#[tokio::test]
+async fn standing_counts_records_in_force_and_old_checks_keep_what_they_saw() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let uscc = new_uscc();
+    let serious = add_record(
+        &app,
+        &admin.access,
+        json!({"subject_kind": "organization", "subject_code": uscc, "subject_name": "甲公司",
+               "severity": "serious", "decided_on": "2024-01-02"}),
+    )
+    .await;
+    add_record(
+        &app,
+        &admin.access,
+        json!({"subject_kind": "organization", "subject_code": uscc, "subject_name": "甲公司",
+               "severity": "general", "decided_on": "2024-01-02",
+               "valid_until": today() + Duration::days(10)}),
+    )
+    .await;
+    // Expired long ago: never counts.
+    add_record(
+        &app,
+        &admin.access,
+        json!({"subject_kind": "organization", "subject_code": uscc, "subject_name": "甲公司",
+               "severity": "serious", "decided_on": "2020-01-02", "valid_until": "2021-01-01"}),
+    )
+    .await;
+
+    let first = check(&app, &admin.access, "organization", &uscc, false).await;
+    assert_eq!(first["standing"], "serious");
+    assert_eq!(first["result"], "block");
+    assert_eq!(first["matched"].as_array().unwrap().len(), 2);
+
+    let repair = format!(
+        "/api/v1/credit/records/{}/repair",
+        serious["id"].as_str().unwrap()
+    );
+    let resp = app
+        .post(&repair, &json!({"note": "信用修复"}), Some(&admin.access))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let second = check(&app, &admin.access, "organization", &uscc, false).await;
+    assert_eq!(second["standing"], "general");
+    assert_eq!(second["result"], "warn");
+    assert_eq!(second["matched"].as_array().unwrap().len(), 1);
+
+    app.state.clock.advance(Duration::days(11));
+    let third = check(&app, &admin.access, "organization", &uscc, false).await;
+    assert_eq!(third["standing"], "good");
+    assert_eq!(third["result"], "pass");
+    assert!(third["matched"].as_array().unwrap().is_empty());
+
+    // The first check still shows the serious record, unrepaired, as it was.
+    let old: Value = app
+        .get(
+            &format!("/api/v1/credit/checks/{}", first["id"].as_str().unwrap()),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(old["result"], "block");
+    let seen = old["matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == serious["id"])
+        .expect("the serious record");
+    assert_eq!(seen["repaired"], false);
+
+    // Listing with filters.
+    let list: Value = app
+        .get(
+            &format!("/api/v1/credit/checks?code={uscc}&result=block"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], first["id"]);
+    let list: Value = app
+        .get(
+            "/api/v1/credit/checks?purpose=manual&subject_kind=organization",
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 3);
+    // Newest first.
+    assert_eq!(list["items"][0]["id"], third["id"]);
+}
+
+#[tokio::test]
+async fn serious_blocks_and_general_warns_or_blocks_where_the_caller_says() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    add_record(
+        &app,
+        &admin.access,
+        json!({"subject_kind": "person", "subject_code": PERSON_ID, "subject_name": "张三",
+               "severity": "general", "decided_on": "2024-01-02"}),
+    )
+    .await;
+    let warn = check(&app, &admin.access, "person", PERSON_ID, false).await;
+    assert_eq!(
+        (warn["standing"].as_str(), warn["result"].as_str()),
+        (Some("general"), Some("warn"))
+    );
+    assert_eq!(warn["subject_code"], PERSON_MASKED);
+    let block = check(&app, &admin.access, "person", PERSON_ID, true).await;
+    assert_eq!(block["result"], "block");
+    let clean = check(&app, &admin.access, "person", "11010519491231002X", true).await;
+    assert_eq!(clean["result"], "pass");
+
+    let uscc = new_uscc();
+    add_record(
+        &app,
+        &admin.access,
+        json!({"subject_kind": "organization", "subject_code": uscc, "subject_name": "乙公司",
+               "severity": "serious", "decided_on": "2024-01-02"}),
+    )
+    .await;
+    let serious = check(&app, &admin.access, "organization", &uscc, false).await;
+    assert_eq!(serious["result"], "block");
+
+    let solver = app.solver().await;
+    let resp = app
+        .post(
+            "/api/v1/credit/checks",
+            &json!({"subject_kind": "person", "subject_code": PERSON_ID, "subject_name": "x"}),
+            Some(&solver.access),
+        )
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    for path in ["/api/v1/credit/checks", "/api/v1/credit/records"] {
+        let resp = app.get(path, Some(&solver.access)).await;
+        assert_problem(resp, 403, "forbidden").await;
+    }
+    let resp = app
+        .post(
+            "/api/v1/credit/reviews",
+            &json!({"challenge_ids": [Uuid::new_v4()]}),
+            Some(&solver.access),
+        )
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    // Checks by ID number in the query string (redacted to its hash before logging) still match.
+    let list: Value = app
+        .get(
+            &format!("/api/v1/credit/checks?code={PERSON_ID}"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2);
+
+    let resp = app
+        .post(
+            "/api/v1/credit/checks",
+            &json!({"subject_kind": "person", "subject_code": "340524198001010010", "subject_name": "x"}),
+            Some(&admin.access),
+        )
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["subject_code"]);
+
+    let everything: String = app
+        .db()
+        .await
+        .query_one(
+            "SELECT (SELECT coalesce(json_agg(c)::text, '') FROM credit_checks c) ||
+                    (SELECT coalesce(json_agg(a)::text, '') FROM audit_log a)",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(everything.contains(PERSON_MASKED));
+    assert!(!everything.contains(PERSON_ID));
+    assert!(!everything.contains("11010519491231002X"));
+}
+
+#[tokio::test]
+async fn the_check_function_runs_in_the_callers_transaction_and_checks_cannot_be_changed() {
+    let app = TestApp::spawn().await;
+    let state = app.state.clone();
+    let mut conn = state.conn().await.unwrap();
+    let subject = Subject::person(&state.privacy, PERSON_ID, "张三").unwrap();
+    // Rolled back with the caller's transaction: nothing stays.
+    let result = conn
+        .transaction::<(), jiebang::error::AppError, _>(async |conn| {
+            let outcome = credit::check(
+                conn,
+                &state,
+                &RequestMeta::default(),
+                CheckRequest {
+                    subject: subject.clone(),
+                    purpose: Purpose::BidSubmit,
+                    general_blocks: true,
+                    requested_by: None,
+                    context: Some(json!({"challenge_id": Uuid::new_v4()})),
+                },
+            )
+            .await?;
+            assert_eq!(outcome.result, CheckResult::Pass);
+            assert_eq!(outcome.standing, Standing::Good);
+            Err(jiebang::error::AppError::NotFound)
+        })
+        .await;
+    assert!(result.is_err());
+    let db = app.db().await;
+    let count = |sql: &'static str| {
+        let db = &db;
+        async move { db.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) }
+    };
+    assert_eq!(count("SELECT count(*) FROM credit_checks").await, 0);
+
+    let outcome = credit::check(
+        &mut conn,
+        &state,
+        &RequestMeta::default(),
+        CheckRequest {
+            subject,
+            purpose: Purpose::PanelDraw,
+            general_blocks: false,
+            requested_by: None,
+            context: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.subject_code, PERSON_MASKED);
+    assert_eq!(count("SELECT count(*) FROM credit_checks").await, 1);
+    assert_eq!(
+        count("SELECT count(*) FROM audit_log WHERE action = 'credit.check'").await,
+        1
+    );
+    for sql in [
+        "UPDATE credit_checks SET result = 'block'",
+        "DELETE FROM credit_checks",
+        "TRUNCATE credit_checks",
+    ] {
+        let err = db.batch_execute(sql).await.unwrap_err();
+        assert!(
+            err.to_string().contains("immutable") || format!("{err:?}").contains("immutable"),
+            "{sql}: {err:?}"
+        );
+    }
+    assert_eq!(count("SELECT count(*) FROM credit_checks").await, 1);
+}
+
+/// An issuer organisation with `n` challenges inserted directly (the challenges API is another
+/// module's); answers (uscc, challenge ids).
+async fn issuer_with_challenges(app: &TestApp, n: usize) -> (String, Vec<Uuid>) {
+    let email = format!("issuer-{}@example.com", Uuid::new_v4().simple());
+    let user = app.register(&email, "issuer").await;
+    let org_id: Uuid = user["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let user_id: Uuid = user["id"].as_str().unwrap().parse().unwrap();
+    let uscc = user["organization"]["uscc"].as_str().unwrap().to_string();
+    let db = app.db().await;
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let id = Uuid::new_v4();
+        db.execute(
+            "INSERT INTO challenges (id, issuer_org_id, created_by, title, category, field, description,
+                kpis, bounty_fen, bid_opens_at, bid_closes_at, max_duration_months, eligible_org_kinds, rubric)
+             VALUES ($1::text::uuid, $2::text::uuid, $3::text::uuid, '高性能碳纤维复合材料', 'tech_breakthrough', 'new_materials', '描述',
+                '[{\"name\": \"强度\", \"target\": \"5\", \"unit\": \"GPa\"}]', 100000000,
+                now(), now() + interval '30 days', 24, '{enterprise}', '[]')",
+            &[&id.to_string(), &org_id.to_string(), &user_id.to_string()],
+        )
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    (uscc, ids)
+}
+
+#[tokio::test]
+async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (clean, clean_ids) = issuer_with_challenges(&app, 2).await;
+    let (general, general_ids) = issuer_with_challenges(&app, 1).await;
+    let (serious, serious_ids) = issuer_with_challenges(&app, 1).await;
+    let (_, outside) = issuer_with_challenges(&app, 1).await;
+    for (code, severity) in [(&general, "general"), (&serious, "serious")] {
+        add_record(
+            &app,
+            &admin.access,
+            json!({"subject_kind": "organization", "subject_code": code, "subject_name": "某",
+                   "severity": severity, "decided_on": "2024-01-02"}),
+        )
+        .await;
+    }
+    let ids: Vec<Uuid> = [clean_ids, general_ids, serious_ids].concat();
+    let resp = app
+        .post(
+            "/api/v1/credit/reviews",
+            &json!({"challenge_ids": ids}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let review: Value = resp.json().await.unwrap();
+    assert_eq!(
+        review["totals"]["organization"],
+        json!({"pass": 1, "warn": 1, "block": 1, "total": 3})
+    );
+    assert_eq!(
+        review["totals"]["person"],
+        json!({"pass": 0, "warn": 0, "block": 0, "total": 0})
+    );
+    let items = review["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        3,
+        "the issuer with two challenges is checked once"
+    );
+    let result_of = |code: &str| {
+        items
+            .iter()
+            .find(|i| i["subject_code"] == code)
+            .map(|i| i["result"].as_str().unwrap().to_string())
+    };
+    assert_eq!(result_of(&clean).as_deref(), Some("pass"));
+    assert_eq!(result_of(&general).as_deref(), Some("warn"));
+    assert_eq!(result_of(&serious).as_deref(), Some("block"));
+    assert_eq!(result_of(&outside.len().to_string()), None);
+
+    // The checks are stored with the review, and the review can be read back, also as CSV.
+    let id = review["id"].as_str().unwrap();
+    let checks: Value = app
+        .get(
+            &format!("/api/v1/credit/checks?review_id={id}&purpose=batch_review"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(checks["total"], 3);
+    let again: Value = app
+        .get(&format!("/api/v1/credit/reviews/{id}"), Some(&admin.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["totals"], review["totals"]);
+    let resp = app
+        .get(
+            &format!("/api/v1/credit/reviews/{id}?format=csv"),
+            Some(&admin.access),
+        )
+        .await;
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = resp.text().await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[0].starts_with("主体类型,主体名称"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&serious) && l.contains("限制")),
+        "{csv}"
+    );
+
+    // By creation time: every challenge made so far, the outsider's issuer too; as CSV at once.
+    let resp = app
+        .client
+        .post(app.url("/api/v1/credit/reviews"))
+        .bearer_auth(&admin.access)
+        .header("accept", "text/csv")
+        .json(&json!({"created_from": Utc::now() - Duration::hours(1),
+                      "created_to": Utc::now() + Duration::hours(1)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let csv = resp.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+
+    let resp = app
+        .post("/api/v1/credit/reviews", &json!({}), Some(&admin.access))
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["challenge_ids"]);
+    let audited: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = 'credit.review'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 2);
+}
+
+#[tokio::test]
+async fn the_import_credit_command_imports_a_file() {
+    let app = TestApp::spawn().await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_jiebang"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("JIEBANG_ENV", "test")
+            .env("DATABASE_URL", database_url(&app.db_name))
+            .env_remove("RUST_LOG")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "import-credit",
+        "samples/credit/sample-gbk.csv",
+        "--source",
+        "cli_centre",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("read 5, inserted 5, updated 0, unchanged 0, rejected 0"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("gb18030"), "{stdout}");
+    let out = run(&[
+        "import-credit",
+        "samples/credit/sample-utf8.csv",
+        "--source",
+        "cli_centre",
+        "--encoding",
+        "utf-8",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.contains("unchanged 5"), "{stdout}");
+    assert_eq!(record_count(&app).await, 5);
+
+    let out = run(&["import-credit", "samples/credit/README.md"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("表头") || stderr.contains("header"),
+        "{stderr}"
+    );
+    let out = run(&[
+        "import-credit",
+        "samples/credit/sample-gbk.csv",
+        "--encoding",
+        "latin1",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown encoding"));
+}
