@@ -66,43 +66,45 @@ impl Privacy {
 pub const ID_HASH_PREFIX: &str = "idh_";
 
 impl Privacy {
-    /// `query` with every ID number in it replaced by `idh_<hex of its keyed hash>`; `None` when it
-    /// holds none. A query that says `subject_kind=organization` is left alone (its 18-digit codes
-    /// are USCCs).
+    /// `query` with every ID number in its (decoded) values replaced by
+    /// `idh_<hex of its keyed hash>`, for the access log; `None` when it holds none. Values are
+    /// looked at decoded and token by token, so `%58` for `X` or a padded value hide nothing.
     pub fn redact_query(&self, query: &str) -> Option<String> {
-        if query.contains("subject_kind=organization") {
-            return None;
-        }
-        let mut out = String::with_capacity(query.len());
         let mut changed = false;
-        let bytes = query.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let boundary_before = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-            let end = i + 18;
-            if boundary_before
-                && end <= bytes.len()
-                && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric())
-                && query.is_char_boundary(end)
-                && let Ok(id) = crate::codes::parse_id_number(&query[i..end])
-            {
-                out.push_str(ID_HASH_PREFIX);
-                out.push_str(&hex(&self.id_hash(&id)));
-                changed = true;
-                i = end;
-                continue;
-            }
-            let ch = query[i..].chars().next().unwrap_or(' ');
-            out.push(ch);
-            i += ch.len_utf8().max(1);
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let redacted: String = value
+                .split_inclusive(|c: char| !c.is_ascii_alphanumeric())
+                .map(|piece| {
+                    let token = piece.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+                    match crate::codes::parse_id_number(token) {
+                        Ok(id) => {
+                            changed = true;
+                            format!(
+                                "{ID_HASH_PREFIX}{}{}",
+                                hex(&self.id_hash(&id)),
+                                &piece[token.len()..]
+                            )
+                        }
+                        Err(_) => piece.to_string(),
+                    }
+                })
+                .collect();
+            out.append_pair(&name, &redacted);
         }
-        changed.then_some(out)
+        changed.then(|| out.finish())
     }
 }
 
+/// The query string as the client sent it, for handlers, when [`redact_query`] replaced it for
+/// the logs.
+#[derive(Debug, Clone)]
+pub struct OriginalQuery(pub String);
+
 /// Middleware, outermost: ID numbers in query strings (e.g. `GET /credit/records?code=…`) are
-/// replaced by their keyed hash before the request is logged or routed, so that no access log
-/// carries one. Handlers that take a code accept the `idh_…` form.
+/// replaced by their keyed hash in the request's URI before the request is logged, so that no
+/// access log carries one. Handlers read the query through `http::query::query_string`, which
+/// gives them the original ([`OriginalQuery`]).
 pub async fn redact_query(
     mut req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
@@ -111,9 +113,11 @@ pub async fn redact_query(
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .and_then(|state| state.privacy.redact_query(req.query_string()));
     if let Some(query) = redacted {
+        let original = req.query_string().to_string();
         let uri = format!("{}?{query}", req.path());
         if let Ok(uri) = uri.parse::<actix_web::http::Uri>() {
             req.head_mut().uri = uri;
+            actix_web::HttpMessage::extensions_mut(&req).insert(OriginalQuery(original));
         }
     }
     next.call(req).await
@@ -160,14 +164,28 @@ mod tests {
             p.redact_query("code=34052419800101001x&page=2").as_deref(),
             Some(format!("code=idh_{hash}&page=2").as_str())
         );
-        // Not ID numbers, or a USCC query: left alone.
+        // Not ID numbers: left alone.
         assert_eq!(p.redact_query("code=340524198001010010"), None);
         assert_eq!(p.redact_query("code=934052419800101001X"), None);
-        assert_eq!(
-            p.redact_query("subject_kind=organization&code=34052419800101001X"),
-            None
-        );
         assert_eq!(p.redact_query("q=%E7%A2%B3&page=1"), None);
+        // Hidden by encoding or padding, or inside a longer value: still found (the log never
+        // needs the number; handlers read the original query).
+        for query in [
+            "code=34052419800101001%58",
+            "code=%2034052419800101001X",
+            "subject_kind=organization&code=34052419800101001X",
+            "q=%E5%BC%A0%E4%B8%89+34052419800101001X",
+        ] {
+            let redacted = p.redact_query(query).unwrap_or_default();
+            assert!(
+                redacted.contains(&format!("idh_{hash}")),
+                "{query}: {redacted}"
+            );
+            assert!(
+                !redacted.to_uppercase().contains("19800101"),
+                "{query}: {redacted}"
+            );
+        }
     }
 
     #[test]

@@ -381,6 +381,8 @@ impl<'a> Parser<'a> {
         while rows.len() < max {
             match self.reader.read_record(&mut record) {
                 Ok(false) => break,
+                // Spreadsheet padding: a row of empty cells is no line at all.
+                Ok(true) if record.iter().all(|cell| cell.trim().is_empty()) => {}
                 Ok(true) => {
                     self.read += 1;
                     let line = self.line_at(record.position().map(|p| p.byte()));
@@ -481,7 +483,7 @@ impl<'a> Parser<'a> {
             fail(
                 index,
                 "unknown_subject_kind",
-                format!("主体类型“{kind}”无法识别，应为 法人 或 自然人"),
+                format!("主体类型“{}”无法识别，应为 法人 或 自然人", echo(kind)),
             )
         })?;
         let (index, name) = required(Column::Name)?;
@@ -517,18 +519,26 @@ impl<'a> Parser<'a> {
             fail(
                 index,
                 "unknown_severity",
-                format!("严重程度“{severity}”无法识别，应为 严重失信 或 一般失信"),
+                format!(
+                    "严重程度“{}”无法识别，应为 严重失信 或 一般失信",
+                    echo(severity)
+                ),
             )
         })?;
         let (index, decided) = required(Column::DecidedOn)?;
-        let decided_on = parse_date(decided)
-            .ok_or_else(|| fail(index, "bad_date", format!("日期“{decided}”无法识别")))?;
+        let decided_on = parse_date(decided).ok_or_else(|| {
+            fail(
+                index,
+                "bad_date",
+                format!("日期“{}”无法识别", echo(decided)),
+            )
+        })?;
         let (index, valid) = get(Column::ValidUntil);
-        let valid_until = if valid.is_empty() {
+        let valid_until = if open_ended(valid) {
             None
         } else {
             let date = parse_date(valid)
-                .ok_or_else(|| fail(index, "bad_date", format!("日期“{valid}”无法识别")))?;
+                .ok_or_else(|| fail(index, "bad_date", format!("日期“{}”无法识别", echo(valid))))?;
             if date < decided_on {
                 return Err(fail(
                     index,
@@ -549,7 +559,7 @@ impl<'a> Parser<'a> {
             return Err(fail(
                 index,
                 "duplicate_record_id",
-                format!("记录编号“{record_id}”在文件中重复出现"),
+                format!("记录编号“{}”在文件中重复出现", echo(record_id)),
             ));
         }
         Ok(ImportRow {
@@ -569,11 +579,42 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A value from the file as a report may repeat it: at most 32 characters, and any ID number in
+/// it masked (a misaligned line can put one in any column; reports are stored and shown).
+pub fn echo(value: &str) -> String {
+    let masked: String = value
+        .split_inclusive(|c: char| !c.is_ascii_alphanumeric())
+        .map(|piece| {
+            let token = piece.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+            match parse_id_number(token) {
+                Ok(id) => format!("{}{}", mask_id_number(&id), &piece[token.len()..]),
+                Err(_) => piece.to_string(),
+            }
+        })
+        .collect();
+    if masked.chars().count() > 32 {
+        format!("{}…", masked.chars().take(32).collect::<String>())
+    } else {
+        masked
+    }
+}
+
+/// A validity end that says "no end": empty, 长期, 永久, 无, `-`.
+fn open_ended(value: &str) -> bool {
+    matches!(
+        value.trim(),
+        "" | "长期" | "永久" | "长期有效" | "无" | "-" | "—" | "/" | "无限期"
+    )
+}
+
 fn parse_kind(value: &str) -> Option<SubjectKind> {
     match value.trim().to_lowercase().as_str() {
         "法人"
         | "法人单位"
         | "法人和其他组织"
+        | "非法人组织"
+        | "其他组织"
+        | "个体工商户"
         | "企业"
         | "单位"
         | "组织"
@@ -696,8 +737,16 @@ enum Message {
 
 #[derive(diesel::QueryableByName)]
 struct Upserted {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
     #[diesel(sql_type = Bool)]
     inserted: bool,
+    #[diesel(sql_type = Text)]
+    source_record_id: String,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Jsonb>)]
+    before: Option<serde_json::Value>,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    after: serde_json::Value,
 }
 
 /// Validates a source name: 1 to 100 characters, not blank.
@@ -762,6 +811,7 @@ pub async fn run_import(
     };
     let source = input.source.trim().to_string();
     let now = state.clock.now().trunc_subsecs(6);
+    let import_id = Uuid::now_v7();
     let mut conn = state.conn().await?;
     let report = conn
         .transaction::<_, AppError, _>(async move |conn| {
@@ -775,7 +825,13 @@ pub async fn run_import(
             let done = loop {
                 match rx.recv().await {
                     Some(Message::Rows(rows)) => {
-                        let (i, u) = upsert(conn, &source, now, &rows).await?;
+                        let changes = Changes {
+                            state,
+                            meta,
+                            actor_id: input.created_by,
+                            import_id,
+                        };
+                        let (i, u) = upsert(conn, &source, now, &rows, &changes).await?;
                         inserted += i;
                         updated += u;
                     }
@@ -792,7 +848,7 @@ pub async fn run_import(
             let (read, rejected, lines) = done;
             let good = read as i64 - rejected as i64;
             let row = CreditImport {
-                id: Uuid::now_v7(),
+                id: import_id,
                 source: source.clone(),
                 file_name: input.file_name.clone(),
                 encoding: encoding.to_string(),
@@ -846,13 +902,23 @@ pub async fn run_import(
     Ok(report)
 }
 
+/// Who imports, for the audit entries of changed records.
+struct Changes<'a> {
+    state: &'a AppState,
+    meta: &'a RequestMeta,
+    actor_id: Option<Uuid>,
+    import_id: Uuid,
+}
+
 /// Inserts new records and updates changed ones of one chunk, in one statement; answers
-/// (inserted, updated). Unchanged rows are left alone (not even `updated_at` moves).
+/// (inserted, updated). Unchanged rows are left alone (not even `updated_at` moves). Each update
+/// gets an audit entry with the record before and after (new records are in the import's entry).
 async fn upsert(
     conn: &mut diesel_async::AsyncPgConnection,
     source: &str,
     now: DateTime<Utc>,
     rows: &[ImportRow],
+    changes: &Changes<'_>,
 ) -> AppResult<(i64, i64)> {
     let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
     let col = |f: fn(&ImportRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
@@ -867,7 +933,7 @@ async fn upsert(
     let record_ids = col(|r| r.record_id.clone());
     let decided: Vec<NaiveDate> = rows.iter().map(|r| r.decided_on).collect();
     let valid: Vec<Option<NaiveDate>> = rows.iter().map(|r| r.valid_until).collect();
-    let result: Vec<Upserted> = diesel::sql_query(UPSERT_SQL)
+    let result: Vec<Upserted> = diesel::sql_query(UPSERT_SQL.as_str())
         .bind::<Array<diesel::sql_types::Uuid>, _>(&ids)
         .bind::<Array<Text>, _>(&kinds)
         .bind::<Array<Text>, _>(&keys)
@@ -885,10 +951,40 @@ async fn upsert(
         .load(conn)
         .await?;
     let inserted = result.iter().filter(|r| r.inserted).count() as i64;
+    for updated in result.iter().filter(|r| !r.inserted) {
+        let event = audit::Event {
+            actor_id: changes.actor_id,
+            action: "credit.record_update",
+            object_type: "credit_record",
+            object_id: Some(updated.id.to_string()),
+            summary: json!({
+                "import_id": changes.import_id,
+                "source": source,
+                "source_record_id": updated.source_record_id,
+                "before": updated.before,
+                "after": updated.after,
+            }),
+        };
+        audit::record(conn, changes.state, changes.meta, event).await?;
+    }
     Ok((inserted, result.len() as i64 - inserted))
 }
 
-const UPSERT_SQL: &str = "
+/// The record as its audit entries show it (persons by masked code only).
+const RECORD_JSON: &str = "jsonb_build_object('subject_code', {t}.subject_code, \
+    'subject_name', {t}.subject_name, 'severity', {t}.severity, 'category', {t}.category, \
+    'decided_on', {t}.decided_on, 'valid_until', {t}.valid_until, 'repaired_on', {t}.repaired_on)";
+
+/// Rows as they were (every part of the statement reads the same snapshot; imports of a source
+/// hold its advisory lock), then the insert-or-update. A decision date moved past a repair clears
+/// the repair: the repair was of the earlier decision.
+static UPSERT_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "
+WITH old AS (
+    SELECT r.id, {old_json} AS record FROM credit_records r
+    WHERE r.source = $13 AND r.source_record_id = ANY($10::text[])
+), up AS (
 INSERT INTO credit_records (id, subject_kind, subject_key, subject_code, subject_name, severity,
     category, reason, authority, source, source_record_id, decided_on, valid_until, created_at, updated_at)
 SELECT u.id, u.kind, u.key, u.code, u.name, u.severity, u.category, u.reason, u.authority, $13,
@@ -901,7 +997,15 @@ ON CONFLICT (source, source_record_id) DO UPDATE SET
     subject_code = EXCLUDED.subject_code, subject_name = EXCLUDED.subject_name,
     severity = EXCLUDED.severity, category = EXCLUDED.category, reason = EXCLUDED.reason,
     authority = EXCLUDED.authority, decided_on = EXCLUDED.decided_on,
-    valid_until = EXCLUDED.valid_until, updated_at = EXCLUDED.updated_at
+    valid_until = EXCLUDED.valid_until, updated_at = EXCLUDED.updated_at,
+    repaired_on = CASE WHEN credit_records.repaired_on < EXCLUDED.decided_on THEN NULL
+                       ELSE credit_records.repaired_on END,
+    repair_note = CASE WHEN credit_records.repaired_on < EXCLUDED.decided_on THEN NULL
+                       ELSE credit_records.repair_note END,
+    repaired_by = CASE WHEN credit_records.repaired_on < EXCLUDED.decided_on THEN NULL
+                       ELSE credit_records.repaired_by END,
+    repaired_at = CASE WHEN credit_records.repaired_on < EXCLUDED.decided_on THEN NULL
+                       ELSE credit_records.repaired_at END
 WHERE (credit_records.subject_kind, credit_records.subject_key, credit_records.subject_code,
        credit_records.subject_name, credit_records.severity, credit_records.category,
        credit_records.reason, credit_records.authority, credit_records.decided_on,
@@ -910,11 +1014,28 @@ WHERE (credit_records.subject_kind, credit_records.subject_key, credit_records.s
       (EXCLUDED.subject_kind, EXCLUDED.subject_key, EXCLUDED.subject_code, EXCLUDED.subject_name,
        EXCLUDED.severity, EXCLUDED.category, EXCLUDED.reason, EXCLUDED.authority,
        EXCLUDED.decided_on, EXCLUDED.valid_until)
-RETURNING (xmax = 0) AS inserted";
+RETURNING credit_records.id, (xmax = 0) AS inserted, credit_records.source_record_id,
+    {new_json} AS record
+)
+SELECT up.id, up.inserted, up.source_record_id, old.record AS before, up.record AS after
+FROM up LEFT JOIN old ON old.id = up.id",
+        old_json = RECORD_JSON.replace("{t}", "r"),
+        new_json = RECORD_JSON.replace("{t}", "credit_records"),
+    )
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_values_never_carry_an_id_number_and_stay_short() {
+        assert_eq!(echo("34052419800101001X"), "340524********001X");
+        assert_eq!(echo("张三,34052419800101001x;"), "张三,340524********001X;");
+        assert_eq!(echo("严重"), "严重");
+        assert_eq!(echo(&"长".repeat(40)).chars().count(), 33);
+        assert!(open_ended("长期") && open_ended(" - ") && !open_ended("2024-01-02"));
+    }
     use secrecy::SecretString;
 
     const HEADER: &str = "主体类型,主体名称,统一社会信用代码或身份证号,严重程度,失信类别,事由,认定单位,记录编号,认定日期,有效期至";

@@ -57,8 +57,11 @@ pub async fn involved_subjects(
         .into_iter()
         .map(|(uscc, name)| Subject::Organization { uscc, name })
         .collect();
-    subjects.sort_by(|a, b| (a.kind(), a.code()).cmp(&(b.kind(), b.code())));
-    subjects.dedup_by(|a, b| a.key() == b.key());
+    // Once each, by match key (two people can share a masked form; one person can appear in
+    // several challenges), in a stable order.
+    let mut seen = std::collections::HashSet::new();
+    subjects.retain(|s| seen.insert((s.kind(), s.key())));
+    subjects.sort_by(|a, b| (a.kind(), a.code(), a.key()).cmp(&(b.kind(), b.code(), b.key())));
     Ok(subjects)
 }
 
@@ -229,6 +232,16 @@ pub async fn load_review(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Re
     })
 }
 
+/// A cell that a spreadsheet will not run as a formula: names come from self-registered
+/// organisations, so `=HYPERLINK(…)` gets a leading apostrophe.
+fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
 /// The review's list as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese).
 pub fn to_csv(review: &ReviewView) -> AppResult<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
@@ -263,7 +276,7 @@ pub fn to_csv(review: &ReviewView) -> AppResult<Vec<u8>> {
             writer
                 .write_record([
                     kind,
-                    &item.subject_name,
+                    &spreadsheet_safe(&item.subject_name),
                     &item.subject_code,
                     standing,
                     result,
@@ -275,4 +288,16 @@ pub fn to_csv(review: &ReviewView) -> AppResult<Vec<u8>> {
         writer.flush().map_err(anyhow::Error::from)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_in_the_csv() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("厦门某公司"), "厦门某公司");
+    }
 }

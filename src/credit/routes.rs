@@ -171,9 +171,8 @@ pub async fn create_record(
 #[into_params(parameter_in = Query)]
 pub struct RecordFilter {
     pub subject_kind: Option<SubjectKind>,
-    /// A USCC or an ID number (matched by its keyed hash; an ID number in the URL is replaced by
-    /// that hash before the request is logged). Add `subject_kind=organization` for an 18-digit
-    /// USCC that also passes as an ID number.
+    /// A USCC or an ID number (matched by its keyed hash; the access log shows the hash, never
+    /// the number). An 18-digit code valid as both matches both, unless `subject_kind` says which.
     pub code: Option<String>,
     pub severity: Option<Severity>,
     /// `true`: only records counting today; `false`: only expired or repaired ones.
@@ -516,9 +515,8 @@ pub async fn create_check(
 #[into_params(parameter_in = Query)]
 pub struct CheckFilter {
     pub subject_kind: Option<SubjectKind>,
-    /// A USCC or an ID number (matched by its keyed hash; an ID number in the URL is replaced by
-    /// that hash before the request is logged). Add `subject_kind=organization` for an 18-digit
-    /// USCC that also passes as an ID number.
+    /// A USCC or an ID number (matched by its keyed hash; the access log shows the hash, never
+    /// the number). An 18-digit code valid as both matches both, unless `subject_kind` says which.
     pub code: Option<String>,
     pub purpose: Option<Purpose>,
     pub result: Option<CheckResult>,

@@ -33,7 +33,8 @@ impl actix_web::FromRequest for PageRequest {
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         futures_util::future::ready(
-            super::query::parse::<PageParams>(req.query_string()).and_then(|p| p.validate()),
+            super::query::parse::<PageParams>(&super::query::query_string(req))
+                .and_then(|p| p.validate()),
         )
     }
 }

@@ -21,7 +21,17 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(parse(req.query_string()).map(ValidQuery))
+        ready(parse(&query_string(req)).map(ValidQuery))
+    }
+}
+
+/// The query string as the client sent it (the URI's may have had ID numbers replaced for the
+/// logs: `privacy::redact_query`).
+pub fn query_string(req: &HttpRequest) -> String {
+    use actix_web::HttpMessage;
+    match req.extensions().get::<crate::privacy::OriginalQuery>() {
+        Some(original) => original.0.clone(),
+        None => req.query_string().to_string(),
     }
 }
 

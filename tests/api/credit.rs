@@ -269,7 +269,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates
         "泉州某装备制造有限公司,91350500MA3L00042R,一般失信,",
     );
     assert_ne!(changed, text);
-    let third = import_ok(&app, &admin.access, "", changed.into_bytes()).await;
+    let third = import_ok(&app, &admin.access, "", changed.clone().into_bytes()).await;
     assert_eq!(counts(&third), (5, 0, 1, 4, 0), "{third}");
     let severity: String = app
         .db()
@@ -315,6 +315,59 @@ async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates
         .unwrap()
         .get(0);
     assert_eq!(audited, 4);
+
+    // The changed record has an audit entry of its own, with before and after.
+    let change = app
+        .db()
+        .await
+        .query_one(
+            "SELECT summary::text FROM audit_log WHERE action = 'credit.record_update'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let summary: Value = serde_json::from_str(change.get::<_, &str>(0)).unwrap();
+    assert_eq!(summary["source_record_id"], "QZ-2024-0004");
+    assert_eq!(summary["before"]["severity"], "serious");
+    assert_eq!(summary["after"]["severity"], "general");
+    assert_eq!(summary["import_id"], third["id"]);
+
+    // A repair survives a re-import that changes other fields, but not a new, later decision.
+    let id: String = app
+        .db()
+        .await
+        .query_one(
+            "SELECT id::text FROM credit_records WHERE source = 'credit_center' AND source_record_id = 'QZ-2024-0004'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let resp = app
+        .post(
+            &format!("/api/v1/credit/records/{id}/repair"),
+            &json!({"repaired_on": "2024-08-01", "note": "已补发工资"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let renamed = changed.replace("拖欠农民工工资", "拖欠农民工工资（已整改）");
+    import_ok(&app, &admin.access, "", renamed.clone().into_bytes()).await;
+    let db = app.db().await;
+    let repaired_on = async || -> Option<String> {
+        db.query_one(
+            "SELECT repaired_on::text FROM credit_records WHERE source = 'credit_center' AND source_record_id = 'QZ-2024-0004'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+    };
+    assert_eq!(repaired_on().await.as_deref(), Some("2024-08-01"));
+    let redecided = renamed.replace(",QZ-2024-0004,2024/7/1,", ",QZ-2024-0004,2024/9/1,");
+    assert_ne!(redecided, renamed);
+    import_ok(&app, &admin.access, "", redecided.into_bytes()).await;
+    assert_eq!(repaired_on().await, None);
 }
 
 #[tokio::test]
@@ -800,7 +853,7 @@ async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
     let (clean, clean_ids) = issuer_with_challenges(&app, 2).await;
     let (general, general_ids) = issuer_with_challenges(&app, 1).await;
     let (serious, serious_ids) = issuer_with_challenges(&app, 1).await;
-    let (_, outside) = issuer_with_challenges(&app, 1).await;
+    let (outsider, _) = issuer_with_challenges(&app, 1).await;
     for (code, severity) in [(&general, "general"), (&serious, "serious")] {
         add_record(
             &app,
@@ -843,7 +896,11 @@ async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
     assert_eq!(result_of(&clean).as_deref(), Some("pass"));
     assert_eq!(result_of(&general).as_deref(), Some("warn"));
     assert_eq!(result_of(&serious).as_deref(), Some("block"));
-    assert_eq!(result_of(&outside.len().to_string()), None);
+    assert_eq!(
+        result_of(&outsider),
+        None,
+        "not among the chosen challenges"
+    );
 
     // The checks are stored with the review, and the review can be read back, also as CSV.
     let id = review["id"].as_str().unwrap();
@@ -977,4 +1034,46 @@ async fn the_import_credit_command_imports_a_file() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown encoding"));
+}
+
+#[tokio::test]
+async fn an_all_digit_uscc_that_is_also_a_valid_id_number_is_found_as_both() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    // Valid as a USCC (the example) and, by chance, as an ID number too.
+    let code = "913502000728319549";
+    assert!(jiebang::codes::parse_id_number(code).is_ok());
+    add_record(
+        &app,
+        &admin.access,
+        json!({"subject_kind": "organization", "subject_code": code, "subject_name": "某公司",
+               "severity": "general", "decided_on": "2024-01-02"}),
+    )
+    .await;
+    for query in [
+        format!("code={code}"),
+        format!("code={code}&subject_kind=organization"),
+    ] {
+        let list: Value = app
+            .get(
+                &format!("/api/v1/credit/records?{query}"),
+                Some(&admin.access),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["total"], 1, "{query}");
+        assert_eq!(list["items"][0]["subject_code"], code);
+    }
+    let list: Value = app
+        .get(
+            &format!("/api/v1/credit/records?code={code}&subject_kind=person"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
 }
