@@ -15,6 +15,11 @@
 //! if outcome.result == CheckResult::Block { … }
 //! ```
 //!
+//! A check is written in the caller's transaction, so it is rolled back with it. A caller that
+//! refuses something because of a check (a bid, an award) must therefore commit the checks first,
+//! in a transaction of their own, and refuse after: every check is kept, the ones that blocked
+//! most of all.
+//!
 //! The rules live here and nowhere else: which records count at a given day ([`counts_on`]), the
 //! standing they add up to ([`standing_of`]) and what a standing means ([`handling`]).
 
