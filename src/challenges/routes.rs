@@ -579,7 +579,10 @@ async fn transition(
 /// Submit a draft or a rejected challenge for approval (its issuer). The deadline must still lie ahead.
 #[utoipa::path(
     tag = "challenges",
-    params(("id" = Uuid, Path, description = "Challenge id")),
+    params(
+        ("id" = Uuid, Path, description = "Challenge id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the `ETag` this action is based on; a stale one gets 412"),
+    ),
     request_body(content = Option<TransitionRequest>, description = "Optional; a note"),
     responses(
         (status = 200, description = "Now `pending_approval`", body = ChallengeView),
@@ -615,7 +618,10 @@ pub async fn submit_challenge(
 /// Approve and publish (admin). The issuer is told; bidding closes by itself at the deadline.
 #[utoipa::path(
     tag = "challenges",
-    params(("id" = Uuid, Path, description = "Challenge id")),
+    params(
+        ("id" = Uuid, Path, description = "Challenge id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the `ETag` this action is based on; a stale one gets 412"),
+    ),
     request_body(content = Option<TransitionRequest>, description = "Optional; a note to the issuer"),
     responses(
         (status = 200, description = "Now `published`", body = ChallengeView),
@@ -651,7 +657,10 @@ pub async fn approve_challenge(
 /// Send back to the issuer with a reason (admin). The issuer may edit and resubmit.
 #[utoipa::path(
     tag = "challenges",
-    params(("id" = Uuid, Path, description = "Challenge id")),
+    params(
+        ("id" = Uuid, Path, description = "Challenge id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the `ETag` this action is based on; a stale one gets 412"),
+    ),
     request_body = TransitionRequest,
     responses(
         (status = 200, description = "Now `rejected`", body = ChallengeView),
@@ -687,7 +696,10 @@ pub async fn reject_challenge(
 /// Cancel (撤榜) with a reason: the issuer until bidding closes, an admin until the review ends.
 #[utoipa::path(
     tag = "challenges",
-    params(("id" = Uuid, Path, description = "Challenge id")),
+    params(
+        ("id" = Uuid, Path, description = "Challenge id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the `ETag` this action is based on; a stale one gets 412"),
+    ),
     request_body = TransitionRequest,
     responses(
         (status = 200, description = "Now `cancelled`", body = ChallengeView),
