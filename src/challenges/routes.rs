@@ -846,6 +846,30 @@ pub async fn add_clarification(
                 },
             )
             .await?;
+            // Everyone with a live bid is told.
+            let link = super::notify::url(&state, &challenge);
+            for bidder in crate::bids::queries::bidder_accounts(
+                conn,
+                challenge.id,
+                crate::bids::models::BidStatus::LIVE,
+            )
+            .await?
+            {
+                let notice = crate::notifications::notices::ClarificationAdded {
+                    display_name: bidder.display_name.clone(),
+                    title: challenge.title.clone(),
+                    question: added.question.clone(),
+                    answer: added.answer.clone(),
+                    url: link.clone(),
+                };
+                crate::notifications::notify(
+                    conn,
+                    &state,
+                    &crate::notifications::Recipient::from(&bidder),
+                    &notice,
+                )
+                .await?;
+            }
             Ok(added)
         })
         .await?;
