@@ -400,3 +400,196 @@ impl Plan {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use secrecy::SecretString;
+    use serde_json::json;
+    use uuid::Uuid;
+
+    fn challenge() -> Challenge {
+        let now = Utc::now();
+        Challenge {
+            id: Uuid::nil(),
+            issuer_org_id: Uuid::nil(),
+            created_by: Uuid::nil(),
+            title: "t".into(),
+            category: crate::challenges::models::Category::TechBreakthrough,
+            field: crate::challenges::models::Field::NewMaterials,
+            description: "d".into(),
+            kpis: json!([{"name": "强度", "target": "≥ 5", "unit": "GPa"},
+                         {"name": "成本", "target": "≤ 120", "unit": "元/kg"}]),
+            bounty_fen: 1_000,
+            bid_opens_at: now,
+            bid_closes_at: now,
+            max_duration_months: 12,
+            eligible_org_kinds: vec![Some("university".into())],
+            general_credit_blocks: false,
+            panel_size: 5,
+            blind_review: true,
+            rubric: json!([]),
+            publicity_days: 5,
+            status: crate::challenges::models::Status::Published,
+            status_reason: None,
+            version: 1,
+            submitted_at: None,
+            published_at: Some(now),
+            bidding_closed_at: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn member(role: MemberRole, n: u8) -> TeamMember {
+        TeamMember {
+            role,
+            name: "某".into(),
+            id: ProtectedId {
+                hash: vec![n; 32],
+                masked: "x".into(),
+            },
+            title: String::new(),
+            duty: String::new(),
+        }
+    }
+
+    fn plan() -> Plan {
+        Plan {
+            technical_approach: "方案".into(),
+            kpi_commitments: vec![
+                KpiCommitment {
+                    kpi: "强度".into(),
+                    value: "6".into(),
+                },
+                KpiCommitment {
+                    kpi: "成本".into(),
+                    value: "100".into(),
+                },
+            ],
+            requested_fen: Some(1_000),
+            duration_months: Some(12),
+            milestones: vec![
+                Milestone {
+                    title: "一".into(),
+                    due_month: 1,
+                    share_percent: 60,
+                },
+                Milestone {
+                    title: "二".into(),
+                    due_month: 12,
+                    share_percent: 40,
+                },
+            ],
+            team: vec![member(MemberRole::Leader, 1), member(MemberRole::Member, 2)],
+        }
+    }
+
+    fn fields(result: Result<(), AppError>) -> Vec<(String, String)> {
+        match result {
+            Ok(()) => Vec::new(),
+            Err(AppError::Validation(errors)) => {
+                errors.into_iter().map(|e| (e.field, e.code)).collect()
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    fn pair(field: &str, code: &str) -> (String, String) {
+        (field.to_string(), code.to_string())
+    }
+
+    #[test]
+    fn a_complete_plan_within_the_limits_passes() {
+        assert!(fields(plan().rules(&challenge())).is_empty());
+        assert!(plan().is_complete(&challenge()));
+    }
+
+    #[test]
+    fn every_broken_rule_is_named() {
+        let c = challenge();
+        let mut p = plan();
+        p.requested_fen = Some(1_001);
+        p.duration_months = Some(13);
+        p.milestones[1].share_percent = 30;
+        p.kpi_commitments.remove(1);
+        p.kpi_commitments.push(KpiCommitment {
+            kpi: "重量".into(),
+            value: "1".into(),
+        });
+        p.team[1].role = MemberRole::Leader;
+        let found = fields(p.rules(&c));
+        for expected in [
+            pair("requested_fen", "over_bounty"),
+            pair("duration_months", "over_limit"),
+            pair("milestones", "sum"),
+            pair("kpi_commitments[1].kpi", "unknown_kpi"),
+            pair("kpi_commitments", "missing_kpi"),
+            pair("team", "one_leader"),
+        ] {
+            assert!(found.contains(&expected), "{expected:?} in {found:?}");
+        }
+    }
+
+    #[test]
+    fn milestones_fall_within_the_bid_duration() {
+        let mut p = plan();
+        p.duration_months = Some(6);
+        assert_eq!(
+            fields(p.rules(&challenge())),
+            vec![pair("milestones[1].due_month", "over_limit")]
+        );
+    }
+
+    #[test]
+    fn an_empty_draft_lacks_everything_at_submission() {
+        let p = Plan {
+            technical_approach: String::new(),
+            kpi_commitments: Vec::new(),
+            requested_fen: None,
+            duration_months: None,
+            milestones: Vec::new(),
+            team: Vec::new(),
+        };
+        assert!(p.draft_rules().is_ok());
+        let found = fields(p.rules(&challenge()));
+        for field in [
+            "technical_approach",
+            "requested_fen",
+            "duration_months",
+            "milestones",
+            "team",
+        ] {
+            assert!(found.contains(&pair(field, "required")), "{field}");
+        }
+    }
+
+    #[test]
+    fn team_ids_are_protected_and_duplicates_refused() {
+        let privacy = Privacy::new(SecretString::from("k"));
+        let input = |id: &str| MemberInput {
+            name: "张三".into(),
+            id_number: id.into(),
+            role: MemberRole::Member,
+            title: String::new(),
+            duty: String::new(),
+        };
+        let team = protect_team(&privacy, &[input("34052419800101001x")]).unwrap();
+        assert_eq!(team[0].id.masked, "340524********001X");
+        assert_eq!(team[0].id.hash.len(), 32);
+        let dup = protect_team(
+            &privacy,
+            &[input("34052419800101001X"), input("34052419800101001x")],
+        );
+        let Err(AppError::Validation(errors)) = dup else {
+            panic!("duplicates accepted");
+        };
+        assert_eq!(errors[0].field, "team[1].id_number");
+        // Neither Debug nor Serialize shows the number.
+        let shown = format!("{:?}", input("34052419800101001X"));
+        assert!(!shown.contains("34052419800101001X"));
+        let json = serde_json::to_string(&input("34052419800101001X")).unwrap();
+        assert!(!json.contains("34052419800101001X"));
+    }
+}
