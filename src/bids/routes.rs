@@ -26,6 +26,7 @@ use crate::auth::{AuthUser, MaybeUser};
 use crate::challenges::lifecycle::{self as challenge_lifecycle, Action, Actor};
 use crate::challenges::models::Challenge;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
+use crate::challenges::routes::{IfMatch, check_if_match};
 use crate::challenges::views::ChallengeView;
 use crate::credit::{self, CheckRequest, CheckResult, Purpose, Subject};
 use crate::error::{AppError, AppResult, FieldError, ProblemBody};
@@ -512,7 +513,8 @@ async fn lock_for_change(
 }
 
 /// Change a draft or a submitted bid before the deadline (its organisation's solvers). The fields
-/// given replace the stored ones; a submitted bid is checked again (rules and credit).
+/// given replace the stored ones; a submitted bid is checked again (rules and credit). An
+/// `If-Match: "v<version>"` header, when given, must name the current version.
 #[utoipa::path(
     tag = "bids",
     params(("id" = Uuid, Path, description = "Bid id")),
@@ -522,7 +524,7 @@ async fn lock_for_change(
         (status = 403, description = "Solvers only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such bid of the caller's organisation", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Deadline passed (`bidding_closed`) or withdrawn (`invalid_bid_state`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "Changed meanwhile by another request (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` names an older version, or the bid changed meanwhile (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a submitted bid no longer meets the rules or the credit gate", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -534,6 +536,7 @@ pub async fn update_bid(
     user: AuthUser,
     meta: RequestMeta,
     id: Path<Uuid>,
+    if_match: IfMatch,
     body: ValidJson<UpdateBid>,
 ) -> AppResult<HttpResponse> {
     let org_id = solver_org(&user)?;
@@ -541,6 +544,7 @@ pub async fn update_bid(
     let mut conn = state.conn().await?;
     let (read, challenge, plan) =
         own_bid(&mut conn, &state, org_id, id.into_inner(), BidAction::Edit).await?;
+    check_if_match(&if_match, read.version, false)?;
     let plan = plan.updated(&state.privacy, &req)?;
     plan.draft_rules()?;
     let gated = if read.status == BidStatus::Submitted {

@@ -77,7 +77,7 @@ impl actix_web::FromRequest for IfMatch {
 
 /// The version named by `If-Match` (`"v3"`), checked against `current`: 428 without the header,
 /// 412 when it names another version. With `required` false, a missing header passes.
-fn check_if_match(if_match: &IfMatch, current: i32, required: bool) -> AppResult<()> {
+pub(crate) fn check_if_match(if_match: &IfMatch, current: i32, required: bool) -> AppResult<()> {
     let Some(value) = if_match.0.as_deref() else {
         return if required {
             Err(AppError::PreconditionRequired)

@@ -797,6 +797,22 @@ async fn edit_submit_withdraw_then_bid_again() {
     let edited: Value = resp.json().await.unwrap();
     assert_eq!(edited["team"].as_array().unwrap().len(), 1);
     assert_eq!(edited["version"], 4);
+    let resp = app
+        .request(reqwest::Method::PATCH, &path, Some(&solver.access))
+        .header("If-Match", "\"v3\"")
+        .json(&json!({"duration_months": 12}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 412, "stale_version").await;
+    let resp = app
+        .request(reqwest::Method::PATCH, &path, Some(&solver.access))
+        .header("If-Match", "\"v4\"")
+        .json(&json!({"duration_months": 12}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
 
     // Withdrawn: the organisation may bid again, under a new code.
     let resp = app
