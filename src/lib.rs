@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod bids;
 pub mod challenges;
 pub mod cli;
 pub mod clock;

@@ -22,6 +22,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
         (name = "auth", description = "Registration, login, token refresh, logout"),
         (name = "accounts", description = "Accounts and organisations"),
         (name = "challenges", description = "Challenges (榜单): drafting, approval, publication, search, deadlines, clarifications"),
+        (name = "bids", description = "Bids (揭榜申报): drafts, submission with the credit gate, sealed until the deadline, withdrawal, formal review"),
         (name = "notifications", description = "In-app notifications"),
         (name = "audit", description = "The tamper-evident audit log"),
         (name = "operations", description = "Health, readiness and background jobs"),

@@ -33,6 +33,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    bid_members (bid_id, position) {
+        bid_id -> Uuid,
+        position -> Int4,
+        role -> Text,
+        name -> Text,
+        id_hash -> Bytea,
+        id_masked -> Text,
+        title -> Text,
+        duty -> Text,
+    }
+}
+
+diesel::table! {
+    bids (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        organization_id -> Uuid,
+        created_by -> Uuid,
+        status -> Text,
+        seq -> Int4,
+        anonymous_code -> Text,
+        technical_approach -> Text,
+        kpi_commitments -> Jsonb,
+        requested_fen -> Nullable<Int8>,
+        duration_months -> Nullable<Int4>,
+        milestones -> Jsonb,
+        credit_result -> Nullable<Text>,
+        prefill -> Nullable<Jsonb>,
+        review_result -> Nullable<Text>,
+        review_reason -> Nullable<Text>,
+        reviewed_by -> Nullable<Uuid>,
+        reviewed_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        submitted_at -> Nullable<Timestamptz>,
+        withdrawn_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     challenge_clarifications (id) {
         id -> Uuid,
         challenge_id -> Uuid,
@@ -223,6 +264,9 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(bid_members -> bids (bid_id));
+diesel::joinable!(bids -> challenges (challenge_id));
+diesel::joinable!(bids -> organizations (organization_id));
 diesel::joinable!(challenge_clarifications -> challenges (challenge_id));
 diesel::joinable!(challenge_clarifications -> users (author_id));
 diesel::joinable!(challenge_events -> challenges (challenge_id));
@@ -242,6 +286,8 @@ diesel::joinable!(users -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     background_jobs,
+    bid_members,
+    bids,
     challenge_clarifications,
     challenge_events,
     challenges,

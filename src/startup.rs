@@ -21,7 +21,7 @@ use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
 use crate::{
-    accounts, audit, auth, challenges, db, health, jobs, notifications, openapi, telemetry,
+    accounts, audit, auth, bids, challenges, db, health, jobs, notifications, openapi, telemetry,
 };
 
 pub struct Application {
@@ -137,6 +137,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(auth::routes::configure)
                     .configure(accounts::routes::configure)
                     .configure(challenges::routes::configure)
+                    .configure(bids::routes::configure)
                     .configure(notifications::routes::configure)
                     .configure(audit::routes::configure)
                     .configure(jobs::routes::configure)

@@ -6,6 +6,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::lifecycle::{Action, Party};
 use super::models::Challenge;
 use crate::accounts::models::{Locale, Role, User};
+use crate::bids::models::BidStatus;
+use crate::bids::queries::bidder_accounts;
 use crate::error::AppResult;
 use crate::notifications::notices::{
     BiddingClosed, ChallengeApproved, ChallengeCancelled, ChallengeRejected, beijing_time,
@@ -90,6 +92,24 @@ pub async fn transition(
                 };
                 notify(conn, state, &Recipient::from(&user), &notice).await?;
             }
+            // Everyone with a bid still in the running.
+            let statuses = [BidStatus::LIVE, BidStatus::OPENED].concat();
+            for user in bidder_accounts(conn, challenge.id, &statuses).await? {
+                let notice = ChallengeCancelled {
+                    display_name: user.display_name.clone(),
+                    title: challenge.title.clone(),
+                    cancelled_by: match (party, user.locale) {
+                        (Party::Issuer, Locale::ZhCn) => "发榜方",
+                        (Party::Issuer, Locale::En) => "the issuer",
+                        (_, Locale::ZhCn) => "科技局项目办",
+                        (_, Locale::En) => "the program office",
+                    }
+                    .to_string(),
+                    reason: reason_text.clone(),
+                    url: link.clone(),
+                };
+                notify(conn, state, &Recipient::from(&user), &notice).await?;
+            }
         }
         Action::CloseBidding => {
             for user in issuer_accounts(conn, challenge).await? {
@@ -98,6 +118,17 @@ pub async fn transition(
                     title: challenge.title.clone(),
                     closed_at: beijing_time(challenge.bid_closes_at),
                     for_issuer: true,
+                    url: link.clone(),
+                };
+                notify(conn, state, &Recipient::from(&user), &notice).await?;
+            }
+            // Every bidder with a submitted bid: it is now sealed.
+            for user in bidder_accounts(conn, challenge.id, &[BidStatus::Submitted]).await? {
+                let notice = BiddingClosed {
+                    display_name: user.display_name.clone(),
+                    title: challenge.title.clone(),
+                    closed_at: beijing_time(challenge.bid_closes_at),
+                    for_issuer: false,
                     url: link.clone(),
                 };
                 notify(conn, state, &Recipient::from(&user), &notice).await?;

@@ -77,7 +77,7 @@ impl actix_web::FromRequest for IfMatch {
 
 /// The version named by `If-Match` (`"v3"`), checked against `current`: 428 without the header,
 /// 412 when it names another version. With `required` false, a missing header passes.
-fn check_if_match(if_match: &IfMatch, current: i32, required: bool) -> AppResult<()> {
+pub(crate) fn check_if_match(if_match: &IfMatch, current: i32, required: bool) -> AppResult<()> {
     let Some(value) = if_match.0.as_deref() else {
         return if required {
             Err(AppError::PreconditionRequired)
@@ -858,6 +858,30 @@ pub async fn add_clarification(
                 },
             )
             .await?;
+            // Everyone with a live bid is told.
+            let link = super::notify::url(&state, &challenge);
+            for bidder in crate::bids::queries::bidder_accounts(
+                conn,
+                challenge.id,
+                crate::bids::models::BidStatus::LIVE,
+            )
+            .await?
+            {
+                let notice = crate::notifications::notices::ClarificationAdded {
+                    display_name: bidder.display_name.clone(),
+                    title: challenge.title.clone(),
+                    question: added.question.clone(),
+                    answer: added.answer.clone(),
+                    url: link.clone(),
+                };
+                crate::notifications::notify(
+                    conn,
+                    &state,
+                    &crate::notifications::Recipient::from(&bidder),
+                    &notice,
+                )
+                .await?;
+            }
             Ok(added)
         })
         .await?;

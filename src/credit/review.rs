@@ -12,8 +12,9 @@ use uuid::Uuid;
 use super::models::{CheckResult, CreditCheck, CreditReview, Purpose, Standing, SubjectKind};
 use super::{CheckRequest, CheckView, Subject, check_in_review};
 use crate::audit::{self, RequestMeta};
+use crate::bids::models::BidStatus;
 use crate::error::{AppError, AppResult};
-use crate::schema::{challenges, credit_checks, credit_reviews, organizations};
+use crate::schema::{bid_members, bids, challenges, credit_checks, credit_reviews, organizations};
 use crate::state::AppState;
 
 /// Which challenges a review covers: the listed ones, or those created in a time range.
@@ -31,10 +32,10 @@ pub enum Selection {
 
 /// Every distinct subject involved in the selected challenges, organisations first, by code.
 ///
-/// For now these are the issuers (发榜方) of the challenges. The bids issue adds the bidding
-/// organisations, their team leaders and members (persons by ID-number hash and mask, which the
-/// bids store); the expert review issue adds the experts drawn for the panels. Each extends this
-/// one function, so that a review keeps checking each subject once.
+/// These are the issuers (发榜方) of the challenges, and for every bid that was submitted (drafts and
+/// withdrawn bids are not): the bidding organisation, its team leader and members (persons by
+/// ID-number hash and mask, which the bids store). The expert review issue adds the experts drawn
+/// for the panels. Each extends this one function, so that a review checks each subject once.
 pub async fn involved_subjects(
     conn: &mut AsyncPgConnection,
     selection: &Selection,
@@ -57,6 +58,57 @@ pub async fn involved_subjects(
         .into_iter()
         .map(|(uscc, name)| Subject::Organization { uscc, name })
         .collect();
+    // The bids on those challenges that were submitted (whatever became of them since).
+    let mut chosen = challenges::table.select(challenges::id).into_boxed();
+    match selection {
+        Selection::ChallengeIds(ids) => chosen = chosen.filter(challenges::id.eq_any(ids.clone())),
+        Selection::CreatedBetween { from, to } => {
+            chosen = chosen
+                .filter(challenges::created_at.ge(*from))
+                .filter(challenges::created_at.lt(*to));
+        }
+    }
+    let bid_ids: Vec<uuid::Uuid> = bids::table
+        .filter(bids::challenge_id.eq_any(chosen))
+        .filter(bids::submitted_at.is_not_null())
+        .filter(bids::status.ne(BidStatus::Draft))
+        .filter(bids::status.ne(BidStatus::Withdrawn))
+        .select(bids::id)
+        .load(conn)
+        .await?;
+    let bidders: Vec<(String, String)> = organizations::table
+        .filter(
+            organizations::id.eq_any(
+                bids::table
+                    .filter(bids::id.eq_any(&bid_ids))
+                    .select(bids::organization_id),
+            ),
+        )
+        .select((organizations::uscc, organizations::name))
+        .load(conn)
+        .await?;
+    subjects.extend(
+        bidders
+            .into_iter()
+            .map(|(uscc, name)| Subject::Organization { uscc, name }),
+    );
+    let people: Vec<(Vec<u8>, String, String)> = bid_members::table
+        .filter(bid_members::bid_id.eq_any(&bid_ids))
+        .select((
+            bid_members::id_hash,
+            bid_members::id_masked,
+            bid_members::name,
+        ))
+        .load(conn)
+        .await?;
+    subjects.extend(
+        people
+            .into_iter()
+            .map(|(hash, masked, name)| Subject::Person {
+                id: crate::privacy::ProtectedId { hash, masked },
+                name,
+            }),
+    );
     // Once each, by match key (two people can share a masked form; one person can appear in
     // several challenges), in a stable order.
     let mut seen = std::collections::HashSet::new();

@@ -237,6 +237,24 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "信用文件缺少必需的列",
             "The credit file lacks required columns",
         ),
+        "bid_exists" => (
+            "贵单位对该榜单已有申报",
+            "Your organisation already has a live bid on this challenge",
+        ),
+        "bidding_closed" => ("揭榜已截止或榜单不在张榜状态", "Bidding is closed"),
+        "bidding_not_open" => ("揭榜尚未开始", "Bidding has not opened yet"),
+        "invalid_bid_state" => (
+            "申报当前状态下不能执行此操作",
+            "Not allowed in the bid's current state",
+        ),
+        "formal_review_closed" => (
+            "形式审查只在揭榜截止后、专家评审前进行",
+            "Formal review happens between the deadline and the expert review",
+        ),
+        "formal_review_incomplete" => (
+            "尚有申报未完成形式审查",
+            "Some bids still need their formal review",
+        ),
         _ => match status {
             400 => ("请求有误", "Bad request"),
             401 => ("未登录或登录已失效", "Not authenticated"),
@@ -409,6 +427,79 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 "须晚于开始时间".into()
             } else {
                 "must be after the start".into()
+            }
+        }
+        "credit_blocked" => {
+            if zh {
+                "信用审查未通过，不能参与揭榜".into()
+            } else {
+                "is barred from bidding by its credit standing".into()
+            }
+        }
+        "org_kind_not_eligible" => {
+            if zh {
+                format!("该榜单不接受此类单位（{}）申报", p("kind"))
+            } else {
+                format!(
+                    "organisations of this kind ({}) may not bid on this challenge",
+                    p("kind")
+                )
+            }
+        }
+        "over_bounty" => {
+            if zh {
+                format!("不能超过榜单悬赏金额 {} 分", p("max"))
+            } else {
+                format!("must not exceed the bounty of {} fen", p("max"))
+            }
+        }
+        "over_limit" => {
+            if zh {
+                format!("不能超过 {} 个月", p("max"))
+            } else {
+                format!("must be at most {} months", p("max"))
+            }
+        }
+        "missing_kpi" => {
+            if zh {
+                format!("缺少对考核指标「{}」的承诺", p("kpi"))
+            } else {
+                format!("lacks a commitment for the KPI \"{}\"", p("kpi"))
+            }
+        }
+        "unknown_kpi" => {
+            if zh {
+                "不是该榜单的考核指标".into()
+            } else {
+                "is not a KPI of this challenge".into()
+            }
+        }
+        "one_leader" => {
+            if zh {
+                format!("须有且仅有一名项目负责人（现有 {} 名）", p("count"))
+            } else {
+                format!("needs exactly one leader (has {})", p("count"))
+            }
+        }
+        "not_yet" => {
+            if zh {
+                format!("须等到 {}", p("at"))
+            } else {
+                format!("not before {}", p("at"))
+            }
+        }
+        "bidding_closed" => {
+            if zh {
+                format!("揭榜已截止（榜单状态 {}）", p("current"))
+            } else {
+                format!("bidding is closed (the challenge is {})", p("current"))
+            }
+        }
+        "not_reviewed" => {
+            if zh {
+                format!("尚有 {} 份申报未完成形式审查", p("count"))
+            } else {
+                format!("{} bid(s) still need their formal review", p("count"))
             }
         }
         "blank" => {

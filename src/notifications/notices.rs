@@ -135,6 +135,54 @@ impl Notice for BiddingClosed {
     const TEMPLATE: &'static str = "bidding_closed";
 }
 
+/// A bid was submitted (to the solver who submitted it).
+#[derive(Debug, Serialize)]
+pub struct BidReceived {
+    pub display_name: String,
+    pub title: String,
+    /// "方案 A".
+    pub display_code: String,
+    /// Beijing time.
+    pub submitted_at: String,
+    /// Beijing time.
+    pub bid_closes_at: String,
+    pub url: String,
+}
+
+impl Notice for BidReceived {
+    const TEMPLATE: &'static str = "bid_received";
+}
+
+/// The formal review of a bid is done (to the solver who made it).
+#[derive(Debug, Serialize)]
+pub struct BidReviewed {
+    pub display_name: String,
+    pub title: String,
+    pub display_code: String,
+    /// "合格" / "不合格", in the reader's language.
+    pub result_label: String,
+    pub reason: Option<String>,
+    pub url: String,
+}
+
+impl Notice for BidReviewed {
+    const TEMPLATE: &'static str = "bid_reviewed";
+}
+
+/// A clarification (答疑) was added to a challenge (to everyone with a live bid on it).
+#[derive(Debug, Serialize)]
+pub struct ClarificationAdded {
+    pub display_name: String,
+    pub title: String,
+    pub question: Option<String>,
+    pub answer: String,
+    pub url: String,
+}
+
+impl Notice for ClarificationAdded {
+    const TEMPLATE: &'static str = "clarification_added";
+}
+
 /// One filled-in example of every notice, by template name.
 pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
     fn entry<N: Notice>(notice: N) -> (&'static str, serde_json::Value) {
@@ -188,6 +236,29 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             title: "高性能碳纤维复合材料".into(),
             closed_at: "2027-01-15 17:00".into(),
             for_issuer: true,
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
+        }),
+        entry(BidReceived {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            display_code: "方案 A".into(),
+            submitted_at: "2027-01-10 10:00".into(),
+            bid_closes_at: "2027-01-15 17:00".into(),
+            url: "http://127.0.0.1:8080/api/v1/bids/0191".into(),
+        }),
+        entry(BidReviewed {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            display_code: "方案 A".into(),
+            result_label: "不合格".into(),
+            reason: Some("项目负责人未提供职称证明".into()),
+            url: "http://127.0.0.1:8080/api/v1/bids/0191".into(),
+        }),
+        entry(ClarificationAdded {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            question: Some("是否接受联合体申报？".into()),
+            answer: "接受，由牵头单位申报。".into(),
             url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
         }),
     ]

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod audit;
 mod auth;
+mod bids;
 mod challenges;
 mod cli;
 mod credit;

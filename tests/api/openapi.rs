@@ -22,6 +22,9 @@ const PUBLIC: &[&str] = &[
     "GET /api/v1/challenges",
     "GET /api/v1/challenges/{id}",
     "GET /api/v1/challenges/{id}/clarifications",
+    // Callable without a token; an anonymous caller sees no bid (404, or an empty page).
+    "GET /api/v1/challenges/{id}/bids",
+    "GET /api/v1/bids/{id}",
 ];
 
 async fn document(app: &TestApp) -> Value {

@@ -1,0 +1,2 @@
+DROP TABLE bid_members;
+DROP TABLE bids;

@@ -1,0 +1,189 @@
+//! The life of a bid, in one place: which action is allowed from which state of the bid, and in
+//! which phase of the challenge. Every handler that changes a bid asks [`check`] first, with the
+//! challenge row locked in its transaction, so that a submission cannot slip past the deadline
+//! while the closing job waits for the lock.
+
+use chrono::{DateTime, Utc};
+
+use super::models::BidStatus::{self, *};
+use crate::challenges::models::{Challenge, Status};
+use crate::error::{AppError, AppResult, FieldError};
+
+/// What can happen to a bid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BidAction {
+    /// Saved as a draft, or submitted at once.
+    Create,
+    /// Its content changed.
+    Edit,
+    /// A draft is submitted.
+    Submit,
+    /// Withdrawn (撤回) by its organisation.
+    Withdraw,
+    /// Marked eligible or ineligible (形式审查).
+    FormalReview,
+}
+
+impl BidAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BidAction::Create => "create",
+            BidAction::Edit => "update",
+            BidAction::Submit => "submit",
+            BidAction::Withdraw => "withdraw",
+            BidAction::FormalReview => "formal_review",
+        }
+    }
+}
+
+/// When an action may be taken, relative to the challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// While the challenge is published and its window open: `bid_opens_at <= now < bid_closes_at`.
+    Bidding,
+    /// After bidding has closed and before expert review starts.
+    FormalReview,
+}
+
+pub struct Rule {
+    pub action: BidAction,
+    /// The bid states it may be taken from (empty for `Create`: there is no bid yet).
+    pub from: &'static [BidStatus],
+    pub phase: Phase,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        action: BidAction::Create,
+        from: &[],
+        phase: Phase::Bidding,
+    },
+    Rule {
+        action: BidAction::Edit,
+        from: &[Draft, Submitted],
+        phase: Phase::Bidding,
+    },
+    Rule {
+        action: BidAction::Submit,
+        from: &[Draft],
+        phase: Phase::Bidding,
+    },
+    Rule {
+        action: BidAction::Withdraw,
+        from: &[Draft, Submitted],
+        phase: Phase::Bidding,
+    },
+    // Verdicts may be corrected until expert review starts.
+    Rule {
+        action: BidAction::FormalReview,
+        from: &[Submitted, Eligible, Ineligible],
+        phase: Phase::FormalReview,
+    },
+];
+
+fn rule(action: BidAction) -> &'static Rule {
+    RULES
+        .iter()
+        .find(|r| r.action == action)
+        .unwrap_or(&RULES[0])
+}
+
+/// 409 unless the challenge is open for bids at `now`: published, opened, deadline not reached —
+/// whether or not the closing job has run yet.
+pub fn bidding_open(challenge: &Challenge, now: DateTime<Utc>) -> AppResult<()> {
+    if challenge.status == Status::Published && now < challenge.bid_opens_at {
+        return Err(AppError::Conflict {
+            code: "bidding_not_open",
+            detail: format!(
+                "揭榜尚未开始（{}）/ bidding opens at {}",
+                challenge.bid_opens_at.to_rfc3339(),
+                challenge.bid_opens_at.to_rfc3339()
+            ),
+            errors: vec![
+                FieldError::new("bid_opens_at", "not_yet")
+                    .with_param("at", challenge.bid_opens_at.to_rfc3339()),
+            ],
+        });
+    }
+    if challenge.status != Status::Published || now >= challenge.bid_closes_at {
+        return Err(AppError::Conflict {
+            code: "bidding_closed",
+            detail: format!(
+                "揭榜已截止或榜单不在张榜状态（{}）/ bidding is closed (the challenge is {})",
+                challenge.status.label_zh(),
+                challenge.status.as_str()
+            ),
+            errors: vec![
+                FieldError::new("status", "bidding_closed")
+                    .with_param("current", challenge.status.as_str()),
+            ],
+        });
+    }
+    Ok(())
+}
+
+/// Whether `action` may be taken on a bid in `from` (`None` for a new bid) of `challenge` at
+/// `now`: 409 `bidding_closed` / `bidding_not_open` / `formal_review_closed` for the wrong phase,
+/// 409 `invalid_bid_state` naming the bid's state.
+pub fn check(
+    action: BidAction,
+    from: Option<BidStatus>,
+    challenge: &Challenge,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let rule = rule(action);
+    match rule.phase {
+        Phase::Bidding => bidding_open(challenge, now)?,
+        Phase::FormalReview => {
+            if challenge.status != Status::BiddingClosed {
+                return Err(AppError::Conflict {
+                    code: "formal_review_closed",
+                    detail: format!(
+                        "形式审查只在揭榜截止后、专家评审前进行（当前「{}」）/ formal review happens between the deadline and the expert review (the challenge is {})",
+                        challenge.status.label_zh(),
+                        challenge.status.as_str()
+                    ),
+                    errors: vec![
+                        FieldError::new("status", "invalid_transition")
+                            .with_param("current", challenge.status.as_str()),
+                    ],
+                });
+            }
+        }
+    }
+    if let Some(from) = from
+        && !rule.from.contains(&from)
+    {
+        return Err(refused(from));
+    }
+    Ok(())
+}
+
+/// The 409 for an action the bid's state does not allow.
+pub fn refused(current: BidStatus) -> AppError {
+    AppError::Conflict {
+        code: "invalid_bid_state",
+        detail: format!(
+            "申报状态为 {current}，不允许此操作 / not allowed while the bid is {current}"
+        ),
+        errors: vec![
+            FieldError::new("status", "invalid_transition").with_param("current", current.as_str()),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_action_has_one_rule_and_creation_needs_no_state() {
+        for (i, a) in RULES.iter().enumerate() {
+            assert!(RULES[i + 1..].iter().all(|b| b.action != a.action));
+        }
+        assert!(rule(BidAction::Create).from.is_empty());
+        assert!(!rule(BidAction::Withdraw).from.contains(&Withdrawn));
+        assert!(!rule(BidAction::Submit).from.contains(&Submitted));
+        assert_eq!(rule(BidAction::FormalReview).phase, Phase::FormalReview);
+    }
+}

@@ -1,0 +1,202 @@
+//! Bids as stored, and their vocabularies.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel::{AsExpression, FromSqlRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::schema::{bid_members, bids};
+use crate::text_enum;
+
+/// Where a bid is in its life. The transitions are in [`super::lifecycle`].
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum BidStatus {
+    /// 草稿: saved, not submitted; only its own organisation sees it.
+    Draft,
+    /// 已申报: submitted and accepted by the credit gate.
+    Submitted,
+    /// 已撤回
+    Withdrawn,
+    /// 形式审查合格
+    Eligible,
+    /// 形式审查不合格
+    Ineligible,
+}
+
+text_enum!(BidStatus {
+    Draft => "draft",
+    Submitted => "submitted",
+    Withdrawn => "withdrawn",
+    Eligible => "eligible",
+    Ineligible => "ineligible",
+});
+
+impl BidStatus {
+    /// A live bid counts against "one bid per organisation per challenge".
+    pub const LIVE: &'static [BidStatus] = &[BidStatus::Draft, BidStatus::Submitted];
+    /// The bids the issuer sees once bidding has closed: submitted ones and what became of them.
+    pub const OPENED: &'static [BidStatus] = &[
+        BidStatus::Submitted,
+        BidStatus::Eligible,
+        BidStatus::Ineligible,
+    ];
+}
+
+/// A person's part in the team.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRole {
+    /// 项目负责人 (exactly one per bid).
+    Leader,
+    /// 团队成员
+    Member,
+}
+
+text_enum!(MemberRole {
+    Leader => "leader",
+    Member => "member",
+});
+
+/// The formal review's verdict.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewResult {
+    Eligible,
+    Ineligible,
+}
+
+text_enum!(ReviewResult {
+    Eligible => "eligible",
+    Ineligible => "ineligible",
+});
+
+impl ReviewResult {
+    pub fn status(self) -> BidStatus {
+        match self {
+            ReviewResult::Eligible => BidStatus::Eligible,
+            ReviewResult::Ineligible => BidStatus::Ineligible,
+        }
+    }
+}
+
+/// The code of the `seq`-th bid on a challenge: 1 → "A", 26 → "Z", 27 → "AA", 28 → "AB", ...
+pub fn anonymous_code(seq: i32) -> String {
+    let mut n = seq.max(1) as u32;
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// How people read a bid's code: "方案 A".
+pub fn display_code(code: &str) -> String {
+    format!("方案 {code}")
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = bids, check_for_backend(diesel::pg::Pg))]
+pub struct Bid {
+    pub id: Uuid,
+    pub challenge_id: Uuid,
+    pub organization_id: Uuid,
+    pub created_by: Uuid,
+    pub status: BidStatus,
+    pub seq: i32,
+    pub anonymous_code: String,
+    pub technical_approach: String,
+    pub kpi_commitments: serde_json::Value,
+    pub requested_fen: Option<i64>,
+    pub duration_months: Option<i32>,
+    pub milestones: serde_json::Value,
+    pub credit_result: Option<String>,
+    pub prefill: Option<serde_json::Value>,
+    pub review_result: Option<ReviewResult>,
+    pub review_reason: Option<String>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = bid_members, check_for_backend(diesel::pg::Pg))]
+pub struct Member {
+    pub bid_id: Uuid,
+    pub position: i32,
+    pub role: MemberRole,
+    pub name: String,
+    /// The keyed hash of the ID number (never the number).
+    pub id_hash: Vec<u8>,
+    pub id_masked: String,
+    pub title: String,
+    pub duty: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_run_a_to_z_then_aa() {
+        assert_eq!(anonymous_code(1), "A");
+        assert_eq!(anonymous_code(2), "B");
+        assert_eq!(anonymous_code(26), "Z");
+        assert_eq!(anonymous_code(27), "AA");
+        assert_eq!(anonymous_code(28), "AB");
+        assert_eq!(anonymous_code(52), "AZ");
+        assert_eq!(anonymous_code(53), "BA");
+        assert_eq!(anonymous_code(702), "ZZ");
+        assert_eq!(anonymous_code(703), "AAA");
+        assert_eq!(display_code("A"), "方案 A");
+    }
+}

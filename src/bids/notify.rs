@@ -1,0 +1,85 @@
+//! Who is told what about bids (SPEC §8): the solver when its bid is received and when its formal
+//! review is done. Bidders are also told of clarifications, the deadline and cancellation: those
+//! notices are sent from `challenges` with [`super::queries::bidder_accounts`].
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::models::{Bid, ReviewResult, display_code};
+use crate::accounts::models::{Locale, User};
+use crate::challenges::models::Challenge;
+use crate::error::AppResult;
+use crate::notifications::notices::{BidReceived, BidReviewed, beijing_time};
+use crate::notifications::{Recipient, notify};
+use crate::schema::users;
+use crate::state::AppState;
+
+/// Where people read the bid.
+pub fn url(state: &AppState, bid: &Bid) -> String {
+    format!(
+        "{}/api/v1/bids/{}",
+        state.settings.mail.public_url.trim_end_matches('/'),
+        bid.id
+    )
+}
+
+async fn account(conn: &mut AsyncPgConnection, id: uuid::Uuid) -> AppResult<Option<User>> {
+    Ok(users::table
+        .find(id)
+        .filter(users::disabled_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// To the account that submitted the bid.
+pub async fn received(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    challenge: &Challenge,
+    bid: &Bid,
+    submitted_by: uuid::Uuid,
+) -> AppResult<()> {
+    let Some(user) = account(conn, submitted_by).await? else {
+        return Ok(());
+    };
+    let notice = BidReceived {
+        display_name: user.display_name.clone(),
+        title: challenge.title.clone(),
+        display_code: display_code(&bid.anonymous_code),
+        submitted_at: beijing_time(bid.submitted_at.unwrap_or(bid.updated_at)),
+        bid_closes_at: beijing_time(challenge.bid_closes_at),
+        url: url(state, bid),
+    };
+    notify(conn, state, &Recipient::from(&user), &notice).await
+}
+
+/// To the account that created the bid.
+pub async fn reviewed(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    challenge: &Challenge,
+    bid: &Bid,
+    result: ReviewResult,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    let Some(user) = account(conn, bid.created_by).await? else {
+        return Ok(());
+    };
+    let notice = BidReviewed {
+        display_name: user.display_name.clone(),
+        title: challenge.title.clone(),
+        display_code: display_code(&bid.anonymous_code),
+        result_label: match (result, user.locale) {
+            (ReviewResult::Eligible, Locale::ZhCn) => "合格",
+            (ReviewResult::Ineligible, Locale::ZhCn) => "不合格",
+            (ReviewResult::Eligible, Locale::En) => "eligible",
+            (ReviewResult::Ineligible, Locale::En) => "ineligible",
+        }
+        .to_string(),
+        reason: reason.map(str::to_string),
+        url: url(state, bid),
+    };
+    notify(conn, state, &Recipient::from(&user), &notice).await
+}

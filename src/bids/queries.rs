@@ -1,0 +1,215 @@
+//! Reading bids: only ever "the bids this viewer may see". The visibility rule (SPEC §3) is part
+//! of every query, so a bid the caller may not see is simply not found (404), whether its id was
+//! guessed or listed.
+
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::models::{Bid, BidStatus, Member};
+use crate::accounts::models::{Role, User};
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult};
+use crate::http::pagination::PageRequest;
+use crate::schema::{bid_members, bids, challenges, organizations, users};
+
+/// What a caller may see of bids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BidViewer {
+    /// The program office: every bid.
+    Admin,
+    /// A solver account: its own organisation's bids, in every state.
+    Solver(Uuid),
+    /// An issuer account: the submitted (and reviewed) bids on its organisation's challenges,
+    /// once bidding on them has closed (sealed bids, 开标 at the deadline).
+    Issuer(Uuid),
+    /// Everyone else (experts until panels exist, anonymous callers): none.
+    Nobody,
+}
+
+impl BidViewer {
+    pub fn of(user: Option<&AuthUser>) -> BidViewer {
+        let Some(user) = user else {
+            return BidViewer::Nobody;
+        };
+        match (user.role, user.organization_id) {
+            (Role::Admin, _) => BidViewer::Admin,
+            (Role::Solver, Some(org)) => BidViewer::Solver(org),
+            (Role::Issuer, Some(org)) => BidViewer::Issuer(org),
+            _ => BidViewer::Nobody,
+        }
+    }
+}
+
+type Visible = Box<dyn BoxableExpression<bids::table, Pg, SqlType = Bool>>;
+
+/// The visibility rule as SQL over `bids` alone (so that `FOR UPDATE` locks only the bid).
+fn visible(viewer: BidViewer) -> Visible {
+    match viewer {
+        BidViewer::Admin => Box::new(sql::<Bool>("TRUE")),
+        BidViewer::Solver(org) => Box::new(bids::organization_id.eq(org)),
+        BidViewer::Issuer(org) => Box::new(
+            bids::status.eq_any(BidStatus::OPENED).and(
+                bids::challenge_id.eq_any(
+                    challenges::table
+                        .filter(challenges::issuer_org_id.eq(org))
+                        .filter(challenges::bidding_closed_at.is_not_null())
+                        .select(challenges::id),
+                ),
+            ),
+        ),
+        BidViewer::Nobody => Box::new(sql::<Bool>("FALSE")),
+    }
+}
+
+/// The bid with this id if the viewer may see it.
+pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    viewer: BidViewer,
+    id: Uuid,
+) -> AppResult<Bid> {
+    bids::table
+        .filter(bids::id.eq(id))
+        .filter(visible(viewer))
+        .select(Bid::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// The same, locked for the rest of the caller's transaction. Lock the challenge first.
+pub async fn lock_visible(
+    conn: &mut AsyncPgConnection,
+    viewer: BidViewer,
+    id: Uuid,
+) -> AppResult<Bid> {
+    bids::table
+        .filter(bids::id.eq(id))
+        .filter(visible(viewer))
+        .select(Bid::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// One page of the bids on a challenge that the viewer may see, in the order they were made.
+pub async fn list_for_challenge(
+    conn: &mut AsyncPgConnection,
+    viewer: BidViewer,
+    challenge_id: Uuid,
+    page: PageRequest,
+) -> AppResult<(Vec<Bid>, i64)> {
+    let total: i64 = bids::table
+        .filter(bids::challenge_id.eq(challenge_id))
+        .filter(visible(viewer))
+        .count()
+        .get_result(conn)
+        .await?;
+    let rows = bids::table
+        .filter(bids::challenge_id.eq(challenge_id))
+        .filter(visible(viewer))
+        .order((bids::seq.asc(), bids::id.asc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .select(Bid::as_select())
+        .load(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The teams of these bids, by position.
+pub async fn members(conn: &mut AsyncPgConnection, bid_ids: &[Uuid]) -> AppResult<Vec<Member>> {
+    Ok(bid_members::table
+        .filter(bid_members::bid_id.eq_any(bid_ids))
+        .order((bid_members::bid_id.asc(), bid_members::position.asc()))
+        .select(Member::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// The names of these organisations.
+pub async fn organization_names(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> AppResult<Vec<(Uuid, String)>> {
+    Ok(organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((organizations::id, organizations::name))
+        .load(conn)
+        .await?)
+}
+
+/// The organisation as credit checks need it: kind, USCC, name.
+pub async fn organization(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> AppResult<(String, String, String)> {
+    Ok(organizations::table
+        .find(id)
+        .select((
+            organizations::kind,
+            organizations::uscc,
+            organizations::name,
+        ))
+        .first(conn)
+        .await?)
+}
+
+/// The challenge, locked `FOR UPDATE` (new bids: the next code) or `FOR SHARE` (changes to a
+/// bid: the closing job waits until they are done, and they wait for it). Only challenges that
+/// were published are found: bids are never made on others.
+pub async fn lock_challenge(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    exclusive: bool,
+) -> AppResult<crate::challenges::models::Challenge> {
+    use crate::challenges::models::Challenge;
+    let query = challenges::table
+        .filter(challenges::id.eq(id))
+        .filter(challenges::published_at.is_not_null())
+        .select(Challenge::as_select());
+    let found = if exclusive {
+        query.for_update().first(conn).await.optional()?
+    } else {
+        query.for_share().first(conn).await.optional()?
+    };
+    found.ok_or(AppError::NotFound)
+}
+
+/// The active accounts that created bids in `statuses` on the challenge (each once).
+pub async fn bidder_accounts(
+    conn: &mut AsyncPgConnection,
+    challenge_id: Uuid,
+    statuses: &[BidStatus],
+) -> AppResult<Vec<User>> {
+    Ok(users::table
+        .filter(
+            users::id.eq_any(
+                bids::table
+                    .filter(bids::challenge_id.eq(challenge_id))
+                    .filter(bids::status.eq_any(statuses.to_vec()))
+                    .select(bids::created_by),
+            ),
+        )
+        .filter(users::disabled_at.is_null())
+        .order(users::created_at.asc())
+        .select(User::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// How many bids on the challenge are still waiting for their formal review.
+pub async fn unreviewed(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResult<i64> {
+    Ok(bids::table
+        .filter(bids::challenge_id.eq(challenge_id))
+        .filter(bids::status.eq(BidStatus::Submitted))
+        .count()
+        .get_result(conn)
+        .await?)
+}
