@@ -10,11 +10,10 @@ CREATE TABLE bids (
     -- states (`awarded`, `not_selected`).
     status              text        NOT NULL DEFAULT 'draft',
     CONSTRAINT bids_status_check CHECK (status IN ('draft', 'submitted', 'withdrawn', 'eligible', 'ineligible')),
-    -- The order in which bids were created on the challenge (1, 2, ...), and the code derived
-    -- from it ("A", "B", ..., "Z", "AA", ...), under which blind reviews show the bid. Both are
-    -- assigned once, under a lock on the challenge row, and never change.
-    seq                 integer     NOT NULL CHECK (seq >= 1),
-    anonymous_code      text        NOT NULL CHECK (anonymous_code ~ '^[A-Z]+$'),
+    -- The code under which blind reviews show the bid ("A", "B", ..., "Z", "AA", ...). Given when
+    -- bidding closes, to the submitted bids only, in an order unrelated to when they were made,
+    -- so that it tells nobody how many bids were started or withdrawn; then it never changes.
+    anonymous_code      text        CHECK (anonymous_code ~ '^[A-Z]+$'),
     technical_approach  text        NOT NULL DEFAULT '' CHECK (length(technical_approach) <= 50000),
     -- [{"kpi": name, "value": committed value}], one per challenge KPI once submitted.
     kpi_commitments     jsonb       NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(kpi_commitments) = 'array'),
@@ -37,7 +36,6 @@ CREATE TABLE bids (
     withdrawn_at        timestamptz,
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT bids_seq_unique UNIQUE (challenge_id, seq),
     CONSTRAINT bids_code_unique UNIQUE (challenge_id, anonymous_code),
     CONSTRAINT bids_submitted_complete CHECK (
         status IN ('draft', 'withdrawn')
@@ -49,7 +47,7 @@ CREATE TABLE bids (
 -- One live bid per organisation per challenge, also under concurrent submissions.
 CREATE UNIQUE INDEX bids_one_live_per_org ON bids (challenge_id, organization_id)
     WHERE status IN ('draft', 'submitted');
-CREATE INDEX bids_challenge_idx ON bids (challenge_id, seq);
+CREATE INDEX bids_challenge_idx ON bids (challenge_id, created_at);
 CREATE INDEX bids_organization_idx ON bids (organization_id, created_at DESC);
 
 -- The team of a bid: exactly one leader. ID numbers are kept as keyed hash and masked form only.

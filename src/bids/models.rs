@@ -122,7 +122,7 @@ impl ReviewResult {
     }
 }
 
-/// The code of the `seq`-th bid on a challenge: 1 → "A", 26 → "Z", 27 → "AA", 28 → "AB", ...
+/// The `seq`-th code on a challenge: 1 → "A", 26 → "Z", 27 → "AA", 28 → "AB", ...
 pub fn anonymous_code(seq: i32) -> String {
     let mut n = seq.max(1) as u32;
     let mut letters = Vec::new();
@@ -148,8 +148,7 @@ pub struct Bid {
     pub organization_id: Uuid,
     pub created_by: Uuid,
     pub status: BidStatus,
-    pub seq: i32,
-    pub anonymous_code: String,
+    pub anonymous_code: Option<String>,
     pub technical_approach: String,
     pub kpi_commitments: serde_json::Value,
     pub requested_fen: Option<i64>,

@@ -47,7 +47,6 @@ pub async fn received(
     let notice = BidReceived {
         display_name: user.display_name.clone(),
         title: challenge.title.clone(),
-        display_code: display_code(&bid.anonymous_code),
         submitted_at: beijing_time(bid.submitted_at.unwrap_or(bid.updated_at)),
         bid_closes_at: beijing_time(challenge.bid_closes_at),
         url: url(state, bid),
@@ -70,7 +69,7 @@ pub async fn reviewed(
     let notice = BidReviewed {
         display_name: user.display_name.clone(),
         title: challenge.title.clone(),
-        display_code: display_code(&bid.anonymous_code),
+        display_code: display_code(bid.anonymous_code.as_deref().unwrap_or("?")),
         result_label: match (result, user.locale) {
             (ReviewResult::Eligible, Locale::ZhCn) => "合格",
             (ReviewResult::Ineligible, Locale::ZhCn) => "不合格",

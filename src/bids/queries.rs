@@ -98,7 +98,8 @@ pub async fn lock_visible(
         .ok_or(AppError::NotFound)
 }
 
-/// One page of the bids on a challenge that the viewer may see, in the order they were made.
+/// One page of the bids on a challenge that the viewer may see: by code once bidding has closed,
+/// else in the order they were made.
 pub async fn list_for_challenge(
     conn: &mut AsyncPgConnection,
     viewer: BidViewer,
@@ -114,7 +115,11 @@ pub async fn list_for_challenge(
     let rows = bids::table
         .filter(bids::challenge_id.eq(challenge_id))
         .filter(visible(viewer))
-        .order((bids::seq.asc(), bids::id.asc()))
+        .order((
+            bids::anonymous_code.asc().nulls_last(),
+            bids::created_at.asc(),
+            bids::id.asc(),
+        ))
         .limit(page.per_page)
         .offset(page.offset())
         .select(Bid::as_select())
@@ -212,4 +217,25 @@ pub async fn unreviewed(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> App
         .count()
         .get_result(conn)
         .await?)
+}
+
+/// Gives the submitted bids of a challenge their codes ("A", "B", ...), when bidding closes (in
+/// the closing transaction). The order is that of a hash of the bid ids: unrelated to when bids
+/// were made, and to drafts and withdrawn bids, which get none.
+pub async fn assign_codes(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResult<usize> {
+    let ids: Vec<Uuid> = bids::table
+        .filter(bids::challenge_id.eq(challenge_id))
+        .filter(bids::status.eq_any(BidStatus::OPENED))
+        .filter(bids::anonymous_code.is_null())
+        .order(sql::<diesel::sql_types::Text>("md5(bids.id::text)"))
+        .select(bids::id)
+        .load(conn)
+        .await?;
+    for (i, id) in ids.iter().enumerate() {
+        diesel::update(bids::table.find(id))
+            .set(bids::anonymous_code.eq(super::models::anonymous_code(i as i32 + 1)))
+            .execute(conn)
+            .await?;
+    }
+    Ok(ids.len())
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::input::{CreateBid, FormalReviewRequest, Plan, TeamMember, UpdateBid};
 use super::lifecycle::{self, BidAction};
-use super::models::{Bid, BidStatus, Member, MemberRole, anonymous_code};
+use super::models::{Bid, BidStatus, Member, MemberRole};
 use super::notify;
 use super::queries::{self, BidViewer};
 use super::views::BidView;
@@ -177,7 +177,12 @@ async fn gate(
         .iter()
         .zip(&checks)
         .filter(|(_, c)| c.result == CheckResult::Block)
-        .map(|((field, _, _), _)| FieldError::new(field.clone(), "credit_blocked"))
+        .map(|((field, _, _), check)| {
+            // Why, without the records: a serious record always bars; a general one bars only
+            // where this challenge says so.
+            FieldError::new(field.clone(), "credit_blocked")
+                .with_param("standing", check.standing.as_str())
+        })
         .collect();
     if !blocked.is_empty() {
         return Err(AppError::Validation(blocked));
@@ -397,12 +402,6 @@ pub async fn create_bid(
             let challenge = queries::lock_challenge(conn, challenge.id, true).await?;
             let now = state.clock.now();
             lifecycle::check(BidAction::Create, None, &challenge, now)?;
-            let seq: Option<i32> = bids::table
-                .filter(bids::challenge_id.eq(challenge.id))
-                .select(diesel::dsl::max(bids::seq))
-                .first(conn)
-                .await?;
-            let seq = seq.unwrap_or(0) + 1;
             let status = if gated.is_some() {
                 BidStatus::Submitted
             } else {
@@ -415,8 +414,6 @@ pub async fn create_bid(
                     bids::organization_id.eq(org_id),
                     bids::created_by.eq(user.id),
                     bids::status.eq(status),
-                    bids::seq.eq(seq),
-                    bids::anonymous_code.eq(anonymous_code(seq)),
                     bids::technical_approach.eq(&plan.technical_approach),
                     bids::kpi_commitments.eq(to_json(&plan.kpi_commitments)?),
                     bids::requested_fen.eq(plan.requested_fen),

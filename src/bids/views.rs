@@ -55,11 +55,12 @@ pub struct BidView {
     pub challenge_id: Uuid,
     pub organization: BidderView,
     pub status: BidStatus,
-    /// The bid's stable code on its challenge ("A", "B", ..., "AA"), for blind review.
+    /// The bid's stable code on its challenge ("A", "B", ..., "AA"), for blind review: given to
+    /// submitted bids when bidding closes, absent before.
     #[schema(example = "A")]
-    pub anonymous_code: String,
+    pub anonymous_code: Option<String>,
     #[schema(example = "方案 A")]
-    pub display_code: String,
+    pub display_code: Option<String>,
     pub technical_approach: String,
     pub kpi_commitments: Vec<KpiCommitment>,
     pub requested_fen: Option<i64>,
@@ -99,7 +100,7 @@ impl BidView {
                 name: org_name,
             },
             status: bid.status,
-            display_code: display_code(&bid.anonymous_code),
+            display_code: bid.anonymous_code.as_deref().map(display_code),
             anonymous_code: bid.anonymous_code,
             technical_approach: bid.technical_approach,
             kpi_commitments: serde_json::from_value(bid.kpi_commitments).unwrap_or_default(),

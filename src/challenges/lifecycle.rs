@@ -325,6 +325,10 @@ pub async fn apply(
     if to == Published {
         super::deadline::schedule(conn, &updated).await?;
     }
+    if to == BiddingClosed {
+        // Opened (开标): the submitted bids get their codes for blind review.
+        crate::bids::queries::assign_codes(conn, challenge.id).await?;
+    }
     Ok(updated)
 }
 

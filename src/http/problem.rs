@@ -429,13 +429,22 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 "must be after the start".into()
             }
         }
-        "credit_blocked" => {
-            if zh {
-                "信用审查未通过，不能参与揭榜".into()
-            } else {
-                "is barred from bidding by its credit standing".into()
+        "credit_blocked" => match (error.param("standing"), zh) {
+            (Some("serious"), true) => {
+                "信用审查未通过：存在在效的严重失信记录，不能参与揭榜".into()
             }
-        }
+            (Some("serious"), false) => {
+                "is barred from bidding: a serious dishonesty record is in force".into()
+            }
+            (Some("general"), true) => {
+                "信用审查未通过：存在在效的一般失信记录，本榜单规定一般失信亦不得揭榜".into()
+            }
+            (Some("general"), false) => {
+                "is barred from bidding: a general dishonesty record is in force, and this challenge bars those too".into()
+            }
+            (_, true) => "信用审查未通过，不能参与揭榜".into(),
+            (_, false) => "is barred from bidding by its credit standing".into(),
+        },
         "org_kind_not_eligible" => {
             if zh {
                 format!("该榜单不接受此类单位（{}）申报", p("kind"))

@@ -140,8 +140,6 @@ impl Notice for BiddingClosed {
 pub struct BidReceived {
     pub display_name: String,
     pub title: String,
-    /// "方案 A".
-    pub display_code: String,
     /// Beijing time.
     pub submitted_at: String,
     /// Beijing time.
@@ -241,7 +239,6 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
         entry(BidReceived {
             display_name: "陈思远".into(),
             title: "高性能碳纤维复合材料".into(),
-            display_code: "方案 A".into(),
             submitted_at: "2027-01-10 10:00".into(),
             bid_closes_at: "2027-01-15 17:00".into(),
             url: "http://127.0.0.1:8080/api/v1/bids/0191".into(),

@@ -200,8 +200,9 @@ async fn the_whole_flow_sealed_until_the_deadline_then_formal_review() {
     let created = bid_ok(&app, &challenge, &solver.access, &body).await;
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!(created["status"], "submitted");
-    assert_eq!(created["anonymous_code"], "A");
-    assert_eq!(created["display_code"], "方案 A");
+    // No code before bidding closes: it would tell how many bids were started.
+    assert!(created["anonymous_code"].is_null());
+    assert!(created["display_code"].is_null());
     assert_eq!(
         created["team"][0]["id_number_masked"],
         "340524********001X".replace("001X", &id_number(1)[14..])
@@ -228,12 +229,12 @@ async fn the_whole_flow_sealed_until_the_deadline_then_formal_review() {
     .await;
     assert_eq!(dump, 0);
 
-    // A second organisation saves a draft: it gets the next code.
+    // A second organisation saves a draft: no code either.
     let mut draft = bid(10);
     draft["submit"] = json!(false);
     let rival_draft = bid_ok(&app, &challenge, &rival.access, &draft).await;
     assert_eq!(rival_draft["status"], "draft");
-    assert_eq!(rival_draft["anonymous_code"], "B");
+    assert!(rival_draft["anonymous_code"].is_null());
     let draft_id = rival_draft["id"].as_str().unwrap().to_string();
 
     // Formal review and the start of the review are refused while bidding is open.
@@ -378,6 +379,19 @@ async fn the_whole_flow_sealed_until_the_deadline_then_formal_review() {
         .await
         .unwrap();
     assert!(issuer_view["prefill"].is_null());
+    // Opened: the one submitted bid is 方案 A; the draft got no code.
+    assert_eq!(issuer_view["anonymous_code"], "A");
+    assert_eq!(issuer_view["display_code"], "方案 A");
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) FROM bids WHERE id = '{draft_id}' AND anonymous_code IS NULL"
+            )
+        )
+        .await,
+        1
+    );
     assert_eq!(issuer_view["team"][0]["name"], "陈思远");
     assert!(!issuer_view.to_string().contains(&id_number(1)));
     assert!(
@@ -607,6 +621,11 @@ async fn blocked_credit_refuses_the_bid_naming_the_party_and_the_checks_remain()
     let problem = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["organization"]);
     assert_eq!(problem["errors"][0]["code"], "credit_blocked");
+    // Which party and why (the kind of record in force), but not the record itself.
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "信用审查未通过：存在在效的严重失信记录，不能参与揭榜"
+    );
     assert!(!problem.to_string().contains("拒不履行"), "{problem}");
     assert_eq!(count(&app, "SELECT count(*) FROM bids").await, 0);
     // The three checks (organisation, leader, member) were stored although the bid was refused.
@@ -691,6 +710,13 @@ async fn blocked_credit_refuses_the_bid_naming_the_party_and_the_checks_remain()
     let resp = post_bid(&app, &strict, &warned.access, &bid(60)).await;
     let problem = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["team[0].id_number"]);
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("本榜单规定一般失信亦不得揭榜"),
+        "{problem}"
+    );
 
     // A batch review covers the bidders, their leaders and members.
     let resp = app
@@ -833,7 +859,8 @@ async fn edit_submit_withdraw_then_bid_again() {
         .await;
     assert_problem(resp, 409, "invalid_bid_state").await;
     let again = bid_ok(&app, &challenge, &solver.access, &bid(80)).await;
-    assert_eq!(again["anonymous_code"], "B");
+    assert_eq!(again["status"], "submitted");
+    assert!(again["anonymous_code"].is_null());
 
     // Bidders are told of clarifications and of cancellation.
     let resp = app
