@@ -125,6 +125,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         role: Role::Admin,
                         locale: Locale::ZhCn,
                         organization: None,
+                        self_registered: false,
                     };
                     let (user, _) = queries::create_account(conn, account).await?;
                     // Made from the command line: no actor, no request.

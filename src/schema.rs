@@ -260,6 +260,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        membership_pending -> Bool,
     }
 }
 

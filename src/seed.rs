@@ -168,6 +168,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<()> {
                         role: account.role,
                         locale: Locale::ZhCn,
                         organization: organization_input.as_ref(),
+                        self_registered: false,
                     },
                 )
                 .await

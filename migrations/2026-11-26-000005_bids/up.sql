@@ -1,3 +1,8 @@
+-- Bids trust organisation membership (a solver acts for its organisation's bids), so joining an
+-- organisation that is already registered, by naming its (public) USCC at registration, needs
+-- approval by one of its accounts or an admin. Until then the account acts for no organisation.
+ALTER TABLE users ADD COLUMN membership_pending boolean NOT NULL DEFAULT false;
+
 -- Bids (揭榜申报), SPEC §3. Structured parts that are always read and written whole (KPI
 -- commitments, milestone plan, the formal-review pre-fill) are jsonb; the team is a table of its
 -- own because people are matched on it (credit checks, conflicts of interest).

@@ -143,6 +143,9 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Joined an already registered organisation and waits for approval; acts for no
+    /// organisation until then.
+    pub membership_pending: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -195,6 +198,10 @@ pub struct UserView {
     /// Disabled accounts cannot log in and their tokens no longer work.
     pub disabled: bool,
     pub organization: Option<OrganizationView>,
+    /// `true` while an account that joined an already registered organisation waits for one of
+    /// its accounts or an admin to approve it (`POST /organizations/{id}/members/{user_id}/approve`);
+    /// until then it acts for no organisation.
+    pub membership_pending: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -208,6 +215,7 @@ impl UserView {
             locale: user.locale,
             disabled: user.disabled_at.is_some(),
             organization: organization.map(Into::into),
+            membership_pending: user.membership_pending,
             created_at: user.created_at,
         }
     }

@@ -26,18 +26,23 @@ pub struct NewAccount<'a> {
     pub role: Role,
     pub locale: Locale,
     pub organization: Option<&'a OrganizationInput>,
+    /// Self-registration: joining an organisation that already exists then waits for approval.
+    pub self_registered: bool,
 }
 
 /// Creates an account, with its organisation unless one with the same USCC exists (then it joins
-/// it). A taken email is a 409 naming the field.
+/// it, pending approval when self-registered). A taken email is a 409 naming the field.
 pub async fn create_account(
     conn: &mut AsyncPgConnection,
     account: NewAccount<'_>,
 ) -> AppResult<(User, Option<Organization>)> {
     conn.transaction::<_, AppError, _>(async move |conn| {
-        let organization = match account.organization {
-            Some(input) => Some(find_or_create_organization(conn, input).await?),
-            None => None,
+        let (organization, joined) = match account.organization {
+            Some(input) => {
+                let (organization, created) = find_or_create_organization(conn, input).await?;
+                (Some(organization), !created)
+            }
+            None => (None, false),
         };
         let new_user = NewUser {
             id: Uuid::now_v7(),
@@ -54,6 +59,15 @@ pub async fn create_account(
             .get_result(conn)
             .await
             .map_err(email_taken)?;
+        let user = if joined && account.self_registered {
+            diesel::update(users::table.find(user.id))
+                .set(users::membership_pending.eq(true))
+                .returning(User::as_returning())
+                .get_result(conn)
+                .await?
+        } else {
+            user
+        };
         Ok((user, organization))
     })
     .await
@@ -74,13 +88,14 @@ fn email_taken(err: DieselError) -> AppError {
     }
 }
 
+/// The organisation with the input's USCC, and whether it was created just now.
 async fn find_or_create_organization(
     conn: &mut AsyncPgConnection,
     input: &OrganizationInput,
-) -> AppResult<Organization> {
+) -> AppResult<(Organization, bool)> {
     let uscc =
         parse_uscc(&input.uscc).map_err(|e| AppError::validation("organization.uscc", e.code()))?;
-    diesel::insert_into(organizations::table)
+    let created = diesel::insert_into(organizations::table)
         .values(&NewOrganization {
             id: Uuid::now_v7(),
             name: input.name.trim(),
@@ -90,12 +105,14 @@ async fn find_or_create_organization(
         .on_conflict(organizations::uscc)
         .do_nothing()
         .execute(conn)
-        .await?;
-    Ok(organizations::table
+        .await?
+        == 1;
+    let organization = organizations::table
         .filter(organizations::uscc.eq(&uscc))
         .select(Organization::as_select())
         .first(conn)
-        .await?)
+        .await?;
+    Ok((organization, created))
 }
 
 /// Looks an account up by email, case-insensitively.

@@ -30,7 +30,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_users)
         .service(create_user)
         .service(update_user)
-        .service(get_organization);
+        .service(get_organization)
+        .service(approve_member);
 }
 
 /// The logged-in account, with its organisation.
@@ -158,6 +159,7 @@ pub async fn create_user(
         role: req.role,
         locale: req.locale.unwrap_or_default(),
         organization: req.organization.as_ref(),
+        self_registered: false,
     };
     let (created, organization) =
         queries::open_account(&mut conn, &state, &meta, Some(user.id), account).await?;
@@ -392,6 +394,8 @@ pub struct MemberView {
     pub display_name: String,
     pub role: Role,
     pub disabled: bool,
+    /// Waits for approval (joined by naming the organisation's USCC).
+    pub membership_pending: bool,
 }
 
 /// An organisation (any logged-in user); its member list for its members and admins.
@@ -418,7 +422,7 @@ pub async fn get_organization(
         .first(&mut conn)
         .await?;
     let members = if user.is(Role::Admin) || user.organization_id == Some(id) {
-        let rows: Vec<(Uuid, String, Role, Option<chrono::DateTime<Utc>>)> = users::table
+        let rows: Vec<(Uuid, String, Role, Option<chrono::DateTime<Utc>>, bool)> = users::table
             .filter(users::organization_id.eq(id))
             .order((users::created_at.asc(), users::id.asc()))
             .select((
@@ -426,17 +430,21 @@ pub async fn get_organization(
                 users::display_name,
                 users::role,
                 users::disabled_at,
+                users::membership_pending,
             ))
             .load(&mut conn)
             .await?;
         Some(
             rows.into_iter()
-                .map(|(id, display_name, role, disabled_at)| MemberView {
-                    id,
-                    display_name,
-                    role,
-                    disabled: disabled_at.is_some(),
-                })
+                .map(
+                    |(id, display_name, role, disabled_at, membership_pending)| MemberView {
+                        id,
+                        display_name,
+                        role,
+                        disabled: disabled_at.is_some(),
+                        membership_pending,
+                    },
+                )
                 .collect(),
         )
     } else {
@@ -446,4 +454,67 @@ pub async fn get_organization(
         organization: organization.into(),
         members,
     }))
+}
+
+/// Approve an account that joined this organisation by naming its USCC (an admin, or an approved
+/// account of the organisation). Until approved it acts for no organisation: it cannot bid for it
+/// or see its bids and drafts.
+#[utoipa::path(
+    tag = "accounts",
+    params(
+        ("id" = Uuid, Path, description = "Organisation id"),
+        ("user_id" = Uuid, Path, description = "The account waiting for approval"),
+    ),
+    responses(
+        (status = 200, description = "Approved (or already approved)", body = UserView),
+        (status = 404, description = "No such member, or not the caller's organisation", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/organizations/{id}/members/{user_id}/approve")]
+pub async fn approve_member(
+    state: Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    path: Path<(Uuid, Uuid)>,
+) -> AppResult<Json<UserView>> {
+    let (organization_id, member_id) = path.into_inner();
+    if !(user.is(Role::Admin) || user.organization_id == Some(organization_id)) {
+        return Err(AppError::NotFound);
+    }
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let member: User = users::table
+            .filter(users::id.eq(member_id))
+            .filter(users::organization_id.eq(organization_id))
+            .select(User::as_select())
+            .for_update()
+            .first(conn)
+            .await?;
+        if member.membership_pending {
+            diesel::update(users::table.find(member.id))
+                .set((
+                    users::membership_pending.eq(false),
+                    users::updated_at.eq(Utc::now()),
+                ))
+                .execute(conn)
+                .await?;
+            audit::record(
+                conn,
+                &state,
+                &meta,
+                audit::Event {
+                    actor_id: Some(user.id),
+                    action: "user.membership_approve",
+                    object_type: "user",
+                    object_id: Some(member.id.to_string()),
+                    summary: json!({"organization_id": organization_id}),
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(Json(queries::user_view(&mut conn, member_id).await?))
 }

@@ -56,7 +56,7 @@ impl FromRequest for AuthUser {
                 .verify(&token)
                 .ok_or(AppError::Unauthorized("invalid_token"))?;
             let mut conn = state.conn().await?;
-            let row: Option<(Uuid, Role, Option<Uuid>, Locale)> = users::table
+            let row: Option<(Uuid, Role, Option<Uuid>, Locale, bool)> = users::table
                 .inner_join(sessions::table)
                 .filter(users::id.eq(claims.sub))
                 .filter(sessions::id.eq(claims.sid))
@@ -68,12 +68,15 @@ impl FromRequest for AuthUser {
                     users::role,
                     users::organization_id,
                     users::locale,
+                    users::membership_pending,
                 ))
                 .first(&mut conn)
                 .await
                 .optional()?;
-            let (id, role, organization_id, locale) =
+            let (id, role, organization_id, locale, pending) =
                 row.ok_or(AppError::Unauthorized("invalid_token"))?;
+            // An account waiting for its organisation's approval acts for no organisation.
+            let organization_id = if pending { None } else { organization_id };
             tracing::Span::current().record("user_id", tracing::field::display(id));
             Ok(AuthUser {
                 id,

@@ -28,7 +28,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// Register an issuer or solver account together with its organisation.
 ///
-/// When an organisation with the same USCC already exists, the account joins it.
+/// When an organisation with the same USCC already exists, the account joins it pending approval
+/// (`membership_pending`): one of its accounts or an admin approves it with
+/// `POST /organizations/{id}/members/{user_id}/approve`; until then it acts for no organisation.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
@@ -55,6 +57,7 @@ pub async fn register(
         role: req.role,
         locale: req.locale.unwrap_or_default(),
         organization: Some(&req.organization),
+        self_registered: true,
     };
     let (user, organization) =
         queries::open_account(&mut conn, &state, &meta, None, account).await?;

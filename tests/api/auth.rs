@@ -78,6 +78,9 @@ async fn a_second_account_joins_the_organisation_with_the_same_uscc() {
         .await
         .unwrap();
     assert_eq!(first["organization"]["id"], second["organization"]["id"]);
+    // The founder is a member at once; the second waits for approval.
+    assert_eq!(first["membership_pending"], false);
+    assert_eq!(second["membership_pending"], true);
 }
 
 #[tokio::test]

@@ -904,3 +904,97 @@ async fn edit_submit_withdraw_then_bid_again() {
         .await;
     assert_problem(resp, 409, "bidding_closed").await;
 }
+
+#[tokio::test]
+async fn naming_a_rivals_uscc_at_registration_gives_no_access_to_its_bids_until_approved() {
+    let app = TestApp::spawn().await;
+    let issuer = app.issuer().await;
+    let admin = app.admin().await;
+    let (solver, uscc) = solver_of(&app, "university").await;
+    let challenge = published(&app, &issuer, &admin, Duration::days(10), json!({})).await;
+    let created = bid_ok(&app, &challenge, &solver.access, &bid(1)).await;
+    let path = format!("/api/v1/bids/{}", created["id"].as_str().unwrap());
+
+    // Anyone can read a USCC off a business licence and register "into" that organisation.
+    let email = format!("intruder-{}@example.com", Uuid::new_v4().simple());
+    let resp = app
+        .post(
+            "/api/v1/auth/register",
+            &json!({
+                "email": email, "password": PASSWORD, "display_name": "冒名者", "role": "solver",
+                "organization": {"name": "随便写的名字", "uscc": uscc, "kind": "university"},
+            }),
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let joined: Value = resp.json().await.unwrap();
+    assert_eq!(joined["membership_pending"], true);
+    let intruder = app.login_ok(&email).await;
+    // Pending: the organisation's bids are not found, nor listed, nor writable, and it cannot
+    // bid for the organisation or approve itself.
+    assert_eq!(
+        status_of_get(&app, &path, Some(&intruder.access)).await,
+        404
+    );
+    assert!(
+        listed(&app, &challenge, Some(&intruder.access))
+            .await
+            .is_empty()
+    );
+    // (Writes answer 403 whatever the id: an account of no organisation acts for none.)
+    let resp = app
+        .post(
+            &format!("{path}/withdraw"),
+            &json!({}),
+            Some(&intruder.access),
+        )
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    let resp = post_bid(&app, &challenge, &intruder.access, &bid(2)).await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let org = joined["organization"]["id"].as_str().unwrap();
+    let intruder_id = joined["id"].as_str().unwrap();
+    let approve = format!("/api/v1/organizations/{org}/members/{intruder_id}/approve");
+    let resp = app.post(&approve, &json!({}), Some(&intruder.access)).await;
+    assert_problem(resp, 404, "not_found").await;
+    // An outsider cannot approve either; the organisation's own account can, and sees who waits.
+    let outsider = app.solver().await;
+    let resp = app.post(&approve, &json!({}), Some(&outsider.access)).await;
+    assert_problem(resp, 404, "not_found").await;
+    let detail: Value = app
+        .get(
+            &format!("/api/v1/organizations/{org}"),
+            Some(&solver.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let waiting: Vec<&Value> = detail["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["membership_pending"] == true)
+        .collect();
+    assert_eq!(waiting.len(), 1);
+    let resp = app.post(&approve, &json!({}), Some(&solver.access)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["membership_pending"],
+        false
+    );
+    // Approved: a member like any other (the same token works at once).
+    assert_eq!(
+        status_of_get(&app, &path, Some(&intruder.access)).await,
+        200
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'user.membership_approve'"
+        )
+        .await,
+        1
+    );
+}

@@ -368,6 +368,7 @@ impl TestApp {
                 role: Role::Admin,
                 locale: Locale::ZhCn,
                 organization: None,
+                self_registered: false,
             },
         )
         .await
