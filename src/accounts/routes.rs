@@ -422,7 +422,8 @@ pub async fn get_organization(
         .first(&mut conn)
         .await?;
     let members = if user.is(Role::Admin) || user.organization_id == Some(id) {
-        let rows: Vec<(Uuid, String, Role, Option<chrono::DateTime<Utc>>, bool)> = users::table
+        type MemberRow = (Uuid, String, Role, Option<chrono::DateTime<Utc>>, bool);
+        let rows: Vec<MemberRow> = users::table
             .filter(users::organization_id.eq(id))
             .order((users::created_at.asc(), users::id.asc()))
             .select((
