@@ -906,9 +906,9 @@ async fn closing_ranks_with_ties_flags_divergence_reminds_and_pays_fees() {
     let resp = app.post(&close, &json!({}), Some(&admin.access)).await;
     let problem = assert_problem(resp, 409, "review_not_ready").await;
     assert!(problem["detail"].as_str().unwrap().contains("1 submitted"));
-    for i in 1..3 {
+    for (i, expert) in pool.iter().enumerate().skip(1) {
         let resp = app
-            .post(&submit(i), &json!({}), Some(&pool[i].tokens.access))
+            .post(&submit(i), &json!({}), Some(&expert.tokens.access))
             .await;
         assert_eq!(resp.status(), StatusCode::OK);
     }
