@@ -459,8 +459,6 @@ async fn each_exclusion_rule_on_its_own_and_the_draw_is_stored() {
     assert_problem(resp, 403, "forbidden").await;
     let resp = draw(&app, &admin, &review.id, 8).await;
     assert_problem(resp, 409, "panel_exists").await;
-    let resp = draw(&app, &admin, &review.id, 8).await;
-    assert_eq!(resp.status(), 409);
 
     // Each drawn expert is invited by notice and mail; the draw is audited.
     assert!(
@@ -1080,4 +1078,89 @@ async fn the_pool_is_kept_by_admins_and_experts_edit_their_own_profile() {
         )
         .await;
     assert_problem(resp, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn after_the_deadline_three_submitted_reviews_are_enough_to_close() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let mut pool = Vec::new();
+    for n in 1..=4 {
+        pool.push(expert(&app, &admin, None, n, &["new_materials"], &[]).await);
+    }
+    let review = under_review(
+        &app,
+        &admin,
+        "new_materials",
+        4,
+        &[("甲大学", 10, "陈思远", "林晓")],
+    )
+    .await;
+    draw_ok(&app, &admin, &review.id, 11).await;
+    let close = format!("/api/v1/challenges/{}/review/close", review.id);
+    // Totals 80, 70, 75 submitted; the fourth accepts, scores 20 and never submits.
+    for (expert, points) in pool.iter().zip([
+        [32, 20, 12, 8, 8],
+        [28, 18, 10, 7, 7],
+        [30, 19, 11, 8, 7],
+        [8, 5, 3, 2, 2],
+    ]) {
+        let id = accept(&app, expert, &review.id).await;
+        let resp = score(
+            &app,
+            &expert.tokens.access,
+            &id,
+            &review.bid_ids[0],
+            &sheet(points),
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        if points[4] != 2 {
+            let resp = app
+                .post(
+                    &format!("/api/v1/assignments/{id}/submit"),
+                    &json!({}),
+                    Some(&expert.tokens.access),
+                )
+                .await;
+            assert_eq!(resp.status(), StatusCode::OK);
+        }
+    }
+    let resp = app.post(&close, &json!({}), Some(&admin.access)).await;
+    assert_problem(resp, 409, "review_not_ready").await;
+    app.state.clock.advance(Duration::days(8));
+    let resp = app.post(&close, &json!({}), Some(&admin.access)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let ranking: Value = resp.json().await.unwrap();
+    // Only the submitted totals count: (80 + 70 + 75) / 3.
+    assert_eq!(ranking["items"][0]["score"], 75.0);
+    assert_eq!(ranking["items"][0]["rank"], 1);
+    assert_eq!(
+        ranking["items"][0]["expert_totals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // The unsubmitted review earns nothing; the closed review takes no more changes.
+    let page: Value = app
+        .get("/api/v1/fees", Some(&admin.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["total_amount_fen"], 3 * (100_000 + 20_000));
+    let last = assignment_of(&app, &pool[3], &review.id).await;
+    let resp = app
+        .post(
+            &format!(
+                "/api/v1/assignments/{}/submit",
+                last["id"].as_str().unwrap()
+            ),
+            &json!({}),
+            Some(&pool[3].tokens.access),
+        )
+        .await;
+    assert_problem(resp, 409, "review_closed").await;
 }
