@@ -652,6 +652,19 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
         .await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(resp.json::<Value>().await.unwrap()["replacement"].is_null());
+
+    // A batch credit review of the challenge covers the experts drawn for it (the four invited,
+    // declined or not) next to the bid's leader and member.
+    let resp = app
+        .post(
+            "/api/v1/credit/reviews",
+            &json!({"challenge_ids": [review.id]}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let batch: Value = resp.json().await.unwrap();
+    assert_eq!(batch["totals"]["person"]["total"], 2 + 4, "{batch}");
 }
 
 #[tokio::test]
