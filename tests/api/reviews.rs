@@ -1177,3 +1177,35 @@ async fn after_the_deadline_three_submitted_reviews_are_enough_to_close() {
         .await;
     assert_problem(resp, 409, "review_closed").await;
 }
+
+#[tokio::test]
+async fn concurrent_draws_make_exactly_one_panel() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for n in 1..=4 {
+        expert(&app, &admin, None, n, &["new_materials"], &[]).await;
+    }
+    let review = under_review(
+        &app,
+        &admin,
+        "new_materials",
+        3,
+        &[("甲大学", 10, "陈思远", "林晓")],
+    )
+    .await;
+    let (a, b) = tokio::join!(
+        draw(&app, &admin, &review.id, 1),
+        draw(&app, &admin, &review.id, 2)
+    );
+    let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, vec![201, 409]);
+    let invited: i64 = app
+        .db()
+        .await
+        .query_one("SELECT count(*) FROM assignments", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(invited, 3);
+}
