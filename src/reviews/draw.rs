@@ -29,6 +29,8 @@ pub enum Exclusion {
     CreditBlock,
     /// The expert already has the configured number of open assignments.
     TooBusy,
+    /// At a replacement: the account was disabled, or the expert's fields no longer match.
+    Unavailable,
 }
 
 /// What the conflict rules are checked against: the challenge's parties.

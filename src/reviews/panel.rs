@@ -296,6 +296,13 @@ pub(crate) async fn replace(
             continue;
         }
         let Some(member) = pool.iter().find(|m| m.expert.user_id == expert_id) else {
+            exclusions.push(ExclusionView {
+                expert_id,
+                display_name: String::new(),
+                reasons: vec![Exclusion::Unavailable],
+                stage: "replacement".into(),
+                credit_check_id: None,
+            });
             continue;
         };
         let mut reasons = rule_exclusions(state, &parties, member);

@@ -546,7 +546,7 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let mut pool = Vec::new();
-    for n in 1..=5 {
+    for n in 1..=6 {
         pool.push(expert(&app, &admin, None, n, &["new_materials"], &[]).await);
     }
     let review = under_review(
@@ -563,6 +563,7 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
     let first = by_id(&order[0]);
     let fourth = by_id(&order[3]);
     let fifth = by_id(&order[4]);
+    let sixth = by_id(&order[5]);
 
     // The fourth declares a conflict with the bidder meanwhile: skipped.
     let resp = app
@@ -570,6 +571,15 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
             "/api/v1/experts/me",
             &json!({"conflict_usccs": [review.bidder_usccs[0]]}),
             Some(&fourth.tokens.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    // The fifth moves to another field: no longer available.
+    let resp = app
+        .patch(
+            "/api/v1/experts/me",
+            &json!({"fields": ["marine"]}),
+            Some(&fifth.tokens.access),
         )
         .await;
     assert_eq!(resp.status(), StatusCode::OK);
@@ -606,10 +616,10 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["assignment"]["status"], "declined");
     assert_eq!(body["assignment"]["decline_reason"], "评审期间出国访问");
-    assert_eq!(body["replacement"]["expert_id"], fifth.id.as_str());
-    assert_eq!(body["replacement"]["position"], 4);
+    assert_eq!(body["replacement"]["expert_id"], sixth.id.as_str());
+    assert_eq!(body["replacement"]["position"], 5);
     assert!(
-        notification_kinds(&app, &fifth.tokens.access)
+        notification_kinds(&app, &sixth.tokens.access)
             .await
             .contains(&"panel_invitation".to_string())
     );
@@ -623,7 +633,7 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
         .json()
         .await
         .unwrap();
-    assert_eq!(stored["next_position"], 5);
+    assert_eq!(stored["next_position"], 6);
     let skipped = stored["exclusions"]
         .as_array()
         .unwrap()
@@ -632,6 +642,13 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
         .unwrap();
     assert_eq!(skipped["stage"], "replacement");
     assert_eq!(skipped["reasons"], json!(["declared_conflict"]));
+    let gone = stored["exclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["expert_id"] == fifth.id.as_str())
+        .unwrap();
+    assert_eq!(gone["reasons"], json!(["unavailable"]));
     // Declining twice is refused; with nobody left, a decline draws no one.
     let resp = app
         .post(
