@@ -68,6 +68,7 @@ pub struct Settings {
     pub challenges: ChallengeSettings,
     pub privacy: PrivacySettings,
     pub credit: CreditSettings,
+    pub review: ReviewSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -187,6 +188,20 @@ pub struct CreditSettings {
     pub import_report_max_lines: usize,
     /// The source of imported records when the request names none.
     pub default_source: String,
+}
+
+/// Expert review (SPEC §5): the panel draw's limit and the fee schedule (专家评审费).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReviewSettings {
+    /// An expert with this many open assignments (invited or accepted, not yet submitted) is not
+    /// drawn (`too_busy`).
+    pub max_open_assignments: i64,
+    /// The reminder goes out this many hours before a panel's review deadline.
+    pub reminder_hours_before: i64,
+    /// Fee of one submitted review, in fen.
+    pub fee_per_review_fen: i64,
+    /// Added to the fee for each bid the review scored, in fen.
+    pub fee_per_bid_fen: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,20 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    assignments (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        expert_id -> Uuid,
+        position -> Int4,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        invited_at -> Timestamptz,
+        responded_at -> Nullable<Timestamptz>,
+        submitted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         at -> Timestamptz,
@@ -204,6 +218,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    experts (user_id) {
+        user_id -> Uuid,
+        id_hash -> Bytea,
+        id_masked -> Text,
+        fields -> Array<Nullable<Text>>,
+        title -> Text,
+        conflict_usccs -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -228,12 +255,63 @@ diesel::table! {
 }
 
 diesel::table! {
+    panel_draws (challenge_id) {
+        challenge_id -> Uuid,
+        seed -> Int8,
+        panel_size -> Int4,
+        candidates -> Jsonb,
+        exclusions -> Jsonb,
+        next_position -> Int4,
+        review_deadline -> Timestamptz,
+        drawn_by -> Uuid,
+        drawn_at -> Timestamptz,
+        closed_by -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    rankings (challenge_id, bid_id) {
+        challenge_id -> Uuid,
+        bid_id -> Uuid,
+        rank -> Int4,
+        score -> Float8,
+        expert_totals -> Jsonb,
+        criterion_means -> Jsonb,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Bytea,
         session_id -> Uuid,
         issued_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    review_fees (id) {
+        id -> Uuid,
+        assignment_id -> Uuid,
+        expert_id -> Uuid,
+        challenge_id -> Uuid,
+        bids_reviewed -> Int4,
+        amount_fen -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    scores (assignment_id, bid_id) {
+        assignment_id -> Uuid,
+        bid_id -> Uuid,
+        criteria -> Jsonb,
+        total -> Int4,
+        comment -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -264,6 +342,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(assignments -> experts (expert_id));
+diesel::joinable!(assignments -> panel_draws (challenge_id));
 diesel::joinable!(bid_members -> bids (bid_id));
 diesel::joinable!(bids -> challenges (challenge_id));
 diesel::joinable!(bids -> organizations (organization_id));
@@ -278,12 +358,22 @@ diesel::joinable!(credit_checks -> users (requested_by));
 diesel::joinable!(credit_imports -> users (created_by));
 diesel::joinable!(credit_records -> users (repaired_by));
 diesel::joinable!(credit_reviews -> users (created_by));
+diesel::joinable!(experts -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(panel_draws -> challenges (challenge_id));
+diesel::joinable!(rankings -> bids (bid_id));
+diesel::joinable!(rankings -> challenges (challenge_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(review_fees -> assignments (assignment_id));
+diesel::joinable!(review_fees -> challenges (challenge_id));
+diesel::joinable!(review_fees -> experts (expert_id));
+diesel::joinable!(scores -> assignments (assignment_id));
+diesel::joinable!(scores -> bids (bid_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    assignments,
     audit_log,
     background_jobs,
     bid_members,
@@ -295,9 +385,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_imports,
     credit_records,
     credit_reviews,
+    experts,
     notifications,
     organizations,
+    panel_draws,
+    rankings,
     refresh_tokens,
+    review_fees,
+    scores,
     sessions,
     users,
 );

@@ -21,7 +21,8 @@ use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
 use crate::{
-    accounts, audit, auth, bids, challenges, db, health, jobs, notifications, openapi, telemetry,
+    accounts, audit, auth, bids, challenges, db, health, jobs, notifications, openapi, reviews,
+    telemetry,
 };
 
 pub struct Application {
@@ -141,7 +142,8 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(notifications::routes::configure)
                     .configure(audit::routes::configure)
                     .configure(jobs::routes::configure)
-                    .configure(credit::routes::configure),
+                    .configure(credit::routes::configure)
+                    .configure(reviews::configure),
             )
             .split_for_parts();
         let api = openapi::finish(api);

@@ -34,8 +34,8 @@ pub enum Selection {
 ///
 /// These are the issuers (发榜方) of the challenges, and for every bid that was submitted (drafts and
 /// withdrawn bids are not): the bidding organisation, its team leader and members (persons by
-/// ID-number hash and mask, which the bids store). The expert review issue adds the experts drawn
-/// for the panels. Each extends this one function, so that a review checks each subject once.
+/// ID-number hash and mask, which the bids store), and the experts drawn for the panels (by the
+/// ID-number hash and mask of their profiles). Each extends this one function, so that a review checks each subject once.
 pub async fn involved_subjects(
     conn: &mut AsyncPgConnection,
     selection: &Selection,
@@ -103,6 +103,41 @@ pub async fn involved_subjects(
         .await?;
     subjects.extend(
         people
+            .into_iter()
+            .map(|(hash, masked, name)| Subject::Person {
+                id: crate::privacy::ProtectedId { hash, masked },
+                name,
+            }),
+    );
+    // The experts drawn for the panels of those challenges (whatever they answered).
+    let mut drawn = challenges::table.select(challenges::id).into_boxed();
+    match selection {
+        Selection::ChallengeIds(ids) => drawn = drawn.filter(challenges::id.eq_any(ids.clone())),
+        Selection::CreatedBetween { from, to } => {
+            drawn = drawn
+                .filter(challenges::created_at.ge(*from))
+                .filter(challenges::created_at.lt(*to));
+        }
+    }
+    let experts: Vec<(Vec<u8>, String, String)> = crate::schema::assignments::table
+        .inner_join(
+            crate::schema::experts::table
+                .on(crate::schema::experts::user_id.eq(crate::schema::assignments::expert_id)),
+        )
+        .inner_join(
+            crate::schema::users::table
+                .on(crate::schema::users::id.eq(crate::schema::assignments::expert_id)),
+        )
+        .filter(crate::schema::assignments::challenge_id.eq_any(drawn))
+        .select((
+            crate::schema::experts::id_hash,
+            crate::schema::experts::id_masked,
+            crate::schema::users::display_name,
+        ))
+        .load(conn)
+        .await?;
+    subjects.extend(
+        experts
             .into_iter()
             .map(|(hash, masked, name)| Subject::Person {
                 id: crate::privacy::ProtectedId { hash, masked },

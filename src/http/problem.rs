@@ -255,6 +255,27 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "尚有申报未完成形式审查",
             "Some bids still need their formal review",
         ),
+        "not_under_review" => (
+            "专家评审只在榜单评审中进行",
+            "Expert review happens while the challenge is under review",
+        ),
+        "panel_exists" => ("该榜单已抽取评审专家", "The panel has already been drawn"),
+        "not_enough_experts" => (
+            "符合条件的评审专家不足",
+            "Not enough eligible experts for the panel",
+        ),
+        "expert_exists" => ("该专家已在专家库中", "The expert is already in the pool"),
+        "invalid_assignment_state" => (
+            "评审任务当前状态下不能执行此操作",
+            "Not allowed in the assignment's current state",
+        ),
+        "review_closed" => ("评审已结束", "The review is closed"),
+        "review_not_closed" => ("评审尚未结束", "The review is not closed yet"),
+        "review_not_ready" => (
+            "尚有专家未提交评分，不能结束评审",
+            "Experts still have to submit; the review cannot close yet",
+        ),
+        "scores_incomplete" => ("尚有方案未评分", "Some bids are not scored yet"),
         _ => match status {
             400 => ("请求有误", "Bad request"),
             401 => ("未登录或登录已失效", "Not authenticated"),
@@ -509,6 +530,45 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 format!("尚有 {} 份申报未完成形式审查", p("count"))
             } else {
                 format!("{} bid(s) still need their formal review", p("count"))
+            }
+        }
+        "not_expert" => {
+            if zh {
+                "须为评审专家账号".into()
+            } else {
+                "must be an account with the role expert".into()
+            }
+        }
+        "not_enough_experts" => {
+            if zh {
+                format!("符合条件的专家 {} 位，需要 {} 位", p("found"), p("needed"))
+            } else {
+                format!(
+                    "{} eligible expert(s) found, {} needed",
+                    p("found"),
+                    p("needed")
+                )
+            }
+        }
+        "missing_criterion" => {
+            if zh {
+                format!("缺少评分项「{}」", p("name"))
+            } else {
+                format!("the criterion {:?} is not scored", p("name"))
+            }
+        }
+        "not_scored" => {
+            if zh {
+                format!("尚有 {} 份方案未评分", p("count"))
+            } else {
+                format!("{} bid(s) not scored yet", p("count"))
+            }
+        }
+        "not_submitted" => {
+            if zh {
+                "尚有专家未提交评分".into()
+            } else {
+                "experts still have to submit".into()
             }
         }
         "blank" => {

@@ -91,6 +91,9 @@ async fn perform(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::challenges::deadline::CLOSE_BIDDING => {
             crate::challenges::deadline::perform(state, payload(job)?).await
         }
+        crate::reviews::panel::REVIEW_REMINDER => {
+            crate::reviews::panel::remind(state, payload(job)?).await
+        }
         other => anyhow::bail!("no handler for job kind {other:?}"),
     }
 }

@@ -181,6 +181,34 @@ impl Notice for ClarificationAdded {
     const TEMPLATE: &'static str = "clarification_added";
 }
 
+/// An expert was drawn for a challenge's review panel (评审邀请).
+#[derive(Debug, Serialize)]
+pub struct PanelInvitation {
+    pub display_name: String,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub review_deadline: String,
+    pub url: String,
+}
+
+impl Notice for PanelInvitation {
+    const TEMPLATE: &'static str = "panel_invitation";
+}
+
+/// An expert has not submitted their scores and the deadline is near (评审提醒).
+#[derive(Debug, Serialize)]
+pub struct ReviewReminder {
+    pub display_name: String,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub review_deadline: String,
+    pub url: String,
+}
+
+impl Notice for ReviewReminder {
+    const TEMPLATE: &'static str = "review_reminder";
+}
+
 /// One filled-in example of every notice, by template name.
 pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
     fn entry<N: Notice>(notice: N) -> (&'static str, serde_json::Value) {
@@ -257,6 +285,18 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             question: Some("是否接受联合体申报？".into()),
             answer: "接受，由牵头单位申报。".into(),
             url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
+        }),
+        entry(PanelInvitation {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            review_deadline: "2027-02-01 17:00".into(),
+            url: "http://127.0.0.1:8080/api/v1/assignments".into(),
+        }),
+        entry(ReviewReminder {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            review_deadline: "2027-02-01 17:00".into(),
+            url: "http://127.0.0.1:8080/api/v1/assignments".into(),
         }),
     ]
 }

@@ -117,20 +117,36 @@ async fn template() -> &'static str {
                 jiebang::db::run_migrations(&database_url(&building))
                     .await
                     .expect("migrations apply");
-                retry_in_use(&client, &format!("ALTER DATABASE {building} RENAME TO {name}")).await;
-                // Older templates belong to older migrations.
+                retry_in_use(
+                    &client,
+                    &format!("ALTER DATABASE {building} RENAME TO {name}"),
+                )
+                .await;
+                client
+                    .batch_execute(&format!("COMMENT ON DATABASE {name} IS '{}'", unix_now()))
+                    .await
+                    .unwrap();
+                // Other templates belong to other migrations: older ones, or another checkout's
+                // that may be testing right now; those are dropped once an hour old.
                 for row in client
                     .query(
-                        "SELECT datname FROM pg_database WHERE datname LIKE 'jiebang\\_tpl\\_%' AND datname <> $1",
+                        "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database \
+                         WHERE datname LIKE 'jiebang\\_tpl\\_%' AND datname <> $1",
                         &[&name],
                     )
                     .await
                     .unwrap()
                 {
                     let old: String = row.get(0);
-                    let _ = client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
-                        .await;
+                    let built: u64 = row
+                        .get::<_, Option<String>>(1)
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(0);
+                    if unix_now().saturating_sub(built) > 3600 {
+                        let _ = client
+                            .batch_execute(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
+                            .await;
+                    }
                 }
             }
             sweep_stale_databases(&client).await;

@@ -16,4 +16,5 @@ mod mail;
 mod notifications;
 mod openapi;
 mod operations;
+mod reviews;
 mod tokens;
