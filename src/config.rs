@@ -202,6 +202,10 @@ pub struct ReviewSettings {
     pub fee_per_review_fen: i64,
     /// Added to the fee for each bid the review scored, in fen.
     pub fee_per_bid_fen: i64,
+    /// Whether a draw may be given its seed. Off outside tests: a chosen seed would let whoever
+    /// draws try seeds until one gives the panel they want.
+    #[serde(default)]
+    pub allow_chosen_seed: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,6 +14,7 @@ use super::{CheckRequest, CheckView, Subject, check_in_review};
 use crate::audit::{self, RequestMeta};
 use crate::bids::models::BidStatus;
 use crate::error::{AppError, AppResult};
+use crate::http::spreadsheet::{UTF8_BOM, safe_cell};
 use crate::schema::{bid_members, bids, challenges, credit_checks, credit_reviews, organizations};
 use crate::state::AppState;
 
@@ -319,19 +320,9 @@ pub async fn load_review(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Re
     })
 }
 
-/// A cell that a spreadsheet will not run as a formula: names come from self-registered
-/// organisations, so `=HYPERLINK(…)` gets a leading apostrophe.
-fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}").into()
-    } else {
-        value.into()
-    }
-}
-
 /// The review's list as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese).
 pub fn to_csv(review: &ReviewView) -> AppResult<Vec<u8>> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let mut out = UTF8_BOM.to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut out);
         writer
@@ -363,7 +354,7 @@ pub fn to_csv(review: &ReviewView) -> AppResult<Vec<u8>> {
             writer
                 .write_record([
                     kind,
-                    &spreadsheet_safe(&item.subject_name),
+                    &safe_cell(&item.subject_name),
                     &item.subject_code,
                     standing,
                     result,
@@ -375,16 +366,4 @@ pub fn to_csv(review: &ReviewView) -> AppResult<Vec<u8>> {
         writer.flush().map_err(anyhow::Error::from)?;
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_defused_in_the_csv() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("厦门某公司"), "厦门某公司");
-    }
 }

@@ -8,6 +8,7 @@ pub mod json;
 pub mod pagination;
 pub mod problem;
 pub mod query;
+pub mod spreadsheet;
 
 pub use client_addr::ClientAddr;
 pub use json::{OptionalJson, ValidJson};

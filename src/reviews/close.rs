@@ -26,6 +26,7 @@ use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult, FieldError, ProblemBody};
 use crate::http::ValidQuery;
 use crate::http::pagination::PageParams;
+use crate::http::spreadsheet::{UTF8_BOM, safe_cell};
 use crate::schema::{assignments, bids, challenges, rankings, review_fees, scores, users};
 use crate::state::AppState;
 
@@ -490,7 +491,7 @@ async fn fee_views(conn: &mut AsyncPgConnection, fees: Vec<Fee>) -> AppResult<Ve
 }
 
 fn csv_response(items: &[FeeView], total: i64) -> AppResult<HttpResponse> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(UTF8_BOM.to_vec());
     let io = |e: csv::Error| AppError::from(anyhow::Error::from(e));
     w.write_record([
         "id",
@@ -508,9 +509,9 @@ fn csv_response(items: &[FeeView], total: i64) -> AppResult<HttpResponse> {
         w.write_record([
             f.id.to_string(),
             f.expert_id.to_string(),
-            f.expert_name.clone(),
+            safe_cell(&f.expert_name).into_owned(),
             f.challenge_id.to_string(),
-            f.challenge_title.clone(),
+            safe_cell(&f.challenge_title).into_owned(),
             f.assignment_id.to_string(),
             f.bids_reviewed.to_string(),
             f.amount_fen.to_string(),

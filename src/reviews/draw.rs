@@ -23,7 +23,7 @@ pub enum Exclusion {
     BidderOrg,
     /// The expert is named in a bid's team (matched by ID-number hash).
     TeamMember,
-    /// The expert declared a conflict with a bidding organisation.
+    /// The expert declared a conflict with a bidding organisation or with the issuer.
     DeclaredConflict,
     /// The credit check (purpose `panel_draw`) blocks.
     CreditBlock,
@@ -38,7 +38,8 @@ pub enum Exclusion {
 pub struct Parties {
     pub issuer_org: Uuid,
     pub bidder_orgs: HashSet<Uuid>,
-    pub bidder_usccs: HashSet<String>,
+    /// The USCCs of the bidders and of the issuer (declared conflicts are matched on them).
+    pub party_usccs: HashSet<String>,
     pub team_hashes: HashSet<Vec<u8>>,
 }
 
@@ -67,7 +68,7 @@ pub fn exclusions(parties: &Parties, c: &Candidate<'_>, max_open: i64) -> Vec<Ex
     }
     if c.conflict_usccs
         .iter()
-        .any(|u| parties.bidder_usccs.contains(u))
+        .any(|u| parties.party_usccs.contains(u))
     {
         out.push(Exclusion::DeclaredConflict);
     }
@@ -128,7 +129,7 @@ mod tests {
         let parties = Parties {
             issuer_org: Uuid::from_u128(9),
             bidder_orgs: [Uuid::from_u128(8)].into(),
-            bidder_usccs: ["91350200776049653A".to_string()].into(),
+            party_usccs: ["91350200776049653A".to_string()].into(),
             team_hashes: [vec![7u8; 32]].into(),
         };
         let hash = vec![1u8; 32];

@@ -45,12 +45,12 @@ pub const REVIEW_REMINDER: &str = "review_reminder";
 /// `POST /challenges/{id}/panel/draw`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"review_deadline": "2027-02-01T09:00:00Z", "seed": 20261126}))]
+#[schema(example = json!({"review_deadline": "2027-02-01T09:00:00Z"}))]
 pub struct DrawRequest {
     /// When the experts' scores are due; a reminder goes out `review.reminder_hours_before`.
     pub review_deadline: DateTime<Utc>,
-    /// The random seed; a fresh random one when absent. Giving the seed of a stored draw
-    /// reproduces its order.
+    /// Tests only (`review.allow_chosen_seed`): the seed. Otherwise the server draws it from the
+    /// operating system's randomness, and it is stored and shown for verification.
     pub seed: Option<u64>,
 }
 
@@ -77,8 +77,10 @@ pub struct ExclusionView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PanelView {
     pub challenge_id: Uuid,
-    /// The seed (a u64).
-    pub seed: u64,
+    /// The seed, a u64 written as a string (JSON numbers lose precision above 2^53 in
+    /// JavaScript clients, which could then not reproduce the draw).
+    #[schema(example = "14615029876112232711")]
+    pub seed: String,
     pub panel_size: i32,
     /// The eligible experts after the shuffle; the panel is the first `panel_size`, replacements
     /// follow in this order.
@@ -107,7 +109,7 @@ pub(crate) struct PoolMember {
     pub open: i64,
 }
 
-/// The challenge's parties: issuer, bidding organisations (and their USCCs), team members.
+/// The challenge's parties: issuer, bidding organisations, their USCCs, team members.
 pub(crate) async fn parties(
     conn: &mut AsyncPgConnection,
     challenge: &Challenge,
@@ -120,6 +122,11 @@ pub(crate) async fn parties(
         .load(conn)
         .await?;
     let bid_ids: Vec<Uuid> = bidders.iter().map(|b| b.0).collect();
+    let issuer_uscc: String = organizations::table
+        .find(challenge.issuer_org_id)
+        .select(organizations::uscc)
+        .first(conn)
+        .await?;
     let hashes: Vec<Vec<u8>> = bid_members::table
         .filter(bid_members::bid_id.eq_any(&bid_ids))
         .select(bid_members::id_hash)
@@ -128,7 +135,11 @@ pub(crate) async fn parties(
     Ok(Parties {
         issuer_org: challenge.issuer_org_id,
         bidder_orgs: bidders.iter().map(|b| b.1).collect(),
-        bidder_usccs: bidders.into_iter().map(|b| b.2).collect(),
+        party_usccs: bidders
+            .into_iter()
+            .map(|b| b.2)
+            .chain(std::iter::once(issuer_uscc))
+            .collect(),
         team_hashes: hashes.into_iter().collect(),
     })
 }
@@ -401,6 +412,9 @@ pub async fn draw_panel(
     if req.review_deadline <= state.clock.now() {
         return Err(AppError::validation("review_deadline", "in_past"));
     }
+    if req.seed.is_some() && !state.settings.review.allow_chosen_seed {
+        return Err(AppError::validation("seed", "not_allowed"));
+    }
     let seed = req.seed.unwrap_or_else(rand::random::<u64>);
     let mut conn = state.conn().await?;
     let challenge =
@@ -559,7 +573,7 @@ async fn panel_view(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResu
     let assignments = super::views::assignment_views(conn, rows).await?;
     Ok(PanelView {
         challenge_id,
-        seed: draw.seed(),
+        seed: draw.seed().to_string(),
         panel_size: draw.panel_size,
         order_verified: draw::order(order.clone(), draw.seed()) == order,
         candidates: order

@@ -415,7 +415,7 @@ async fn each_exclusion_rule_on_its_own_and_the_draw_is_stored() {
     let mut expected = vec![ok1.id.clone(), ok2.id.clone(), ok3.id.clone()];
     expected.sort();
     assert_eq!(chosen, expected);
-    assert_eq!(panel["seed"], 7);
+    assert_eq!(panel["seed"], "7");
     assert_eq!(panel["order_verified"], true);
 
     let reasons = |who: &Expert| -> Vec<String> {
@@ -1232,4 +1232,30 @@ async fn concurrent_draws_make_exactly_one_panel() {
         .unwrap()
         .get(0);
     assert_eq!(invited, 3);
+}
+
+#[tokio::test]
+async fn outside_tests_a_draw_cannot_choose_its_seed() {
+    let app = TestApp::spawn_with(|s| s.review.allow_chosen_seed = false).await;
+    let admin = app.admin().await;
+    let deadline = app.state.clock.now() + Duration::days(7);
+    let path = format!("/api/v1/challenges/{}/panel/draw", Uuid::now_v7());
+    let resp = app
+        .post(
+            &path,
+            &json!({"seed": 42, "review_deadline": rfc3339(deadline)}),
+            Some(&admin.access),
+        )
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["seed"]);
+    // Without a seed the request goes on (to the missing challenge).
+    let resp = app
+        .post(
+            &path,
+            &json!({"review_deadline": rfc3339(deadline)}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_problem(resp, 404, "not_found").await;
 }
