@@ -5,7 +5,7 @@
 //! form, to find the expert in bid teams), the fields of expertise, the title and the declared
 //! conflicts of interest (USCCs of organisations).
 
-use actix_web::web::Data;
+use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get, patch, post};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -95,7 +95,8 @@ pub struct ExpertView {
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_experts)
         .service(create_expert)
-        .service(update_own);
+        .service(update_own)
+        .service(update_expert);
 }
 
 /// USCCs as stored: each checked (422 naming the entry), upper case, no duplicates.
@@ -299,7 +300,43 @@ pub async fn update_own(
     body: ValidJson<UpdateExpert>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Expert])?;
-    let req = body.into_inner();
+    update_profile(&state, &meta, user.id, user.id, body.into_inner()).await
+}
+
+/// An admin edits an expert's fields, title and declared conflicts.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "The expert's account id")),
+    request_body = UpdateExpert,
+    responses(
+        (status = 200, description = "Updated", body = ExpertView),
+        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No expert profile with this id", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, e.g. a USCC's check character", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/experts/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn update_expert(
+    state: Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    id: Path<Uuid>,
+    body: ValidJson<UpdateExpert>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    update_profile(&state, &meta, user.id, id.into_inner(), body.into_inner()).await
+}
+
+/// Changes an expert's profile (by the expert or an admin), with an audit entry.
+async fn update_profile(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor_id: Uuid,
+    expert_id: Uuid,
+    req: UpdateExpert,
+) -> AppResult<HttpResponse> {
     let conflicts = req
         .conflict_usccs
         .as_deref()
@@ -309,7 +346,7 @@ pub async fn update_own(
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let current: Expert = experts::table
-            .find(user.id)
+            .find(expert_id)
             .select(Expert::as_select())
             .for_update()
             .first(conn)
@@ -319,7 +356,7 @@ pub async fn update_own(
         let fields = fields.unwrap_or_else(|| current.fields.iter().flatten().cloned().collect());
         let conflicts = conflicts.unwrap_or_else(|| current.conflicts());
         let title = req.title.as_deref().map(str::trim).unwrap_or(&current.title).to_string();
-        diesel::update(experts::table.find(user.id))
+        diesel::update(experts::table.find(expert_id))
             .set((
                 experts::fields.eq(&fields),
                 experts::title.eq(&title),
@@ -330,13 +367,13 @@ pub async fn update_own(
             .await?;
         audit::record(
             conn,
-            &state,
-            &meta,
+            state,
+            meta,
             audit::Event {
-                actor_id: Some(user.id),
+                actor_id: Some(actor_id),
                 action: "expert.update",
                 object_type: "expert",
-                object_id: Some(user.id.to_string()),
+                object_id: Some(expert_id.to_string()),
                 summary: json!({
                     "before": {"fields": current.fields, "title": current.title, "conflict_usccs": current.conflict_usccs},
                     "after": {"fields": fields, "title": title, "conflict_usccs": conflicts},
@@ -346,6 +383,6 @@ pub async fn update_own(
         .await
     })
     .await?;
-    let view = one(&mut conn, user.id).await?;
+    let view = one(&mut conn, expert_id).await?;
     Ok(HttpResponse::Ok().json(view))
 }

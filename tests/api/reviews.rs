@@ -1099,6 +1099,31 @@ async fn the_pool_is_kept_by_admins_and_experts_edit_their_own_profile() {
     assert_eq!(body["fields"], json!(["marine", "new_energy"]));
     assert_eq!(body["title"], "研究员");
     assert_eq!(body["conflict_usccs"], json!([uscc]));
+    // Admins edit any expert's profile; experts only their own (403 on another's).
+    let expert_path = format!("/api/v1/experts/{}", body["user_id"].as_str().unwrap());
+    let resp = app
+        .patch(
+            &expert_path,
+            &json!({"title": "正高级工程师"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let edited: Value = resp.json().await.unwrap();
+    assert_eq!(edited["title"], "正高级工程师");
+    assert_eq!(edited["fields"], json!(["marine", "new_energy"]));
+    let resp = app
+        .patch(&expert_path, &json!({"title": "x"}), Some(&e.tokens.access))
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    let resp = app
+        .patch(
+            &format!("/api/v1/experts/{}", Uuid::now_v7()),
+            &json!({"title": "x"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_problem(resp, 404, "not_found").await;
     let resp = app
         .patch(
             "/api/v1/experts/me",
