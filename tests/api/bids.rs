@@ -1,28 +1,19 @@
 //! Bids: the whole flow through HTTP, each refusal, the credit gate (checks kept when a bid is
 //! refused), the visibility matrix before and after the deadline, concurrency, and formal review.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{PASSWORD, TestApp, Tokens, assert_problem, error_fields, new_uscc};
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+use crate::helpers::{
+    PASSWORD, TestApp, Tokens, assert_problem, error_fields, new_uscc, notification_kinds,
+    resident_id, rfc3339,
+};
 
 /// A valid resident ID number (GB 11643-1999) numbered `n`.
 fn id_number(n: u32) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let first = format!("34052419800101{:03}", n % 1000);
-    let sum: u32 = first
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first}{check}")
+    resident_id("34052419800101", n)
 }
 
 /// The same number with a wrong check character.
@@ -163,21 +154,6 @@ async fn listed(app: &TestApp, challenge: &str, token: Option<&str>) -> Vec<Stri
         .collect();
     assert_eq!(page["total"], items.len());
     items
-}
-
-async fn notification_kinds(app: &TestApp, token: &str) -> Vec<String> {
-    let page: Value = app
-        .get("/api/v1/notifications", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap().to_string())
-        .collect()
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {

@@ -5,11 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, Tokens, assert_problem, error_fields};
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+use crate::helpers::{TestApp, Tokens, assert_problem, error_fields, notification_kinds, rfc3339};
 
 /// A valid draft whose bidding closes `closes_in` from the app's clock.
 fn draft(app: &TestApp, title: &str, closes_in: Duration) -> Value {
@@ -87,21 +83,6 @@ async fn patch_with(
         req = req.header("If-Match", tag);
     }
     req.send().await.unwrap()
-}
-
-async fn notification_kinds(app: &TestApp, token: &str) -> Vec<String> {
-    let page: Value = app
-        .get("/api/v1/notifications", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[tokio::test]

@@ -497,3 +497,38 @@ pub async fn assert_signed_out(app: &TestApp, tokens: &Tokens) {
         .await;
     assert_problem(resp, 401, "invalid_refresh_token").await;
 }
+
+/// A time as clients send it: RFC 3339 in whole seconds, UTC.
+pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A valid resident ID number (GB 11643-1999): the 14 digits given (area and birth date), the
+/// sequence `n` in three digits, and the check character.
+pub fn resident_id(first14: &str, n: u32) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let first = format!("{first14}{:03}", n % 1000);
+    let sum: u32 = first
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first}{check}")
+}
+
+/// The kinds of the caller's notifications, newest first.
+pub async fn notification_kinds(app: &TestApp, token: &str) -> Vec<String> {
+    let page: Value = app
+        .get("/api/v1/notifications", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}

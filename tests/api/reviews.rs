@@ -3,28 +3,19 @@
 //! may read and score what, score validation, closing with the ranking (ties, divergence), the
 //! reminder, and the fee ledger.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{PASSWORD, TestApp, Tokens, assert_problem, error_fields, new_uscc};
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+use crate::helpers::{
+    PASSWORD, TestApp, Tokens, assert_problem, error_fields, new_uscc, notification_kinds,
+    resident_id, rfc3339,
+};
 
 /// A valid resident ID number (GB 11643-1999) numbered `n`.
 fn id_number(n: u32) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let first = format!("11010519750101{:03}", n % 1000);
-    let sum: u32 = first
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first}{check}")
+    resident_id("11010519750101", n)
 }
 
 /// An account of `role` (issuer or solver) with an organisation of this USCC and name.
@@ -299,16 +290,6 @@ async fn score(
     .send()
     .await
     .unwrap()
-}
-
-async fn notification_kinds(app: &TestApp, token: &str) -> Vec<String> {
-    let page: Value = app
-        .get("/api/v1/notifications", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
-    ids(&page["items"], "kind")
 }
 
 #[tokio::test]
