@@ -9,78 +9,37 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::schema::{organizations, users};
-use crate::text_enum;
+use crate::{db_enum, text_enum};
 
-/// The one role of an account (SPEC §1).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The bureau's program office (科技局).
-    Admin,
-    /// A company or agency with a problem (发榜方).
-    Issuer,
-    /// A research team bidding on challenges (揭榜方).
-    Solver,
-    /// A reviewer from the expert pool (评审专家).
-    Expert,
-}
+db_enum!(
+    /// The one role of an account (SPEC §1).
+    Role {
+        /// The bureau's program office (科技局).
+        Admin => "admin",
+        /// A company or agency with a problem (发榜方).
+        Issuer => "issuer",
+        /// A research team bidding on challenges (揭榜方).
+        Solver => "solver",
+        /// A reviewer from the expert pool (评审专家).
+        Expert => "expert",
+    }
+);
 
-text_enum!(Role {
-    Admin => "admin",
-    Issuer => "issuer",
-    Solver => "solver",
-    Expert => "expert",
-});
-
-/// The kind of legal entity an organisation is (SPEC §1).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganizationKind {
-    /// 企业
-    Enterprise,
-    /// 高校
-    University,
-    /// 科研院所
-    Institute,
-    /// 医疗机构
-    Hospital,
-    /// 其他
-    Other,
-}
-
-text_enum!(OrganizationKind {
-    Enterprise => "enterprise",
-    University => "university",
-    Institute => "institute",
-    Hospital => "hospital",
-    Other => "other",
-});
+db_enum!(
+    /// The kind of legal entity an organisation is (SPEC §1).
+    OrganizationKind {
+        /// 企业
+        Enterprise => "enterprise",
+        /// 高校
+        University => "university",
+        /// 科研院所
+        Institute => "institute",
+        /// 医疗机构
+        Hospital => "hospital",
+        /// 其他
+        Other => "other",
+    }
+);
 
 /// The language an account reads its emails and notifications in.
 #[derive(

@@ -2,51 +2,26 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
-use diesel::{AsExpression, FromSqlRow};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::db_enum;
 use crate::schema::{bid_members, bids};
-use crate::text_enum;
 
-/// Where a bid is in its life. The transitions are in [`super::lifecycle`].
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum BidStatus {
-    /// 草稿: saved, not submitted; only its own organisation sees it.
-    Draft,
-    /// 已申报: submitted and accepted by the credit gate.
-    Submitted,
-    /// 已撤回
-    Withdrawn,
-    /// 形式审查合格
-    Eligible,
-    /// 形式审查不合格
-    Ineligible,
-}
-
-text_enum!(BidStatus {
-    Draft => "draft",
-    Submitted => "submitted",
-    Withdrawn => "withdrawn",
-    Eligible => "eligible",
-    Ineligible => "ineligible",
-});
+db_enum!(
+    /// Where a bid is in its life. The transitions are in [`super::lifecycle`].
+    BidStatus {
+        /// 草稿: saved, not submitted; only its own organisation sees it.
+        Draft => "draft",
+        /// 已申报: submitted and accepted by the credit gate.
+        Submitted => "submitted",
+        /// 已撤回
+        Withdrawn => "withdrawn",
+        /// 形式审查合格
+        Eligible => "eligible",
+        /// 形式审查不合格
+        Ineligible => "ineligible",
+    }
+);
 
 impl BidStatus {
     /// A live bid counts against "one bid per organisation per challenge".
@@ -59,59 +34,23 @@ impl BidStatus {
     ];
 }
 
-/// A person's part in the team.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberRole {
-    /// 项目负责人 (exactly one per bid).
-    Leader,
-    /// 团队成员
-    Member,
-}
+db_enum!(
+    /// A person's part in the team.
+    MemberRole {
+        /// 项目负责人 (exactly one per bid).
+        Leader => "leader",
+        /// 团队成员
+        Member => "member",
+    }
+);
 
-text_enum!(MemberRole {
-    Leader => "leader",
-    Member => "member",
-});
-
-/// The formal review's verdict.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewResult {
-    Eligible,
-    Ineligible,
-}
-
-text_enum!(ReviewResult {
-    Eligible => "eligible",
-    Ineligible => "ineligible",
-});
+db_enum!(
+    /// The formal review's verdict.
+    ReviewResult {
+        Eligible => "eligible",
+        Ineligible => "ineligible",
+    }
+);
 
 impl ReviewResult {
     pub fn status(self) -> BidStatus {

@@ -2,35 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
-use diesel::{AsExpression, FromSqlRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
 use crate::accounts::models::OrganizationKind;
+use crate::db_enum;
 use crate::schema::{challenge_clarifications, challenge_events, challenges};
-use crate::text_enum;
 
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression,
-            FromSqlRow,
-        )]
-        #[diesel(sql_type = Text)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        text_enum!($name { $($variant => $text),+ });
-    };
-}
-
-vocabulary!(
+db_enum!(
     /// Where a challenge is in its life (SPEC §2). The transitions between them are in
     /// [`super::lifecycle`].
     Status {
@@ -59,7 +40,7 @@ vocabulary!(
     }
 );
 
-vocabulary!(
+db_enum!(
     /// The kind of challenge.
     Category {
         /// 技术攻关
@@ -69,7 +50,7 @@ vocabulary!(
     }
 );
 
-vocabulary!(
+db_enum!(
     /// The industry field of a challenge, and of an expert's expertise.
     Field {
         /// 新材料

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::schema::{credit_checks, credit_imports, credit_records, credit_reviews};
-use crate::text_enum;
+use crate::{db_enum, text_enum};
 
 /// Whom a record or a check is about.
 #[derive(
@@ -41,33 +41,15 @@ text_enum!(SubjectKind {
     Person => "person",
 });
 
-/// How dishonest a record says its subject was.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// 严重失信
-    Serious,
-    /// 一般失信
-    General,
-}
-
-text_enum!(Severity {
-    Serious => "serious",
-    General => "general",
-});
+db_enum!(
+    /// How dishonest a record says its subject was.
+    Severity {
+        /// 严重失信
+        Serious => "serious",
+        /// 一般失信
+        General => "general",
+    }
+);
 
 /// A subject's standing: the worst severity among its records in force.
 #[derive(
@@ -134,48 +116,25 @@ text_enum!(CheckResult {
     Block => "block",
 });
 
-/// Why a check was made.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    /// A bid is submitted (the organisation, the leader and every member).
-    BidSubmit,
-    /// An award is proposed.
-    Award,
-    /// An award is confirmed after the public notice.
-    AwardConfirm,
-    /// An expert is drawn for a panel.
-    PanelDraw,
-    /// Before a milestone payment.
-    Payment,
-    /// An admin asked.
-    Manual,
-    /// Part of a batch review.
-    BatchReview,
-}
-
-text_enum!(Purpose {
-    BidSubmit => "bid_submit",
-    Award => "award",
-    AwardConfirm => "award_confirm",
-    PanelDraw => "panel_draw",
-    Payment => "payment",
-    Manual => "manual",
-    BatchReview => "batch_review",
-});
+db_enum!(
+    /// Why a check was made.
+    Purpose {
+        /// A bid is submitted (the organisation, the leader and every member).
+        BidSubmit => "bid_submit",
+        /// An award is proposed.
+        Award => "award",
+        /// An award is confirmed after the public notice.
+        AwardConfirm => "award_confirm",
+        /// An expert is drawn for a panel.
+        PanelDraw => "panel_draw",
+        /// Before a milestone payment.
+        Payment => "payment",
+        /// An admin asked.
+        Manual => "manual",
+        /// Part of a batch review.
+        BatchReview => "batch_review",
+    }
+);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = credit_records, check_for_backend(diesel::pg::Pg))]

@@ -55,3 +55,33 @@ macro_rules! text_enum {
         }
     };
 }
+
+/// A vocabulary stored as text: the enum with its usual derives (serde in `snake_case`, OpenAPI
+/// schema, diesel `Text`) and [`text_enum!`]'s conversions, from one list of variants and their
+/// stored strings.
+#[macro_export]
+macro_rules! db_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+            ::utoipa::ToSchema,
+            ::diesel::AsExpression,
+            ::diesel::FromSqlRow,
+        )]
+        #[diesel(sql_type = ::diesel::sql_types::Text)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        $crate::text_enum!($name { $($variant => $text),+ });
+    };
+}

@@ -2,49 +2,27 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
-use diesel::{AsExpression, FromSqlRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::challenges::models::Field;
+use crate::db_enum;
 use crate::schema::{assignments, experts, panel_draws, rankings, review_fees, scores};
-use crate::text_enum;
 
-/// Where an invitation to a panel stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum AssignmentStatus {
-    /// 已邀请: drawn, waiting for the expert's answer.
-    Invited,
-    /// 已接受: scoring.
-    Accepted,
-    /// 已拒绝 (with a reason); a replacement was drawn.
-    Declined,
-    /// 已提交: the scores are final.
-    Submitted,
-}
-
-text_enum!(AssignmentStatus {
-    Invited => "invited",
-    Accepted => "accepted",
-    Declined => "declined",
-    Submitted => "submitted",
-});
+db_enum!(
+    /// Where an invitation to a panel stands.
+    AssignmentStatus {
+        /// 已邀请: drawn, waiting for the expert's answer.
+        Invited => "invited",
+        /// 已接受: scoring.
+        Accepted => "accepted",
+        /// 已拒绝 (with a reason); a replacement was drawn.
+        Declined => "declined",
+        /// 已提交: the scores are final.
+        Submitted => "submitted",
+    }
+);
 
 impl AssignmentStatus {
     /// Open assignments count against `review.max_open_assignments`.
