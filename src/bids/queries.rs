@@ -166,8 +166,9 @@ pub async fn organization(
         .await?)
 }
 
-/// The challenge, locked `FOR UPDATE` (new bids: the next code) or `FOR SHARE` (changes to a
-/// bid: the closing job waits until they are done, and they wait for it). Only challenges that
+/// The challenge, locked `FOR UPDATE` (new bids, one at a time per challenge) or `FOR SHARE`
+/// (changes to a bid). Either way the closing job, which gives the codes, waits until they are
+/// done, and they wait for it. Only challenges that
 /// were published are found: bids are never made on others.
 pub async fn lock_challenge(
     conn: &mut AsyncPgConnection,
