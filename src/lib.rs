@@ -20,6 +20,7 @@ pub mod mail;
 pub mod notifications;
 pub mod openapi;
 pub mod privacy;
+pub mod projects;
 pub mod reviews;
 pub mod schema;
 pub mod seed;

@@ -140,6 +140,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search_text -> Nullable<Text>,
+        awarded_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -305,33 +305,38 @@ pub async fn challenges(state: &AppState, count: usize) -> anyhow::Result<()> {
             };
             let opens_at = closes_at - chrono::Duration::days(rng.random_range(20..90));
             let bounty_fen: i64 = rng.random_range(50..5000) * 1_000_000;
-            rows.push((
-                challenges::id.eq(uuid::Uuid::now_v7()),
-                challenges::issuer_org_id.eq(org_id),
-                challenges::created_by.eq(user_id),
-                challenges::title.eq(title),
-                challenges::category.eq(if roll.is_multiple_of(3) {
-                    Category::AchievementTransfer
-                } else {
-                    Category::TechBreakthrough
-                }),
-                challenges::field.eq(field),
-                challenges::description.eq(description),
-                challenges::kpis.eq(serde_json::json!([
-                    {"name": "核心性能指标", "target": "达到国际先进水平", "unit": ""},
-                    {"name": "成本", "target": "降低 30%", "unit": ""}
-                ])),
-                challenges::bounty_fen.eq(bounty_fen),
-                challenges::bid_opens_at.eq(opens_at),
-                challenges::bid_closes_at.eq(closes_at),
-                challenges::max_duration_months.eq(rng.random_range(6..=36)),
-                challenges::eligible_org_kinds.eq(kinds.clone()),
-                challenges::rubric.eq(rubric.clone()),
-                challenges::status.eq(status),
-                challenges::published_at.eq((status != Status::Draft).then_some(published_at)),
-                challenges::created_at.eq(published_at - chrono::Duration::days(7)),
-                challenges::updated_at.eq(published_at),
-            ));
+            rows.push(
+                (
+                    challenges::id.eq(uuid::Uuid::now_v7()),
+                    challenges::issuer_org_id.eq(org_id),
+                    challenges::created_by.eq(user_id),
+                    challenges::title.eq(title),
+                    challenges::category.eq(if roll.is_multiple_of(3) {
+                        Category::AchievementTransfer
+                    } else {
+                        Category::TechBreakthrough
+                    }),
+                    challenges::field.eq(field),
+                    challenges::description.eq(description),
+                    challenges::kpis.eq(serde_json::json!([
+                        {"name": "核心性能指标", "target": "达到国际先进水平", "unit": ""},
+                        {"name": "成本", "target": "降低 30%", "unit": ""}
+                    ])),
+                    challenges::bounty_fen.eq(bounty_fen),
+                    challenges::bid_opens_at.eq(opens_at),
+                    challenges::bid_closes_at.eq(closes_at),
+                    challenges::max_duration_months.eq(rng.random_range(6..=36)),
+                    challenges::eligible_org_kinds.eq(kinds.clone()),
+                    challenges::rubric.eq(rubric.clone()),
+                    challenges::status.eq(status),
+                    challenges::published_at.eq((status != Status::Draft).then_some(published_at)),
+                    challenges::awarded_at
+                        .eq((status == Status::Awarded)
+                            .then(|| closes_at + chrono::Duration::days(60))),
+                    challenges::created_at.eq(published_at - chrono::Duration::days(7)),
+                    challenges::updated_at.eq(published_at),
+                ),
+            );
         }
         diesel::insert_into(challenges::table)
             .values(rows)

@@ -21,8 +21,8 @@ use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
 use crate::{
-    accounts, audit, auth, bids, challenges, db, health, jobs, notifications, openapi, reviews,
-    telemetry,
+    accounts, audit, auth, bids, challenges, db, health, jobs, notifications, openapi, projects,
+    reviews, telemetry,
 };
 
 pub struct Application {
@@ -143,7 +143,8 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(audit::routes::configure)
                     .configure(jobs::routes::configure)
                     .configure(credit::routes::configure)
-                    .configure(reviews::configure),
+                    .configure(reviews::configure)
+                    .configure(projects::configure),
             )
             .split_for_parts();
         let api = openapi::finish(api);

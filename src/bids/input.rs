@@ -438,6 +438,7 @@ mod tests {
             published_at: Some(now),
             bidding_closed_at: None,
             created_at: now,
+            awarded_at: None,
             updated_at: now,
         }
     }

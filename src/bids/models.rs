@@ -20,6 +20,10 @@ db_enum!(
         Eligible => "eligible",
         /// 形式审查不合格
         Ineligible => "ineligible",
+        /// 中标 (挂帅): the award was confirmed for this bid.
+        Awarded => "awarded",
+        /// 未中标: the award went to another bid.
+        NotSelected => "not_selected",
     }
 );
 
@@ -31,6 +35,8 @@ impl BidStatus {
         BidStatus::Submitted,
         BidStatus::Eligible,
         BidStatus::Ineligible,
+        BidStatus::Awarded,
+        BidStatus::NotSelected,
     ];
 }
 

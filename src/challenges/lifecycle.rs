@@ -285,6 +285,7 @@ pub async fn apply(
             stamp(PendingApproval).map(|at| challenges::submitted_at.eq(at)),
             stamp(Published).map(|at| challenges::published_at.eq(at)),
             stamp(BiddingClosed).map(|at| challenges::bidding_closed_at.eq(at)),
+            stamp(Awarded).map(|at| challenges::awarded_at.eq(at)),
         ))
         .returning(Challenge::as_returning())
         .get_result(conn)

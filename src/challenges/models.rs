@@ -167,6 +167,8 @@ pub struct Challenge {
     pub bidding_closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the award was confirmed (挂帅); milestone due dates count from it.
+    pub awarded_at: Option<DateTime<Utc>>,
 }
 
 impl Challenge {

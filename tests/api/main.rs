@@ -17,4 +17,5 @@ mod notifications;
 mod openapi;
 mod operations;
 mod reviews;
+mod scenario;
 mod tokens;
