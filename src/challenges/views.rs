@@ -42,6 +42,8 @@ pub struct ChallengeView {
     pub submitted_at: Option<DateTime<Utc>>,
     pub published_at: Option<DateTime<Utc>>,
     pub bidding_closed_at: Option<DateTime<Utc>>,
+    /// When the award was confirmed (挂帅).
+    pub awarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -87,6 +89,7 @@ impl ChallengeView {
             submitted_at: c.submitted_at,
             published_at: c.published_at,
             bidding_closed_at: c.bidding_closed_at,
+            awarded_at: c.awarded_at,
             created_at: c.created_at,
             updated_at: c.updated_at,
         }

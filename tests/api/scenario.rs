@@ -464,6 +464,7 @@ async fn the_ranked_scenario_ranks_in_the_order_given_and_the_award_stand_in_awa
         .await
         .unwrap();
     assert_eq!(challenge["status"], "awarded");
+    assert!(challenge["awarded_at"].is_string());
     let own: Value = app
         .get(
             &format!("/api/v1/bids/{}", review.bid_ids[0]),
