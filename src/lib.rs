@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod awards;
 pub mod auth;
 pub mod bids;
 pub mod challenges;

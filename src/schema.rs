@@ -31,6 +31,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    awards (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        bid_id -> Uuid,
+        organization_id -> Uuid,
+        amount_fen -> Int8,
+        rank -> Int4,
+        top_ranked -> Bool,
+        reason -> Nullable<Text>,
+        proposed_by -> Uuid,
+        proposed_at -> Timestamptz,
+        proposal_check_ids -> Array<Nullable<Uuid>>,
+        working_days -> Int4,
+        starts_on -> Date,
+        ends_on -> Date,
+        ends_at -> Timestamptz,
+        calendar_maintained -> Bool,
+        status -> Text,
+        blocked_at -> Nullable<Timestamptz>,
+        confirm_check_ids -> Nullable<Array<Nullable<Uuid>>>,
+        withdrawn_at -> Nullable<Timestamptz>,
+        withdrawn_by -> Nullable<Uuid>,
+        withdrawal_reason -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     background_jobs (id) {
         id -> Int8,
         kind -> Text,
@@ -82,6 +110,23 @@ diesel::table! {
         submitted_at -> Nullable<Timestamptz>,
         withdrawn_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        year -> Int4,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    calendar_years (year) {
+        year -> Int4,
+        updated_by -> Uuid,
         updated_at -> Timestamptz,
     }
 }
@@ -245,6 +290,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    objections (id) {
+        id -> Uuid,
+        award_id -> Uuid,
+        challenge_id -> Uuid,
+        objector_id -> Uuid,
+        objector_name -> Text,
+        reason -> Text,
+        contact -> Nullable<Text>,
+        filed_at -> Timestamptz,
+        status -> Text,
+        resolved_by -> Nullable<Uuid>,
+        resolved_at -> Nullable<Timestamptz>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     organizations (id) {
         id -> Uuid,
         name -> Text,
@@ -345,9 +407,14 @@ diesel::table! {
 
 diesel::joinable!(assignments -> experts (expert_id));
 diesel::joinable!(assignments -> panel_draws (challenge_id));
+diesel::joinable!(awards -> bids (bid_id));
+diesel::joinable!(awards -> challenges (challenge_id));
+diesel::joinable!(awards -> organizations (organization_id));
 diesel::joinable!(bid_members -> bids (bid_id));
 diesel::joinable!(bids -> challenges (challenge_id));
 diesel::joinable!(bids -> organizations (organization_id));
+diesel::joinable!(calendar_days -> calendar_years (year));
+diesel::joinable!(calendar_years -> users (updated_by));
 diesel::joinable!(challenge_clarifications -> challenges (challenge_id));
 diesel::joinable!(challenge_clarifications -> users (author_id));
 diesel::joinable!(challenge_events -> challenges (challenge_id));
@@ -361,6 +428,8 @@ diesel::joinable!(credit_records -> users (repaired_by));
 diesel::joinable!(credit_reviews -> users (created_by));
 diesel::joinable!(experts -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(objections -> awards (award_id));
+diesel::joinable!(objections -> challenges (challenge_id));
 diesel::joinable!(panel_draws -> challenges (challenge_id));
 diesel::joinable!(rankings -> bids (bid_id));
 diesel::joinable!(rankings -> challenges (challenge_id));
@@ -376,9 +445,12 @@ diesel::joinable!(users -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     assignments,
     audit_log,
+    awards,
     background_jobs,
     bid_members,
     bids,
+    calendar_days,
+    calendar_years,
     challenge_clarifications,
     challenge_events,
     challenges,
@@ -388,6 +460,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_reviews,
     experts,
     notifications,
+    objections,
     organizations,
     panel_draws,
     rankings,

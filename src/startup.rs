@@ -21,7 +21,7 @@ use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
 use crate::{
-    accounts, audit, auth, bids, challenges, db, health, jobs, notifications, openapi, projects,
+    accounts, audit, auth, awards, bids, challenges, db, health, jobs, notifications, openapi, projects,
     reviews, telemetry,
 };
 
@@ -144,6 +144,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(jobs::routes::configure)
                     .configure(credit::routes::configure)
                     .configure(reviews::configure)
+                    .configure(awards::configure)
                     .configure(projects::configure),
             )
             .split_for_parts();

@@ -22,6 +22,10 @@ pub enum BidAction {
     Withdraw,
     /// Marked eligible or ineligible (形式审查).
     FormalReview,
+    /// The award was confirmed for this bid (挂帅).
+    Award,
+    /// The award was confirmed for another bid (未中标).
+    NotSelect,
 }
 
 impl BidAction {
@@ -32,6 +36,8 @@ impl BidAction {
             BidAction::Submit => "submit",
             BidAction::Withdraw => "withdraw",
             BidAction::FormalReview => "formal_review",
+            BidAction::Award => "award",
+            BidAction::NotSelect => "not_select",
         }
     }
 }
@@ -43,6 +49,9 @@ pub enum Phase {
     Bidding,
     /// After bidding has closed and before expert review starts.
     FormalReview,
+    /// When the award is confirmed: the challenge leaves `publicity` for `awarded` in the same
+    /// transaction (see `bids::queries::settle_award`).
+    Award,
 }
 
 pub struct Rule {
@@ -79,9 +88,21 @@ pub const RULES: &[Rule] = &[
         from: &[Submitted, Eligible, Ineligible],
         phase: Phase::FormalReview,
     },
+    // A confirmed award settles every opened bid: the eligible winner is awarded, the rest not
+    // selected (written by `bids::queries::settle_award`).
+    Rule {
+        action: BidAction::Award,
+        from: &[Eligible],
+        phase: Phase::Award,
+    },
+    Rule {
+        action: BidAction::NotSelect,
+        from: &[Submitted, Eligible, Ineligible],
+        phase: Phase::Award,
+    },
 ];
 
-fn rule(action: BidAction) -> &'static Rule {
+pub fn rule(action: BidAction) -> &'static Rule {
     RULES
         .iter()
         .find(|r| r.action == action)
@@ -148,6 +169,11 @@ pub fn check(
                             .with_param("current", challenge.status.as_str()),
                     ],
                 });
+            }
+        }
+        Phase::Award => {
+            if !matches!(challenge.status, Status::Publicity | Status::Awarded) {
+                return Err(crate::challenges::lifecycle::refused(challenge.status));
             }
         }
     }

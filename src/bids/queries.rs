@@ -240,3 +240,47 @@ pub async fn assign_codes(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> A
     }
     Ok(ids.len())
 }
+
+/// Settles the bids of a confirmed award, as the rules `Award` and `NotSelect` of
+/// [`super::lifecycle`] say: `winner` becomes `awarded`, every other opened bid of the challenge
+/// `not_selected`. Runs in the confirming transaction, with the challenge locked. Answers the
+/// awarded bid and the ids of those not selected.
+pub async fn settle_award(
+    conn: &mut AsyncPgConnection,
+    challenge: &crate::challenges::models::Challenge,
+    winner: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(Bid, Vec<Uuid>)> {
+    use super::lifecycle::{BidAction, check, rule};
+    let current: BidStatus = bids::table
+        .find(winner)
+        .filter(bids::challenge_id.eq(challenge.id))
+        .select(bids::status)
+        .first(conn)
+        .await?;
+    check(BidAction::Award, Some(current), challenge, now)?;
+    let awarded: Bid = diesel::update(bids::table.find(winner))
+        .set((
+            bids::status.eq(BidStatus::Awarded),
+            bids::version.eq(bids::version + 1),
+            bids::updated_at.eq(now),
+        ))
+        .returning(Bid::as_returning())
+        .get_result(conn)
+        .await?;
+    let others: Vec<Uuid> = diesel::update(
+        bids::table
+            .filter(bids::challenge_id.eq(challenge.id))
+            .filter(bids::id.ne(winner))
+            .filter(bids::status.eq_any(rule(BidAction::NotSelect).from.to_vec())),
+    )
+    .set((
+        bids::status.eq(BidStatus::NotSelected),
+        bids::version.eq(bids::version + 1),
+        bids::updated_at.eq(now),
+    ))
+    .returning(bids::id)
+    .get_results(conn)
+    .await?;
+    Ok((awarded, others))
+}

@@ -276,6 +276,17 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "Experts still have to submit; the review cannot close yet",
         ),
         "scores_incomplete" => ("尚有方案未评分", "Some bids are not scored yet"),
+        // --- award ---
+        "notice_closed" => (
+            "该榜单当前不在公示期内，不能提出异议",
+            "The challenge's public notice is not open",
+        ),
+        "objection_resolved" => ("该异议已处理", "The objection is already resolved"),
+        "award_not_in_publicity" => (
+            "拟立项不在公示中，不能撤销",
+            "The award is not in publicity and cannot be withdrawn",
+        ),
+        // --- end award ---
         _ => match status {
             400 => ("请求有误", "Bad request"),
             401 => ("未登录或登录已失效", "Not authenticated"),
@@ -450,6 +461,73 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 "must be after the start".into()
             }
         }
+        // --- award ---
+        "credit_blocked" if error.param("purpose").is_some() => {
+            match (error.param("standing"), zh) {
+                (Some("serious"), true) => "信用复核未通过：存在在效的严重失信记录，不能挂帅".into(),
+                (Some("serious"), false) => {
+                    "cannot be awarded: a serious dishonesty record is in force".into()
+                }
+                (Some("general"), true) => {
+                    "信用复核未通过：存在在效的一般失信记录，本榜单规定一般失信亦不得挂帅".into()
+                }
+                (Some("general"), false) => {
+                    "cannot be awarded: a general dishonesty record is in force, and this challenge bars those too".into()
+                }
+                (_, true) => "信用复核未通过，不能挂帅".into(),
+                (_, false) => "cannot be awarded because of its credit standing".into(),
+            }
+        }
+        "not_ranked" => {
+            if zh {
+                "不在该榜单的评审排名中".into()
+            } else {
+                "is not a bid of this challenge's ranking".into()
+            }
+        }
+        "not_eligible" => {
+            if zh {
+                format!("该申报未通过形式审查（状态 {}）", p("current"))
+            } else {
+                format!("is not an eligible bid (it is {})", p("current"))
+            }
+        }
+        "not_closed" => {
+            if zh {
+                "评审尚未结束".into()
+            } else {
+                "the review is not closed".into()
+            }
+        }
+        "notice_closed" => {
+            if zh {
+                "不在公示期内".into()
+            } else {
+                "no public notice is open".into()
+            }
+        }
+        "out_of_year" => {
+            if zh {
+                format!("日期须在 {} 年内", p("year"))
+            } else {
+                format!("must be a date of {}", p("year"))
+            }
+        }
+        "holiday_and_workday" => {
+            if zh {
+                "同一日期不能既是节假日又是调休上班日".into()
+            } else {
+                "cannot be both a holiday and a make-up working day".into()
+            }
+        }
+        "not_weekend" => {
+            if zh {
+                "调休上班日须为周六或周日".into()
+            } else {
+                "a make-up working day must be a Saturday or a Sunday".into()
+            }
+        }
+        // --- end award ---
         "credit_blocked" => match (error.param("standing"), zh) {
             (Some("serious"), true) => {
                 "信用审查未通过：存在在效的严重失信记录，不能参与揭榜".into()

@@ -94,6 +94,9 @@ async fn perform(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::reviews::panel::REVIEW_REMINDER => {
             crate::reviews::panel::remind(state, payload(job)?).await
         }
+        crate::awards::confirm::CONFIRM_AWARD => {
+            crate::awards::confirm::perform(state, payload(job)?).await
+        }
         other => anyhow::bail!("no handler for job kind {other:?}"),
     }
 }

@@ -209,6 +209,112 @@ impl Notice for ReviewReminder {
     const TEMPLATE: &'static str = "review_reminder";
 }
 
+// --- Award, public notice and objections (SPEC §6) ---
+
+/// Money as people read it: fen as 元 with two decimals, e.g. `2500000.00`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", fen / 100, fen % 100)
+}
+
+/// An award was proposed and its public notice opened (拟立项公示): to the awardee's solvers, the
+/// issuer and the other bidders.
+#[derive(Debug, Serialize)]
+pub struct AwardProposed {
+    pub display_name: String,
+    pub title: String,
+    pub organization_name: String,
+    /// 元, two decimals.
+    pub amount_yuan: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time (24:00 of the last working day shows as the next 00:00).
+    pub ends_at: String,
+    /// The last day of the notice.
+    pub ends_on: String,
+    pub url: String,
+}
+
+impl Notice for AwardProposed {
+    const TEMPLATE: &'static str = "award_proposed";
+}
+
+/// The proposal was withdrawn (an upheld objection, or by the admin): the challenge is back under
+/// review.
+#[derive(Debug, Serialize)]
+pub struct AwardWithdrawn {
+    pub display_name: String,
+    pub title: String,
+    pub organization_name: String,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Notice for AwardWithdrawn {
+    const TEMPLATE: &'static str = "award_withdrawn";
+}
+
+/// The award was confirmed (挂帅). `audience`: `winner` (the awardee's solvers), `bidder` (the
+/// other bidders: not selected) or `office` (the issuer and the admins).
+#[derive(Debug, Serialize)]
+pub struct AwardConfirmed {
+    pub display_name: String,
+    pub title: String,
+    pub organization_name: String,
+    pub amount_yuan: String,
+    pub audience: String,
+    pub url: String,
+}
+
+impl Notice for AwardConfirmed {
+    const TEMPLATE: &'static str = "award_confirmed";
+}
+
+/// The confirmation's credit re-check blocked (to the admins, who may withdraw the award).
+#[derive(Debug, Serialize)]
+pub struct AwardBlocked {
+    pub display_name: String,
+    pub title: String,
+    pub organization_name: String,
+    pub url: String,
+}
+
+impl Notice for AwardBlocked {
+    const TEMPLATE: &'static str = "award_blocked";
+}
+
+/// An objection was filed against a public notice (to the admins; the objector is named only in
+/// the admin's list, not here).
+#[derive(Debug, Serialize)]
+pub struct ObjectionFiled {
+    pub display_name: String,
+    pub title: String,
+    pub organization_name: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub filed_at: String,
+    pub url: String,
+}
+
+impl Notice for ObjectionFiled {
+    const TEMPLATE: &'static str = "objection_filed";
+}
+
+/// The objector's objection was resolved. `outcome`: `upheld`, `dismissed` or `moot` (the award
+/// was withdrawn on another objection or by the admin).
+#[derive(Debug, Serialize)]
+pub struct ObjectionResolved {
+    pub display_name: String,
+    pub title: String,
+    pub outcome: String,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Notice for ObjectionResolved {
+    const TEMPLATE: &'static str = "objection_resolved";
+}
+
+// --- end award ---
+
 /// One filled-in example of every notice, by template name.
 pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
     fn entry<N: Notice>(notice: N) -> (&'static str, serde_json::Value) {
@@ -298,6 +404,52 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             review_deadline: "2027-02-01 17:00".into(),
             url: "http://127.0.0.1:8080/api/v1/assignments".into(),
         }),
+        // --- award ---
+        entry(AwardProposed {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            organization_name: "甲大学".into(),
+            amount_yuan: "2500000.00".into(),
+            ends_at: "2027-02-09 00:00".into(),
+            ends_on: "2027-02-08".into(),
+            url: "http://127.0.0.1:8080/api/v1/notices".into(),
+        }),
+        entry(AwardWithdrawn {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            organization_name: "甲大学".into(),
+            reason: "异议成立：团队成员资质不符。".into(),
+            url: "http://127.0.0.1:8080/api/v1/notices".into(),
+        }),
+        entry(AwardConfirmed {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            organization_name: "甲大学".into(),
+            amount_yuan: "2500000.00".into(),
+            audience: "winner".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0192f0c4-0000-7000-8000-000000000000".into(),
+        }),
+        entry(AwardBlocked {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            organization_name: "甲大学".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0192f0c4-0000-7000-8000-000000000000/award".into(),
+        }),
+        entry(ObjectionFiled {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            organization_name: "甲大学".into(),
+            filed_at: "2027-02-03 10:00".into(),
+            url: "http://127.0.0.1:8080/api/v1/objections".into(),
+        }),
+        entry(ObjectionResolved {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            outcome: "dismissed".into(),
+            reason: "经核查，所述情况不属实。".into(),
+            url: "http://127.0.0.1:8080/api/v1/objections".into(),
+        }),
+        // --- end award ---
     ]
 }
 
