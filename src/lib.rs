@@ -3,8 +3,8 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod awards;
 pub mod auth;
+pub mod awards;
 pub mod bids;
 pub mod challenges;
 pub mod cli;

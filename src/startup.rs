@@ -21,8 +21,8 @@ use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
 use crate::state::AppState;
 use crate::{
-    accounts, audit, auth, awards, bids, challenges, db, health, jobs, notifications, openapi, projects,
-    reviews, telemetry,
+    accounts, audit, auth, awards, bids, challenges, db, health, jobs, notifications, openapi,
+    projects, reviews, telemetry,
 };
 
 pub struct Application {

@@ -191,9 +191,13 @@ pub struct CalendarView {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-fn check_year(year: i32) -> AppResult<()> {
+/// The year of the path: an integer from 2000 to 2100 (422 otherwise).
+fn check_year(year: &str) -> AppResult<i32> {
+    let Ok(year) = year.trim().parse::<i32>() else {
+        return Err(AppError::validation("year", "invalid_type"));
+    };
     if (MIN_YEAR..=MAX_YEAR).contains(&year) {
-        Ok(())
+        Ok(year)
     } else {
         Err(AppError::Validation(vec![
             FieldError::new("year", "range")
@@ -210,7 +214,11 @@ pub fn check_input(year: i32, input: &CalendarInput) -> Result<(), Vec<FieldErro
     let mut seen: HashMap<NaiveDate, &'static str> = HashMap::new();
     for (list, field, kind) in [
         (&input.holidays, "holidays", DayKind::Holiday),
-        (&input.make_up_workdays, "make_up_workdays", DayKind::Workday),
+        (
+            &input.make_up_workdays,
+            "make_up_workdays",
+            DayKind::Workday,
+        ),
     ] {
         for (i, day) in list.iter().enumerate() {
             if day.name.trim().is_empty() {
@@ -234,7 +242,8 @@ pub fn check_input(year: i32, input: &CalendarInput) -> Result<(), Vec<FieldErro
                     seen.insert(day.date, field);
                 }
             }
-            if kind == DayKind::Workday && !matches!(day.date.weekday(), Weekday::Sat | Weekday::Sun)
+            if kind == DayKind::Workday
+                && !matches!(day.date.weekday(), Weekday::Sat | Weekday::Sun)
             {
                 errors.push(FieldError::new(at, "not_weekend"));
             }
@@ -284,14 +293,13 @@ async fn view(conn: &mut AsyncPgConnection, year: i32) -> AppResult<CalendarView
     params(("year" = i32, Path, description = "The year, 2000 to 2100")),
     responses(
         (status = 200, description = "The year; `maintained: false` when no admin has stored it", body = CalendarView),
-        (status = 422, description = "Year out of range (`range`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Year not a number (`invalid_type`) or out of range (`range`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(())
 )]
 #[get("/calendar/{year}")]
-pub async fn get_calendar(state: Data<AppState>, year: Path<i32>) -> AppResult<HttpResponse> {
-    let year = year.into_inner();
-    check_year(year)?;
+pub async fn get_calendar(state: Data<AppState>, year: Path<String>) -> AppResult<HttpResponse> {
+    let year = check_year(&year.into_inner())?;
     let mut conn = state.conn().await?;
     Ok(HttpResponse::Ok().json(view(&mut conn, year).await?))
 }
@@ -314,12 +322,11 @@ pub async fn put_calendar(
     state: Data<AppState>,
     user: AuthUser,
     meta: RequestMeta,
-    year: Path<i32>,
+    year: Path<String>,
     body: ValidJson<CalendarInput>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let year = year.into_inner();
-    check_year(year)?;
+    let year = check_year(&year.into_inner())?;
     let input = body.into_inner();
     check_input(year, &input).map_err(AppError::Validation)?;
     let now = state.clock.now();
@@ -399,16 +406,40 @@ mod tests {
     fn calendar_2025() -> Calendar {
         let holidays = [
             "2025-01-01", // 元旦
-            "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-02-01", "2025-02-02",
-            "2025-02-03", "2025-02-04", // 春节
-            "2025-04-04", "2025-04-05", "2025-04-06", // 清明节
-            "2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04", "2025-05-05", // 劳动节
-            "2025-05-31", "2025-06-01", "2025-06-02", // 端午节
-            "2025-10-01", "2025-10-02", "2025-10-03", "2025-10-04", "2025-10-05", "2025-10-06",
-            "2025-10-07", "2025-10-08", // 国庆节、中秋节
+            "2025-01-28",
+            "2025-01-29",
+            "2025-01-30",
+            "2025-01-31",
+            "2025-02-01",
+            "2025-02-02",
+            "2025-02-03",
+            "2025-02-04", // 春节
+            "2025-04-04",
+            "2025-04-05",
+            "2025-04-06", // 清明节
+            "2025-05-01",
+            "2025-05-02",
+            "2025-05-03",
+            "2025-05-04",
+            "2025-05-05", // 劳动节
+            "2025-05-31",
+            "2025-06-01",
+            "2025-06-02", // 端午节
+            "2025-10-01",
+            "2025-10-02",
+            "2025-10-03",
+            "2025-10-04",
+            "2025-10-05",
+            "2025-10-06",
+            "2025-10-07",
+            "2025-10-08", // 国庆节、中秋节
         ];
         let workdays = [
-            "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
+            "2025-01-26",
+            "2025-02-08",
+            "2025-04-27",
+            "2025-09-28",
+            "2025-10-11",
         ];
         Calendar {
             holidays: holidays.iter().map(|s| d(s)).collect(),
@@ -437,15 +468,30 @@ mod tests {
         assert_eq!(counted.end, d("2025-10-10"));
         assert!(counted.missing_years.is_empty());
         // From the 9th: Friday 10th, the make-up Saturday 11th, Monday 13th.
-        assert_eq!(add_working_days_in(&cal, d("2025-10-09"), 3).end, d("2025-10-13"));
+        assert_eq!(
+            add_working_days_in(&cal, d("2025-10-09"), 3).end,
+            d("2025-10-13")
+        );
         // Across the Spring Festival: proposed Friday 24 January; the make-up Sunday 26th,
         // Monday 27th, then 28 January - 4 February rest; 5, 6, 7 and the make-up Saturday 8th.
-        assert_eq!(add_working_days_in(&cal, d("2025-01-24"), 6).end, d("2025-02-08"));
+        assert_eq!(
+            add_working_days_in(&cal, d("2025-01-24"), 6).end,
+            d("2025-02-08")
+        );
         // Across 劳动节: Sunday 27 April (make-up), 28, 29, 30 April, then 6 May.
-        assert_eq!(add_working_days_in(&cal, d("2025-04-25"), 5).end, d("2025-05-06"));
+        assert_eq!(
+            add_working_days_in(&cal, d("2025-04-25"), 5).end,
+            d("2025-05-06")
+        );
         // An ordinary week: Monday to the next Monday.
-        assert_eq!(add_working_days_in(&cal, d("2025-03-03"), 5).end, d("2025-03-10"));
-        assert_eq!(add_working_days_in(&cal, d("2025-03-03"), 0).end, d("2025-03-03"));
+        assert_eq!(
+            add_working_days_in(&cal, d("2025-03-03"), 5).end,
+            d("2025-03-10")
+        );
+        assert_eq!(
+            add_working_days_in(&cal, d("2025-03-03"), 0).end,
+            d("2025-03-03")
+        );
     }
 
     #[test]
@@ -499,7 +545,10 @@ mod tests {
                 ("holidays[1].date".into(), "duplicate_entry".into()),
                 ("holidays[2].date".into(), "out_of_year".into()),
                 ("holidays[3].name".into(), "required".into()),
-                ("make_up_workdays[0].date".into(), "holiday_and_workday".into()),
+                (
+                    "make_up_workdays[0].date".into(),
+                    "holiday_and_workday".into()
+                ),
                 ("make_up_workdays[1].date".into(), "not_weekend".into()),
             ]
         );

@@ -20,8 +20,8 @@ use uuid::Uuid;
 
 use super::models::{Award, AwardStatus};
 use super::{
-    admin_accounts, awards_url, blocked_errors, credit_parties, load_bid, organization_solvers,
-    other_bidders, pending_objections, run_checks,
+    CheckContext, admin_accounts, awards_url, blocked_errors, credit_parties, load_bid,
+    organization_solvers, other_bidders, pending_objections, run_checks,
 };
 use crate::audit::{self, RequestMeta};
 use crate::challenges::lifecycle::{self, Action, Actor};
@@ -97,10 +97,12 @@ async fn run(state: &AppState, award_id: Uuid) -> Result<(), AppError> {
         state,
         &meta,
         &parties,
-        Purpose::AwardConfirm,
-        challenge.general_credit_blocks,
-        None,
-        json!({"challenge_id": challenge.id, "bid_id": bid.id, "award_id": award.id}),
+        CheckContext {
+            purpose: Purpose::AwardConfirm,
+            general_blocks: challenge.general_credit_blocks,
+            requested_by: None,
+            context: json!({"challenge_id": challenge.id, "bid_id": bid.id, "award_id": award.id}),
+        },
     )
     .await?;
     let check_ids: Vec<Option<Uuid>> = checks.iter().map(|c| Some(c.id)).collect();

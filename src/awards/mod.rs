@@ -69,7 +69,10 @@ pub fn objections_url(state: &AppState) -> String {
 }
 
 pub fn awards_url(state: &AppState, challenge_id: Uuid) -> String {
-    format!("{}/api/v1/challenges/{challenge_id}/awards", base_url(state))
+    format!(
+        "{}/api/v1/challenges/{challenge_id}/awards",
+        base_url(state)
+    )
 }
 
 /// The award of a challenge as the admins see it.
@@ -286,6 +289,16 @@ pub async fn credit_parties(
     Ok(parties)
 }
 
+/// What the checks of an award step are for.
+pub struct CheckContext {
+    pub purpose: Purpose,
+    /// The challenge's `general_credit_blocks`.
+    pub general_blocks: bool,
+    /// The admin who asked; `None` for the confirmation job.
+    pub requested_by: Option<Uuid>,
+    pub context: Value,
+}
+
 /// Runs the credit checks of `parties` in a transaction of their own that commits (so a refusal
 /// keeps them on record), and answers them in the same order.
 pub async fn run_checks(
@@ -293,11 +306,14 @@ pub async fn run_checks(
     state: &AppState,
     meta: &RequestMeta,
     parties: &[(String, Subject)],
-    purpose: Purpose,
-    general_blocks: bool,
-    requested_by: Option<Uuid>,
-    context: Value,
+    ctx: CheckContext,
 ) -> AppResult<Vec<CheckView>> {
+    let CheckContext {
+        purpose,
+        general_blocks,
+        requested_by,
+        context,
+    } = ctx;
     conn.transaction::<_, AppError, _>(async |conn| {
         let mut checks = Vec::with_capacity(parties.len());
         for (_, subject) in parties {

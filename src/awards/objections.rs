@@ -18,7 +18,7 @@ use validator::Validate;
 
 use super::confirm::{CONFIRM_AWARD, ConfirmJob};
 use super::models::{Award, AwardStatus, Objection, ObjectionStatus};
-use super::propose::withdraw;
+use super::propose::{Withdrawal, withdraw};
 use super::{admin_accounts, live_award, objections_url, pending_objections};
 use crate::accounts::models::{Role, User};
 use crate::audit::{self, RequestMeta};
@@ -459,17 +459,13 @@ pub async fn resolve_objection(
             notify(conn, &state, &Recipient::from(&objector), &notice).await?;
             match req.outcome {
                 Outcome::Upheld => {
-                    withdraw(
-                        conn,
-                        &state,
-                        &meta,
-                        &user,
-                        &challenge,
-                        &award,
-                        &reason,
-                        Some(id),
-                    )
-                    .await?;
+                    let what = Withdrawal {
+                        challenge: &challenge,
+                        award: &award,
+                        reason: &reason,
+                        except: Some(id),
+                    };
+                    withdraw(conn, &state, &meta, &user, what).await?;
                 }
                 Outcome::Dismissed => {
                     // The last pending objection gone: confirm when the notice has ended (now, if

@@ -18,8 +18,8 @@ use super::calendar::{beijing_date, count_working_days, end_of_beijing_day};
 use super::confirm::{CONFIRM_AWARD, ConfirmJob};
 use super::models::{Award, AwardStatus, ObjectionStatus};
 use super::{
-    AwardView, award_view, blocked_errors, credit_parties, live_award, load_bid, notices_url,
-    objections_url, organization_solvers, other_bidders, run_checks,
+    AwardView, CheckContext, award_view, blocked_errors, credit_parties, live_award, load_bid,
+    notices_url, objections_url, organization_solvers, other_bidders, run_checks,
 };
 use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
@@ -32,7 +32,9 @@ use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::credit::Purpose;
 use crate::error::{AppError, AppResult, FieldError, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notices::{AwardProposed, AwardWithdrawn, ObjectionResolved, beijing_time};
+use crate::notifications::notices::{
+    AwardProposed, AwardWithdrawn, ObjectionResolved, beijing_time,
+};
 use crate::notifications::{Recipient, notify};
 use crate::schema::{awards, bids, objections, organizations, rankings, users};
 use crate::state::AppState;
@@ -166,10 +168,12 @@ pub async fn propose_award(
         &state,
         &meta,
         &parties,
-        Purpose::Award,
-        challenge.general_credit_blocks,
-        Some(user.id),
-        json!({"challenge_id": challenge.id, "bid_id": bid.id}),
+        CheckContext {
+            purpose: Purpose::Award,
+            general_blocks: challenge.general_credit_blocks,
+            requested_by: Some(user.id),
+            context: json!({"challenge_id": challenge.id, "bid_id": bid.id}),
+        },
     )
     .await?;
     let blocked = blocked_errors(&parties, &checks, "award");
@@ -309,20 +313,31 @@ async fn notify_proposed(
     Ok(())
 }
 
-/// Withdraws `award` (in publicity) of `challenge` (locked by the caller): the award becomes
-/// `withdrawn`, the challenge goes back to `under_review` (`WithdrawAward`), the other pending
-/// objections on it are closed as `moot` (their objectors told), and the awardee, the issuer and
-/// the other bidders are told. `except` is an objection the caller resolves itself.
+/// A withdrawal: the award (in publicity) of the challenge (locked by the caller), why, and the
+/// objection the caller resolves itself, if any.
+pub(crate) struct Withdrawal<'a> {
+    pub challenge: &'a Challenge,
+    pub award: &'a Award,
+    pub reason: &'a str,
+    pub except: Option<Uuid>,
+}
+
+/// Withdraws the award: it becomes `withdrawn`, the challenge goes back to `under_review`
+/// (`WithdrawAward`), the other pending objections on it are closed as `moot` (their objectors
+/// told), and the awardee, the issuer and the other bidders are told.
 pub(crate) async fn withdraw(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     meta: &RequestMeta,
     user: &AuthUser,
-    challenge: &Challenge,
-    award: &Award,
-    reason: &str,
-    except: Option<Uuid>,
-) -> AppResult<(Challenge, Award)> {
+    what: Withdrawal<'_>,
+) -> AppResult<Award> {
+    let Withdrawal {
+        challenge,
+        award,
+        reason,
+        except,
+    } = what;
     if award.status != AwardStatus::Publicity {
         return Err(AppError::Conflict {
             code: "award_not_in_publicity",
@@ -337,7 +352,7 @@ pub(crate) async fn withdraw(
         });
     }
     let now = state.clock.now();
-    let updated_challenge = lifecycle::apply(
+    lifecycle::apply(
         conn,
         state,
         meta,
@@ -430,7 +445,7 @@ pub(crate) async fn withdraw(
         };
         notify(conn, state, &Recipient::from(&person), &notice).await?;
     }
-    Ok((updated_challenge, updated))
+    Ok(updated)
 }
 
 /// Withdraw the award in publicity (admins), e.g. after the confirmation's credit re-check
@@ -466,10 +481,16 @@ pub async fn withdraw_award(
         .transaction::<_, AppError, _>(async |conn| {
             let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, id).await?;
             lifecycle::check(Action::WithdrawAward, challenge.status, Some(Party::Admin))?;
-            let award = live_award(conn, id, true).await?.ok_or(AppError::NotFound)?;
-            let (_, award) =
-                withdraw(conn, &state, &meta, &user, &challenge, &award, &reason, None).await?;
-            Ok(award)
+            let award = live_award(conn, id, true)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let what = Withdrawal {
+                challenge: &challenge,
+                award: &award,
+                reason: &reason,
+                except: None,
+            };
+            withdraw(conn, &state, &meta, &user, what).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(award_view(&mut conn, award).await?))

@@ -209,7 +209,11 @@ pub fn feed(state: &AppState, notices: &[NoticeView], now: DateTime<Utc>) -> Fee
     author.set_name("科技局项目办 / Program office");
     feed.set_authors(vec![author]);
     feed.set_links(vec![
-        link(format!("{list_url}/feed"), "self", Some("application/atom+xml")),
+        link(
+            format!("{list_url}/feed"),
+            "self",
+            Some("application/atom+xml"),
+        ),
         link(list_url.clone(), "alternate", Some("application/json")),
     ]);
     let entries: Vec<Entry> = notices

@@ -427,13 +427,16 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             organization_name: "甲大学".into(),
             amount_yuan: "2500000.00".into(),
             audience: "winner".into(),
-            url: "http://127.0.0.1:8080/api/v1/challenges/0192f0c4-0000-7000-8000-000000000000".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0192f0c4-0000-7000-8000-000000000000"
+                .into(),
         }),
         entry(AwardBlocked {
             display_name: "陈思远".into(),
             title: "高性能碳纤维复合材料".into(),
             organization_name: "甲大学".into(),
-            url: "http://127.0.0.1:8080/api/v1/challenges/0192f0c4-0000-7000-8000-000000000000/award".into(),
+            url:
+                "http://127.0.0.1:8080/api/v1/challenges/0192f0c4-0000-7000-8000-000000000000/award"
+                    .into(),
         }),
         entry(ObjectionFiled {
             display_name: "陈思远".into(),

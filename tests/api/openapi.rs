@@ -25,6 +25,10 @@ const PUBLIC: &[&str] = &[
     // Callable without a token; an anonymous caller sees no bid (404, or an empty page).
     "GET /api/v1/challenges/{id}/bids",
     "GET /api/v1/bids/{id}",
+    // The award's public notice and the calendar that fixes its end.
+    "GET /api/v1/notices",
+    "GET /api/v1/notices/feed",
+    "GET /api/v1/calendar/{year}",
 ];
 
 async fn document(app: &TestApp) -> Value {

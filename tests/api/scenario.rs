@@ -377,54 +377,63 @@ pub async fn ranked(app: &TestApp, admin: &Tokens, bidders: &[(&str, u32, &str, 
     ranked_with(app, admin, bidders, bid).await
 }
 
-/// Makes `review.bid_ids[winner]` the confirmed award of a ranked challenge: the challenge
-/// `awarded`, that bid `awarded`, the others `not_selected`, and the project started.
-///
-/// A stand-in for the award path (proposal, public notice, confirmation job) until it lands;
-/// then it goes through HTTP and the jobs instead. Tests should rely only on that outcome.
+/// Makes `review.bid_ids[winner]` the confirmed award of a ranked challenge through the real
+/// path: an admin proposes it (with a reason when it is not top-ranked), the clock moves past the
+/// end of the public notice, and the confirmation job runs: the challenge `awarded`, that bid
+/// `awarded`, the others `not_selected`, and the project started. The clock ends past the notice:
+/// read `awarded_at` from the challenge.
 pub async fn force_award(app: &TestApp, review: &Review, winner: usize) {
-    use diesel::prelude::*;
-    use diesel_async::RunQueryDsl;
-    use jiebang::bids::models::Bid;
-    use jiebang::challenges::models::Challenge;
-    use jiebang::schema::{bids, challenges};
-
-    let challenge_id: Uuid = review.id.parse().unwrap();
-    let bid_id: Uuid = review.bid_ids[winner].parse().unwrap();
+    let admin = app.admin().await;
+    let bid_id = review.bid_ids[winner].as_str();
+    let ranking: Value = app
+        .get(
+            &format!("/api/v1/challenges/{}/ranking", review.id),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = ranking["items"].as_array().unwrap();
+    let top = items.iter().map(|i| i["rank"].as_i64().unwrap()).min();
+    let rank = items
+        .iter()
+        .find(|i| i["bid_id"] == bid_id)
+        .map(|i| i["rank"].as_i64().unwrap());
+    let mut body = json!({"bid_id": bid_id});
+    if rank != top {
+        body["reason"] = json!("排名靠前的方案经复核不再具备实施条件，改选本方案。");
+    }
+    let resp = app
+        .post(
+            &format!("/api/v1/challenges/{}/award", review.id),
+            &body,
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        resp.text().await
+    );
+    let award: Value = resp.json().await.unwrap();
+    let ends_at: chrono::DateTime<chrono::Utc> =
+        award["ends_at"].as_str().unwrap().parse().unwrap();
     let now = app.state.clock.now();
-    let mut conn = app.state.conn().await.unwrap();
-    diesel::update(bids::table.filter(bids::challenge_id.eq(challenge_id)))
-        .filter(bids::status.eq_any(["eligible", "ineligible"]))
-        .set(bids::status.eq("not_selected"))
-        .execute(&mut conn)
+    if ends_at > now {
+        app.state
+            .clock
+            .advance(ends_at - now + Duration::minutes(1));
+    }
+    app.run_jobs().await;
+    let challenge: Value = app
+        .get(&format!("/api/v1/challenges/{}", review.id), None)
+        .await
+        .json()
         .await
         .unwrap();
-    let bid: Bid = diesel::update(bids::table.find(bid_id))
-        .set(bids::status.eq("awarded"))
-        .returning(Bid::as_returning())
-        .get_result(&mut conn)
-        .await
-        .unwrap();
-    let challenge: Challenge = diesel::update(challenges::table.find(challenge_id))
-        .set((
-            challenges::status.eq("awarded"),
-            challenges::awarded_at.eq(now),
-        ))
-        .returning(Challenge::as_returning())
-        .get_result(&mut conn)
-        .await
-        .unwrap();
-    let amount = bid.requested_fen.unwrap();
-    jiebang::projects::start(
-        &mut conn,
-        &app.state,
-        &jiebang::audit::RequestMeta::default(),
-        &challenge,
-        &bid,
-        amount,
-    )
-    .await
-    .unwrap();
+    assert_eq!(challenge["status"], "awarded", "{challenge}");
 }
 
 #[tokio::test]
