@@ -81,5 +81,7 @@ CREATE TABLE objections (
     CHECK (status = 'pending' OR resolution IS NOT NULL)
 );
 CREATE INDEX objections_award ON objections (award_id) WHERE status = 'pending';
+-- One pending objection per person and notice: a second waits for the first to be decided.
+CREATE UNIQUE INDEX objections_one_pending ON objections (award_id, objector_id) WHERE status = 'pending';
 CREATE INDEX objections_objector ON objections (objector_id, filed_at DESC);
 CREATE INDEX objections_newest ON objections (filed_at DESC, id DESC);

@@ -114,6 +114,8 @@ async fn run(state: &AppState, award_id: Uuid) -> Result<(), AppError> {
         let Some(award) = find(conn, award_id, true).await? else {
             return Ok(());
         };
+        // One instant for everything this confirmation stamps, taken under the locks.
+        let now = state.clock.now();
         // Again, under the locks: another instance, an objection or a withdrawal may have come
         // in between.
         if challenge.status != Status::Publicity
@@ -175,7 +177,8 @@ async fn run(state: &AppState, award_id: Uuid) -> Result<(), AppError> {
         )
         .await?;
         let (bid, not_selected) =
-            crate::bids::queries::settle_award(conn, &challenge, award.bid_id, now).await?;
+            crate::bids::queries::settle_award(conn, state, &meta, &challenge, award.bid_id, now)
+                .await?;
         diesel::update(awards::table.find(award.id))
             .set((
                 awards::status.eq(AwardStatus::Confirmed),

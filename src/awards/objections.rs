@@ -176,7 +176,7 @@ async fn views(
     responses(
         (status = 201, description = "Filed", body = ObjectionView),
         (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "No notice open on the challenge: not proposed, ended, withdrawn or confirmed (`notice_closed`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "No notice open on the challenge: not proposed, ended, withdrawn or confirmed (`notice_closed`); or an objection of yours to this notice is still pending (`objection_pending`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Reason shorter than 10 or longer than 2000 characters (`length`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -227,6 +227,20 @@ pub async fn file_objection(
                     ));
                 }
             };
+            let pending_own: i64 = objections::table
+                .filter(objections::award_id.eq(award.id))
+                .filter(objections::objector_id.eq(user.id))
+                .filter(objections::status.eq(ObjectionStatus::Pending))
+                .count()
+                .get_result(conn)
+                .await?;
+            if pending_own > 0 {
+                return Err(AppError::Conflict {
+                    code: "objection_pending",
+                    detail: "您对该公示的异议尚在处理中，处理后可再次提出 / your objection to this notice is still pending; you may file another once it is decided".into(),
+                    errors: vec![FieldError::new("challenge_id", "objection_pending")],
+                });
+            }
             let name: String = users::table
                 .find(user.id)
                 .select(users::display_name)
@@ -478,7 +492,9 @@ pub async fn resolve_objection(
                             CONFIRM_AWARD,
                             &ConfirmJob { award_id: award.id },
                             Some(award.ends_at.max(now)),
-                            Some(&ConfirmJob::dedupe_key(award.id)),
+                            // Not the notice's own key: that job may be running right now
+                            // (seeing this objection still pending) and would swallow this one.
+                            Some(&format!("{}:{id}", ConfirmJob::dedupe_key(award.id))),
                         )
                         .await?;
                     }

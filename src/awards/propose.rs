@@ -81,6 +81,37 @@ fn review_not_closed() -> AppError {
     }
 }
 
+/// The working days of a notice proposed at `now`, refused when the count runs through a year
+/// whose holidays nobody has entered: only weekends would be rest days there, and a notice
+/// counted over 元旦 or 春节 as working days would be shorter than the law asks.
+async fn notice_period(
+    conn: &mut AsyncPgConnection,
+    challenge: &Challenge,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(chrono::NaiveDate, u32, super::calendar::Counted)> {
+    let proposal_day = beijing_date(now);
+    let days = u32::try_from(challenge.publicity_days.max(1)).unwrap_or(1);
+    let counted = count_working_days(conn, proposal_day, days).await?;
+    if !counted.missing_years.is_empty() {
+        let years = counted
+            .missing_years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(AppError::Conflict {
+            code: "calendar_not_maintained",
+            detail: format!(
+                "公示期经过 {years} 年，该年的节假日日历尚未维护（PUT /calendar/{{year}}） / the notice runs through {years}, whose holiday calendar is not maintained (PUT /calendar/{{year}})"
+            ),
+            errors: vec![
+                FieldError::new("calendar", "calendar_not_maintained").with_param("years", years),
+            ],
+        });
+    }
+    Ok((proposal_day, days, counted))
+}
+
 /// The chosen bid, its rank and whether it is the best-ranked eligible bid; checks the review is
 /// closed with a ranking, the bid is an eligible bid of it, and a reason is given for another
 /// than the top choice.
@@ -117,10 +148,34 @@ async fn choose(
         .min()
         .unwrap_or(rank);
     let top_ranked = rank <= top;
-    if !top_ranked && reason.is_none() {
-        return Err(AppError::Validation(vec![
-            FieldError::new("reason", "required").with_param("rank", rank),
-        ]));
+    if reason.is_none() {
+        if !top_ranked {
+            return Err(AppError::Validation(vec![
+                FieldError::new("reason", "required").with_param("rank", rank),
+            ]));
+        }
+        // A choice between bids sharing the first place is the admin's: it is written down.
+        let tied = ranked
+            .iter()
+            .filter(|(_, r, s)| *s == BidStatus::Eligible && *r == top)
+            .count();
+        if tied > 1 {
+            return Err(AppError::Validation(vec![
+                FieldError::new("reason", "tied").with_param("tied", tied),
+            ]));
+        }
+        // Proposed before and withdrawn (an upheld objection, or a credit block): again only
+        // with a reason.
+        let withdrawn: i64 = awards::table
+            .filter(awards::challenge_id.eq(challenge.id))
+            .filter(awards::bid_id.eq(bid_id))
+            .filter(awards::status.eq(AwardStatus::Withdrawn))
+            .count()
+            .get_result(conn)
+            .await?;
+        if withdrawn > 0 {
+            return Err(AppError::validation("reason", "previously_withdrawn"));
+        }
     }
     let bid = load_bid(conn, bid_id).await?;
     Ok((bid, rank, top_ranked))
@@ -138,8 +193,8 @@ async fn choose(
         (status = 201, description = "Proposed; the notice is open (see `ends_on`, `ends_at`, `calendar_maintained`)", body = AwardView),
         (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not `under_review` (`invalid_transition`, naming the state), or the review is not closed (`review_not_closed`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Not a ranked bid (`not_ranked`) or not eligible (`not_eligible`); a reason `required` for another than the top-ranked bid; `credit_blocked` per blocked party (`organization`, `team[i].id_number`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not `under_review` (`invalid_transition`, naming the state), the review is not closed (`review_not_closed`), or the notice would run through a year whose holiday calendar is not maintained (`calendar_not_maintained`, naming the years)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Not a ranked bid (`not_ranked`) or not eligible (`not_eligible`); a reason `required` for another than the top-ranked bid, `tied` when several bids share the first place, `previously_withdrawn` for a bid proposed before and withdrawn; `credit_blocked` per blocked party (`organization`, `team[i].id_number`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -160,6 +215,7 @@ pub async fn propose_award(
     let challenge = challenge_queries::find_visible(&mut conn, Viewer::Admin, id).await?;
     lifecycle::check(Action::ProposeAward, challenge.status, Some(Party::Admin))?;
     let (bid, _, _) = choose(&mut conn, &challenge, req.bid_id, reason.as_deref()).await?;
+    notice_period(&mut conn, &challenge, state.clock.now()).await?;
 
     // The credit re-check, committed before anything is decided.
     let parties = credit_parties(&mut conn, &bid).await?;
@@ -192,9 +248,7 @@ pub async fn propose_award(
                 .requested_fen
                 .ok_or_else(|| anyhow::anyhow!("eligible bid {} has no amount", bid.id))?;
             let now = state.clock.now();
-            let proposal_day = beijing_date(now);
-            let days = u32::try_from(challenge.publicity_days.max(1)).unwrap_or(1);
-            let counted = count_working_days(conn, proposal_day, days).await?;
+            let (proposal_day, days, counted) = notice_period(conn, &challenge, now).await?;
             let award = Award {
                 id: Uuid::now_v7(),
                 challenge_id: challenge.id,

@@ -247,6 +247,8 @@ pub async fn assign_codes(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> A
 /// awarded bid and the ids of those not selected.
 pub async fn settle_award(
     conn: &mut AsyncPgConnection,
+    state: &crate::state::AppState,
+    meta: &crate::audit::RequestMeta,
     challenge: &crate::challenges::models::Challenge,
     winner: Uuid,
     now: chrono::DateTime<chrono::Utc>,
@@ -268,7 +270,7 @@ pub async fn settle_award(
         .returning(Bid::as_returning())
         .get_result(conn)
         .await?;
-    let others: Vec<Uuid> = diesel::update(
+    let others: Vec<Bid> = diesel::update(
         bids::table
             .filter(bids::challenge_id.eq(challenge.id))
             .filter(bids::id.ne(winner))
@@ -279,8 +281,32 @@ pub async fn settle_award(
         bids::version.eq(bids::version + 1),
         bids::updated_at.eq(now),
     ))
-    .returning(bids::id)
+    .returning(Bid::as_returning())
     .get_results(conn)
     .await?;
-    Ok((awarded, others))
+    // Each bid's own history, like every other bid transition (`bid.<action>`).
+    for (action, bid) in std::iter::once((BidAction::Award, &awarded))
+        .chain(others.iter().map(|b| (BidAction::NotSelect, b)))
+    {
+        crate::audit::record(
+            conn,
+            state,
+            meta,
+            crate::audit::Event {
+                actor_id: None,
+                action: &format!("bid.{}", action.as_str()),
+                object_type: "bid",
+                object_id: Some(bid.id.to_string()),
+                summary: serde_json::json!({
+                    "challenge_id": bid.challenge_id,
+                    "organization_id": bid.organization_id,
+                    "code": bid.anonymous_code,
+                    "status": bid.status,
+                    "version": bid.version,
+                }),
+            },
+        )
+        .await?;
+    }
+    Ok((awarded, others.into_iter().map(|b| b.id).collect()))
 }

@@ -271,6 +271,14 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
         ),
         "review_closed" => ("评审已结束", "The review is closed"),
         "review_not_closed" => ("评审尚未结束", "The review is not closed yet"),
+        "objection_pending" => (
+            "您对该公示的异议尚在处理中",
+            "Your objection to this notice is still pending",
+        ),
+        "calendar_not_maintained" => (
+            "公示期经过的年份尚未维护节假日日历",
+            "The holiday calendar of a year the notice runs through is not maintained",
+        ),
         "review_not_ready" => (
             "尚有专家未提交评分，不能结束评审",
             "Experts still have to submit; the review cannot close yet",
@@ -497,6 +505,34 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 "评审尚未结束".into()
             } else {
                 "the review is not closed".into()
+            }
+        }
+        "objection_pending" => {
+            if zh {
+                "已有待处理的异议".into()
+            } else {
+                "an objection of yours is pending".into()
+            }
+        }
+        "calendar_not_maintained" => {
+            if zh {
+                format!("请先维护 {} 年的节假日日历", p("years"))
+            } else {
+                format!("maintain the calendar of {} first", p("years"))
+            }
+        }
+        "tied" => {
+            if zh {
+                format!("有 {} 个方案并列第一，选择其一须说明理由", p("tied"))
+            } else {
+                format!("{} bids share the first place: say why this one", p("tied"))
+            }
+        }
+        "previously_withdrawn" => {
+            if zh {
+                "该方案曾被拟立项后撤销，再次拟立项须说明理由".into()
+            } else {
+                "an earlier proposal of this bid was withdrawn: say why it is proposed again".into()
             }
         }
         "notice_closed" => {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::helpers::{
     PASSWORD, TestApp, Tokens, assert_problem, error_fields, new_uscc, notification_kinds,
 };
-use crate::scenario::{Ranked, id_number, ranked};
+use crate::scenario::{Ranked, id_number, maintain_calendar, ranked};
 
 const REASON: &str = "排名第一的方案团队负责人已调离，经专家组复议改选排名第二的方案。";
 
@@ -22,6 +22,13 @@ async fn two_ranked(app: &TestApp, admin: &Tokens) -> Ranked {
         ],
     )
     .await
+}
+
+/// [`two_ranked`], with the calendars a notice needs.
+async fn two_ranked_with_calendar(app: &TestApp, admin: &Tokens) -> Ranked {
+    let ranked = two_ranked(app, admin).await;
+    maintain_calendar(app, admin).await;
+    ranked
 }
 
 async fn propose(app: &TestApp, admin: &Tokens, challenge: &str, body: Value) -> reqwest::Response {
@@ -122,7 +129,7 @@ async fn awards_of(app: &TestApp, admin: &Tokens, challenge: &str) -> Vec<Value>
 async fn the_whole_path_from_ranking_to_a_confirmed_award() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let ranked = two_ranked(&app, &admin).await;
+    let ranked = two_ranked_with_calendar(&app, &admin).await;
     let review = &ranked.review;
     let id = review.id.as_str();
 
@@ -138,6 +145,7 @@ async fn the_whole_path_from_ranking_to_a_confirmed_award() {
 
     let proposed_on = jiebang::awards::calendar::beijing_date(app.state.clock.now());
     let award = propose_ok(&app, &admin, id, json!({"bid_id": review.bid_ids[0]})).await;
+    assert_eq!(award["calendar_maintained"], true);
     assert_eq!(award["status"], "publicity");
     assert_eq!(award["bid_id"], review.bid_ids[0].as_str());
     assert_eq!(award["organization_name"], "甲大学");
@@ -150,8 +158,6 @@ async fn the_whole_path_from_ranking_to_a_confirmed_award() {
         award["starts_on"],
         (proposed_on + Duration::days(1)).to_string()
     );
-    // No calendar is maintained: weekends only, and the award says so.
-    assert_eq!(award["calendar_maintained"], false);
     // The organisation, the leader and the member were checked again.
     assert_eq!(award["proposal_check_ids"].as_array().unwrap().len(), 3);
     assert_eq!(challenge_status(&app, id).await, "publicity");
@@ -306,7 +312,7 @@ async fn the_whole_path_from_ranking_to_a_confirmed_award() {
 async fn an_upheld_objection_withdraws_the_award_and_another_bid_may_be_proposed_with_a_reason() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let ranked = two_ranked(&app, &admin).await;
+    let ranked = two_ranked_with_calendar(&app, &admin).await;
     let review = &ranked.review;
     let id = review.id.as_str();
     propose_ok(&app, &admin, id, json!({"bid_id": review.bid_ids[0]})).await;
@@ -450,6 +456,14 @@ async fn an_upheld_objection_withdraws_the_award_and_another_bid_may_be_proposed
         )
         .await;
     assert_problem(resp, 409, "objection_resolved").await;
+    let first_award = awards_of(&app, &admin, id).await[0].clone();
+    assert_eq!(first_award["status"], "withdrawn");
+    app.state.clock.advance(Duration::days(1));
+
+    // The bid whose proposal was withdrawn is proposed again only with a reason.
+    let resp = propose(&app, &admin, id, json!({"bid_id": review.bid_ids[0]})).await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "previously_withdrawn");
 
     // A new proposal: the second-ranked bid needs a written reason.
     let resp = propose(&app, &admin, id, json!({"bid_id": review.bid_ids[1]})).await;
@@ -480,6 +494,11 @@ async fn an_upheld_objection_withdraws_the_award_and_another_bid_may_be_proposed
     assert_eq!(notices["items"][0]["reason"], REASON);
     assert_eq!(notices["items"][0]["status"], "publicity");
     assert_eq!(notices["items"][1]["status"], "withdrawn");
+    // The withdrawn notice's own job comes due first: it confirms nothing.
+    past(&app, &first_award);
+    app.run_jobs().await;
+    assert_eq!(challenge_status(&app, id).await, "publicity");
+    assert_eq!(awards_of(&app, &admin, id).await[1]["status"], "withdrawn");
     past(&app, &award);
     app.run_jobs().await;
     assert_eq!(challenge_status(&app, id).await, "awarded");
@@ -497,7 +516,7 @@ async fn an_upheld_objection_withdraws_the_award_and_another_bid_may_be_proposed
 async fn a_dismissed_objection_tells_the_objector_why_and_the_confirmation_follows() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let ranked = two_ranked(&app, &admin).await;
+    let ranked = two_ranked_with_calendar(&app, &admin).await;
     let review = &ranked.review;
     let id = review.id.as_str();
     let award = propose_ok(&app, &admin, id, json!({"bid_id": review.bid_ids[0]})).await;
@@ -571,7 +590,7 @@ async fn credit_turning_serious_during_the_notice_blocks_the_confirmation_and_th
 {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let ranked = two_ranked(&app, &admin).await;
+    let ranked = two_ranked_with_calendar(&app, &admin).await;
     let review = &ranked.review;
     let id = review.id.as_str();
     let award = propose_ok(&app, &admin, id, json!({"bid_id": review.bid_ids[0]})).await;
@@ -669,6 +688,20 @@ async fn a_proposal_is_refused_when_credit_blocks_the_bid_or_the_state_is_wrong(
     let ranked = two_ranked(&app, &admin).await;
     let review = &ranked.review;
     let id = review.id.as_str();
+
+    // No calendar for the notice's years: refused, naming them, rather than counted short.
+    let resp = propose(&app, &admin, id, json!({"bid_id": review.bid_ids[0]})).await;
+    let problem = assert_problem(resp, 409, "calendar_not_maintained").await;
+    let year = jiebang::awards::calendar::beijing_date(app.state.clock.now())
+        .format("%Y")
+        .to_string();
+    assert!(
+        problem["detail"].as_str().unwrap().contains(&year),
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][0]["field"], "calendar");
+    assert_eq!(challenge_status(&app, id).await, "under_review");
+    maintain_calendar(&app, &admin).await;
 
     // Not a bid of the ranking.
     let resp = propose(&app, &admin, id, json!({"bid_id": Uuid::new_v4()})).await;

@@ -2,7 +2,7 @@
 //! bidding and formal review to `under_review`, the panel and its scores, and a closed review
 //! with its ranking (the starting point of the award).
 
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -382,8 +382,28 @@ pub async fn ranked(app: &TestApp, admin: &Tokens, bidders: &[(&str, u32, &str, 
 /// end of the public notice, and the confirmation job runs: the challenge `awarded`, that bid
 /// `awarded`, the others `not_selected`, and the project started. The clock ends past the notice:
 /// read `awarded_at` from the challenge.
+/// Stores the calendars (with no holidays) of this Beijing year and the next, so that a notice
+/// may be counted: proposals are refused through years nobody maintained.
+pub async fn maintain_calendar(app: &TestApp, admin: &Tokens) {
+    let year = (app.state.clock.now() + Duration::hours(8)).year();
+    for year in [year, year + 1] {
+        let resp = app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/calendar/{year}"),
+                Some(&admin.access),
+            )
+            .json(&json!({"holidays": [], "make_up_workdays": []}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
+    }
+}
+
 pub async fn force_award(app: &TestApp, review: &Review, winner: usize) {
     let admin = app.admin().await;
+    maintain_calendar(app, &admin).await;
     let bid_id = review.bid_ids[winner].as_str();
     let ranking: Value = app
         .get(
