@@ -28,6 +28,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
         (name = "operations", description = "Health, readiness and background jobs"),
         (name = "credit", description = "Credit review (信用审查): records, file imports, checks, batch reviews"),
         (name = "review", description = "Expert review (专家评审): the expert pool, the reproducible panel draw with conflict avoidance, invitations, blind scoring, ranking, fees"),
+        (name = "acceptance", description = "Final acceptance (验收): the expert panel drawn with the review's rules, verdicts against each KPI commitment, the result that makes the challenge accepted or failed"),
     ),
     components(schemas(crate::error::ProblemBody))
 )]

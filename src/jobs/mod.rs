@@ -94,6 +94,9 @@ async fn perform(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::reviews::panel::REVIEW_REMINDER => {
             crate::reviews::panel::remind(state, payload(job)?).await
         }
+        crate::projects::acceptance::draw::ACCEPTANCE_REMINDER => {
+            crate::projects::acceptance::draw::remind(state, payload(job)?).await
+        }
         other => anyhow::bail!("no handler for job kind {other:?}"),
     }
 }

@@ -37,7 +37,8 @@ use crate::notifications::notices::{PanelInvitation, ReviewReminder, beijing_tim
 use crate::notifications::{Recipient, notify};
 use crate::privacy::ProtectedId;
 use crate::schema::{
-    acceptance_assignments, assignments, bid_members, bids, experts, organizations, panel_draws, users,
+    acceptance_assignments, assignments, bid_members, bids, experts, organizations, panel_draws,
+    users,
 };
 use crate::state::AppState;
 
@@ -509,7 +510,8 @@ pub(crate) async fn eligible_order(
         .transaction::<_, AppError, _>(async |conn| {
             let mut checks = Vec::with_capacity(passing.len());
             for m in &passing {
-                checks.push(credit_check(conn, state, meta, Some(actor), challenge, m, stage).await?);
+                checks
+                    .push(credit_check(conn, state, meta, Some(actor), challenge, m, stage).await?);
             }
             Ok(checks)
         })
