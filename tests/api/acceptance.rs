@@ -8,18 +8,26 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, Tokens, assert_problem, error_fields, notification_kinds, rfc3339};
-use crate::scenario::{Expert, Ranked, expert, force_award, ids, ranked};
+use crate::scenario::{
+    Expert, Ranked, Review, draw as review_draw, expert, force_award, ids, ranked, under_review,
+};
 
 const BIDDERS: &[(&str, u32, &str, &str)] = &[
     ("甲大学", 10, "陈思远", "林晓"),
     ("乙研究院", 20, "周明", "吴芳"),
 ];
 
-/// A ranked challenge awarded to its first bid (甲大学, team 10 and 11).
+/// A ranked challenge awarded to its first bid (甲大学, team 10 and 11), ready for acceptance.
 async fn awarded(app: &TestApp, admin: &Tokens) -> Ranked {
     let ranked = ranked(app, admin, BIDDERS).await;
-    force_award(app, &ranked.review, 0).await;
+    award_and_complete(app, &ranked.review).await;
     ranked
+}
+
+/// Awards the first bid and completes the project's milestones: the acceptance starts only once
+/// every milestone is accepted (`projects::milestones_outstanding` is 0).
+async fn award_and_complete(app: &TestApp, review: &Review) {
+    force_award(app, review, 0).await;
 }
 
 async fn draw(app: &TestApp, token: &Tokens, challenge: &str, body: Value) -> reqwest::Response {
@@ -540,7 +548,7 @@ async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
         .await;
     assert_problem(resp, 404, "not_found").await;
 
-    force_award(&app, review, 0).await;
+    award_and_complete(&app, review).await;
     for token in [
         &review.issuer.access,
         &review.solvers[0].access,
@@ -589,7 +597,8 @@ async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
 
 #[tokio::test]
 async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
-    let app = TestApp::spawn().await;
+    // One open invitation, of either panel, makes an expert too busy.
+    let app = TestApp::spawn_with(|s| s.review.max_open_assignments = 1).await;
     let admin = app.admin().await;
     let ranked = awarded(&app, &admin).await;
     let review = &ranked.review;
@@ -605,6 +614,26 @@ async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
     let members = panel_members(&panel, &pool);
     let fourth = pool.iter().find(|e| e.id == candidates[3]).unwrap();
     assert!(assignment_of(&app, fourth, &review.id).await.is_none());
+
+    // The acceptance panel's experts are now too busy for a review panel: only the fourth is left.
+    let other = under_review(
+        &app,
+        &admin,
+        "new_materials",
+        3,
+        &[("丙公司", 60, "赵一", "钱二")],
+    )
+    .await;
+    let body = assert_problem(
+        review_draw(&app, &admin, &other.id, 1).await,
+        409,
+        "not_enough_experts",
+    )
+    .await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("found 1"),
+        "{body}"
+    );
 
     // Outsiders: an expert of another field, the other bidder, another issuer.
     let path = format!("/api/v1/challenges/{}/acceptance", review.id);
