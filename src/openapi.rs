@@ -29,6 +29,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
         (name = "credit", description = "Credit review (信用审查): records, file imports, checks, batch reviews"),
         (name = "award", description = "Award (挂帅): the working-day calendar, the proposal, the public notice (公示) and its Atom feed, objections (异议), the confirmation"),
         (name = "review", description = "Expert review (专家评审): the expert pool, the reproducible panel draw with conflict avoidance, invitations, blind scoring, ranking, fees"),
+        (name = "acceptance", description = "Final acceptance (验收): the expert panel drawn with the review's rules, verdicts against each KPI commitment, the result that makes the challenge accepted or failed"),
     ),
     components(schemas(crate::error::ProblemBody))
 )]

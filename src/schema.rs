@@ -1,6 +1,52 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    acceptance_assignments (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        expert_id -> Uuid,
+        position -> Int4,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        invited_at -> Timestamptz,
+        responded_at -> Nullable<Timestamptz>,
+        submitted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    acceptance_panels (challenge_id) {
+        challenge_id -> Uuid,
+        bid_id -> Uuid,
+        seed -> Int8,
+        panel_size -> Int4,
+        candidates -> Jsonb,
+        exclusions -> Jsonb,
+        next_position -> Int4,
+        review_deadline -> Timestamptz,
+        drawn_by -> Uuid,
+        drawn_at -> Timestamptz,
+        closed_by -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
+        result -> Nullable<Text>,
+        passes -> Nullable<Int4>,
+        fails -> Nullable<Int4>,
+        kpi_tallies -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    acceptance_verdicts (assignment_id) {
+        assignment_id -> Uuid,
+        kpis -> Jsonb,
+        pass -> Bool,
+        comment -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     assignments (id) {
         id -> Uuid,
         challenge_id -> Uuid,
@@ -405,6 +451,11 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(acceptance_assignments -> acceptance_panels (challenge_id));
+diesel::joinable!(acceptance_assignments -> experts (expert_id));
+diesel::joinable!(acceptance_panels -> bids (bid_id));
+diesel::joinable!(acceptance_panels -> challenges (challenge_id));
+diesel::joinable!(acceptance_verdicts -> acceptance_assignments (assignment_id));
 diesel::joinable!(assignments -> experts (expert_id));
 diesel::joinable!(assignments -> panel_draws (challenge_id));
 diesel::joinable!(awards -> bids (bid_id));
@@ -443,6 +494,9 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    acceptance_assignments,
+    acceptance_panels,
+    acceptance_verdicts,
     assignments,
     audit_log,
     awards,

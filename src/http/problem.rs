@@ -295,6 +295,24 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "The award is not in publicity and cannot be withdrawn",
         ),
         // --- end award ---
+        "not_awarded" => (
+            "验收只在挂帅（项目实施）期间进行",
+            "Final acceptance happens while the challenge is awarded",
+        ),
+        "acceptance_exists" => (
+            "该项目已抽取验收专家",
+            "The acceptance panel has already been drawn",
+        ),
+        "milestones_outstanding" => (
+            "尚有里程碑未通过确认，不能启动验收",
+            "Milestones are still outstanding; the acceptance cannot start",
+        ),
+        "acceptance_closed" => ("验收已结束", "The acceptance is closed"),
+        "acceptance_not_ready" => (
+            "尚有专家未提交验收意见，不能结束验收",
+            "Experts still have to submit their verdicts; the acceptance cannot close yet",
+        ),
+        "verdict_missing" => ("尚未填写验收意见", "No verdict saved yet"),
         _ => match status {
             400 => ("请求有误", "Bad request"),
             401 => ("未登录或登录已失效", "Not authenticated"),
@@ -669,6 +687,27 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 format!("缺少评分项「{}」", p("name"))
             } else {
                 format!("the criterion {:?} is not scored", p("name"))
+            }
+        }
+        "kpi_not_judged" => {
+            if zh {
+                format!("缺少对考核指标「{}」的判定", p("name"))
+            } else {
+                format!("the KPI \"{}\" is not judged", p("name"))
+            }
+        }
+        "milestones_outstanding" => {
+            if zh {
+                format!("尚有 {} 个里程碑未通过确认", p("count"))
+            } else {
+                format!("{} milestone(s) not accepted yet", p("count"))
+            }
+        }
+        "verdicts_not_submitted" => {
+            if zh {
+                "尚有专家未提交验收意见".into()
+            } else {
+                "experts still have to submit their verdicts".into()
             }
         }
         "not_scored" => {

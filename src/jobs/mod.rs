@@ -97,6 +97,9 @@ async fn perform(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::awards::confirm::CONFIRM_AWARD => {
             crate::awards::confirm::perform(state, payload(job)?).await
         }
+        crate::projects::acceptance::draw::ACCEPTANCE_REMINDER => {
+            crate::projects::acceptance::draw::remind(state, payload(job)?).await
+        }
         other => anyhow::bail!("no handler for job kind {other:?}"),
     }
 }

@@ -314,6 +314,65 @@ impl Notice for ObjectionResolved {
 }
 
 // --- end award ---
+/// An expert was drawn for the final acceptance panel of a project (验收评审邀请).
+#[derive(Debug, Serialize)]
+pub struct AcceptanceInvitation {
+    pub display_name: String,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub review_deadline: String,
+    pub url: String,
+}
+
+impl Notice for AcceptanceInvitation {
+    const TEMPLATE: &'static str = "acceptance_invitation";
+}
+
+/// An acceptance expert has not submitted a verdict and the deadline is near (验收评审提醒).
+#[derive(Debug, Serialize)]
+pub struct AcceptanceReminder {
+    pub display_name: String,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub review_deadline: String,
+    pub url: String,
+}
+
+impl Notice for AcceptanceReminder {
+    const TEMPLATE: &'static str = "acceptance_reminder";
+}
+
+/// The final acceptance passed; the challenge is `accepted` (验收通过).
+#[derive(Debug, Serialize)]
+pub struct AcceptancePassed {
+    pub display_name: String,
+    pub title: String,
+    /// Verdicts that passed the project.
+    pub passes: i32,
+    /// Verdicts submitted.
+    pub submitted: i32,
+    pub url: String,
+}
+
+impl Notice for AcceptancePassed {
+    const TEMPLATE: &'static str = "acceptance_passed";
+}
+
+/// The final acceptance failed; the challenge is `failed` (验收未通过).
+#[derive(Debug, Serialize)]
+pub struct AcceptanceFailed {
+    pub display_name: String,
+    pub title: String,
+    /// Verdicts that passed the project.
+    pub passes: i32,
+    /// Verdicts submitted.
+    pub submitted: i32,
+    pub url: String,
+}
+
+impl Notice for AcceptanceFailed {
+    const TEMPLATE: &'static str = "acceptance_failed";
+}
 
 /// One filled-in example of every notice, by template name.
 pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
@@ -453,6 +512,32 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             url: "http://127.0.0.1:8080/api/v1/objections".into(),
         }),
         // --- end award ---
+        entry(AcceptanceInvitation {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            review_deadline: "2028-06-30 17:00".into(),
+            url: "http://127.0.0.1:8080/api/v1/acceptance-assignments".into(),
+        }),
+        entry(AcceptanceReminder {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            review_deadline: "2028-06-30 17:00".into(),
+            url: "http://127.0.0.1:8080/api/v1/acceptance-assignments".into(),
+        }),
+        entry(AcceptancePassed {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            passes: 3,
+            submitted: 3,
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
+        }),
+        entry(AcceptanceFailed {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            passes: 1,
+            submitted: 3,
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
+        }),
     ]
 }
 

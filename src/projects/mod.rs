@@ -10,8 +10,12 @@ use crate::challenges::models::Challenge;
 use crate::error::AppResult;
 use crate::state::AppState;
 
+pub mod acceptance;
+
 /// The project's routes.
-pub fn configure(_cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {}
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    acceptance::configure(cfg);
+}
 
 /// Starts the project of a confirmed award, in the confirming transaction: `challenge` is
 /// `awarded` (with `awarded_at` set) and `bid` is its awarded bid, for `amount_fen`.

@@ -36,7 +36,10 @@ use crate::http::ValidJson;
 use crate::notifications::notices::{PanelInvitation, ReviewReminder, beijing_time};
 use crate::notifications::{Recipient, notify};
 use crate::privacy::ProtectedId;
-use crate::schema::{assignments, bid_members, bids, experts, organizations, panel_draws, users};
+use crate::schema::{
+    acceptance_assignments, assignments, bid_members, bids, experts, organizations, panel_draws,
+    users,
+};
 use crate::state::AppState;
 
 /// The job kind of the reminder before a panel's review deadline.
@@ -167,7 +170,17 @@ pub(crate) async fn pool(
         .select((assignments::expert_id, diesel::dsl::count_star()))
         .load(conn)
         .await?;
-    let open: HashMap<Uuid, i64> = open.into_iter().collect();
+    // An expert's workload counts the open invitations of both panels: review and acceptance.
+    let open_acceptance: Vec<(Uuid, i64)> = acceptance_assignments::table
+        .filter(acceptance_assignments::status.eq_any(AssignmentStatus::OPEN))
+        .group_by(acceptance_assignments::expert_id)
+        .select((acceptance_assignments::expert_id, diesel::dsl::count_star()))
+        .load(conn)
+        .await?;
+    let mut open: HashMap<Uuid, i64> = open.into_iter().collect();
+    for (expert, n) in open_acceptance {
+        *open.entry(expert).or_insert(0) += n;
+    }
     Ok(rows
         .into_iter()
         .filter(|(e, _, _)| e.field_list().contains(&challenge.field))
@@ -198,6 +211,25 @@ pub(crate) fn rule_exclusions(
     )
 }
 
+/// Which panel a draw is for. Both are drawn with the same rules; the stage is stored with the
+/// credit checks (purpose `panel_draw`) so that they can be told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// The expert review of the bids (SPEC §5).
+    Review,
+    /// The final acceptance of the awarded project (SPEC §7).
+    Acceptance,
+}
+
+impl Stage {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Stage::Review => "review",
+            Stage::Acceptance => "acceptance",
+        }
+    }
+}
+
 /// The credit check of an expert for a draw, in the caller's transaction.
 pub(crate) async fn credit_check(
     conn: &mut AsyncPgConnection,
@@ -206,6 +238,7 @@ pub(crate) async fn credit_check(
     requested_by: Option<Uuid>,
     challenge: &Challenge,
     m: &PoolMember,
+    stage: Stage,
 ) -> AppResult<credit::CheckView> {
     credit::check(
         conn,
@@ -222,7 +255,11 @@ pub(crate) async fn credit_check(
             purpose: Purpose::PanelDraw,
             general_blocks: false,
             requested_by,
-            context: Some(json!({"challenge_id": challenge.id, "expert_id": m.expert.user_id})),
+            context: Some(json!({
+                "challenge_id": challenge.id,
+                "expert_id": m.expert.user_id,
+                "stage": stage.as_str(),
+            })),
         },
     )
     .await
@@ -275,31 +312,35 @@ pub(crate) async fn invite(
     Ok(assignment)
 }
 
-/// After a decline: invites the next expert of the stored order who is still eligible (not yet
-/// on this panel, no conflict rule, credit not blocking), recording those skipped. Runs in the
-/// caller's transaction, with the draw locked; the credit checks it runs are kept with it.
-pub(crate) async fn replace(
+/// Where a walk down the stored order stopped: the next position, the exclusions with those
+/// skipped added, and the expert to invite with their position, if any was left.
+pub(crate) struct NextEligible {
+    pub next_position: i32,
+    pub exclusions: Vec<ExclusionView>,
+    pub chosen: Option<(Uuid, i32)>,
+}
+
+/// Walks the stored candidate order from `from` to the next expert still eligible: not on the
+/// panel yet, still in the pool, no conflict rule, credit not blocking. Those skipped are added
+/// to `exclusions` (stage `replacement`). Runs in the caller's transaction; the credit checks it
+/// runs are kept with it. Shared by the review and the final acceptance.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn next_eligible(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     meta: &RequestMeta,
     actor: Uuid,
     challenge: &Challenge,
-    draw: &PanelDraw,
-) -> AppResult<Option<Assignment>> {
+    stage: Stage,
+    candidates: &[Uuid],
+    on_panel: &HashSet<Uuid>,
+    from: i32,
+    mut exclusions: Vec<ExclusionView>,
+) -> AppResult<NextEligible> {
     let parties = parties(conn, challenge).await?;
     let pool = pool(conn, challenge).await?;
-    let on_panel: HashSet<Uuid> = assignments::table
-        .filter(assignments::challenge_id.eq(challenge.id))
-        .select(assignments::expert_id)
-        .load::<Uuid>(conn)
-        .await?
-        .into_iter()
-        .collect();
-    let candidates = draw.candidate_list();
-    let mut exclusions: Vec<ExclusionView> =
-        serde_json::from_value(draw.exclusions.clone()).unwrap_or_default();
-    let mut position = usize::try_from(draw.next_position).unwrap_or(0);
-    let mut invited = None;
+    let mut position = usize::try_from(from).unwrap_or(0);
+    let mut chosen = None;
     while position < candidates.len() {
         let expert_id = candidates[position];
         position += 1;
@@ -319,7 +360,8 @@ pub(crate) async fn replace(
         let mut reasons = rule_exclusions(state, &parties, member);
         let mut check_id = None;
         if reasons.is_empty() {
-            let check = credit_check(conn, state, meta, Some(actor), challenge, member).await?;
+            let check =
+                credit_check(conn, state, meta, Some(actor), challenge, member, stage).await?;
             if check.result == CheckResult::Block {
                 reasons.push(Exclusion::CreditBlock);
                 check_id = Some(check.id);
@@ -335,15 +377,60 @@ pub(crate) async fn replace(
             });
             continue;
         }
-        let pos = i32::try_from(position - 1).map_err(anyhow::Error::from)?;
-        invited = Some(invite(conn, state, challenge, draw.review_deadline, expert_id, pos).await?);
+        chosen = Some((
+            expert_id,
+            i32::try_from(position - 1).map_err(anyhow::Error::from)?,
+        ));
         break;
     }
+    Ok(NextEligible {
+        next_position: i32::try_from(position).map_err(anyhow::Error::from)?,
+        exclusions,
+        chosen,
+    })
+}
+
+/// After a decline: invites the next expert of the stored order who is still eligible (see
+/// [`next_eligible`]), recording those skipped. Runs in the caller's transaction, with the draw
+/// locked.
+pub(crate) async fn replace(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    challenge: &Challenge,
+    draw: &PanelDraw,
+) -> AppResult<Option<Assignment>> {
+    let on_panel: HashSet<Uuid> = assignments::table
+        .filter(assignments::challenge_id.eq(challenge.id))
+        .select(assignments::expert_id)
+        .load::<Uuid>(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let walk = next_eligible(
+        conn,
+        state,
+        meta,
+        actor,
+        challenge,
+        Stage::Review,
+        &draw.candidate_list(),
+        &on_panel,
+        draw.next_position,
+        serde_json::from_value(draw.exclusions.clone()).unwrap_or_default(),
+    )
+    .await?;
+    let invited = match walk.chosen {
+        Some((expert_id, pos)) => {
+            Some(invite(conn, state, challenge, draw.review_deadline, expert_id, pos).await?)
+        }
+        None => None,
+    };
     diesel::update(panel_draws::table.find(challenge.id))
         .set((
-            panel_draws::next_position.eq(i32::try_from(position).map_err(anyhow::Error::from)?),
-            panel_draws::exclusions
-                .eq(serde_json::to_value(&exclusions).map_err(anyhow::Error::from)?),
+            panel_draws::next_position.eq(walk.next_position),
+            panel_draws::exclusions.eq(to_json(&walk.exclusions)?),
         ))
         .execute(conn)
         .await?;
@@ -381,6 +468,83 @@ pub(crate) async fn find_draw(
 
 fn to_json<T: Serialize>(value: &T) -> AppResult<Value> {
     Ok(serde_json::to_value(value).map_err(anyhow::Error::from)?)
+}
+
+/// The draw's rules (SPEC §5), shared by the review and the final acceptance: the experts of the
+/// challenge's field, minus those a conflict rule leaves out, minus those whose credit check
+/// (purpose `panel_draw`, committed in a transaction of its own so that it stays on record)
+/// blocks; the rest sorted by id and shuffled with `seed`. Returns the order and every exclusion
+/// with its reasons, or `not_enough_experts` when fewer than `needed` are left. The caller must
+/// not be in a transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn eligible_order(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    challenge: &Challenge,
+    stage: Stage,
+    needed: usize,
+    seed: u64,
+) -> AppResult<(Vec<Uuid>, Vec<ExclusionView>)> {
+    let parties = parties(conn, challenge).await?;
+    let pool = pool(conn, challenge).await?;
+    let mut exclusions = Vec::new();
+    let mut passing = Vec::new();
+    for m in &pool {
+        let reasons = rule_exclusions(state, &parties, m);
+        if reasons.is_empty() {
+            passing.push(m);
+        } else {
+            exclusions.push(ExclusionView {
+                expert_id: m.expert.user_id,
+                display_name: m.display_name.clone(),
+                reasons,
+                stage: "draw".into(),
+                credit_check_id: None,
+            });
+        }
+    }
+    // The credit checks, committed on their own: they stay on record whatever follows.
+    let checks = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let mut checks = Vec::with_capacity(passing.len());
+            for m in &passing {
+                checks
+                    .push(credit_check(conn, state, meta, Some(actor), challenge, m, stage).await?);
+            }
+            Ok(checks)
+        })
+        .await?;
+    let mut eligible = Vec::new();
+    for (m, check) in passing.iter().zip(&checks) {
+        if check.result == CheckResult::Block {
+            exclusions.push(ExclusionView {
+                expert_id: m.expert.user_id,
+                display_name: m.display_name.clone(),
+                reasons: vec![Exclusion::CreditBlock],
+                stage: "draw".into(),
+                credit_check_id: Some(check.id),
+            });
+        } else {
+            eligible.push(m.expert.user_id);
+        }
+    }
+    if eligible.len() < needed {
+        let found = eligible.len();
+        return Err(AppError::Conflict {
+            code: "not_enough_experts",
+            detail: format!(
+                "符合条件的专家只有 {found} 位，需要 {needed} 位 / found {found} eligible expert(s), {needed} needed"
+            ),
+            errors: vec![
+                FieldError::new("panel_size", "not_enough_experts")
+                    .with_param("found", found)
+                    .with_param("needed", needed),
+            ],
+        });
+    }
+    Ok((draw::order(eligible, seed), exclusions))
 }
 
 /// Draw the expert panel of a challenge under review (admins). See the module documentation
@@ -425,64 +589,18 @@ pub async fn draw_panel(
     if find_draw(&mut conn, challenge.id, false).await?.is_some() {
         return Err(panel_exists());
     }
-    let parties = parties(&mut conn, &challenge).await?;
-    let pool = pool(&mut conn, &challenge).await?;
-    let mut exclusions = Vec::new();
-    let mut passing = Vec::new();
-    for m in &pool {
-        let reasons = rule_exclusions(&state, &parties, m);
-        if reasons.is_empty() {
-            passing.push(m);
-        } else {
-            exclusions.push(ExclusionView {
-                expert_id: m.expert.user_id,
-                display_name: m.display_name.clone(),
-                reasons,
-                stage: "draw".into(),
-                credit_check_id: None,
-            });
-        }
-    }
-    // The credit checks, committed on their own: they stay on record whatever follows.
-    let checks = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let mut checks = Vec::with_capacity(passing.len());
-            for m in &passing {
-                checks.push(credit_check(conn, &state, &meta, Some(user.id), &challenge, m).await?);
-            }
-            Ok(checks)
-        })
-        .await?;
-    let mut eligible = Vec::new();
-    for (m, check) in passing.iter().zip(&checks) {
-        if check.result == CheckResult::Block {
-            exclusions.push(ExclusionView {
-                expert_id: m.expert.user_id,
-                display_name: m.display_name.clone(),
-                reasons: vec![Exclusion::CreditBlock],
-                stage: "draw".into(),
-                credit_check_id: Some(check.id),
-            });
-        } else {
-            eligible.push(m.expert.user_id);
-        }
-    }
     let needed = usize::try_from(challenge.panel_size).unwrap_or(0);
-    if eligible.len() < needed {
-        let found = eligible.len();
-        return Err(AppError::Conflict {
-            code: "not_enough_experts",
-            detail: format!(
-                "符合条件的专家只有 {found} 位，需要 {needed} 位 / found {found} eligible expert(s), {needed} needed"
-            ),
-            errors: vec![
-                FieldError::new("panel_size", "not_enough_experts")
-                    .with_param("found", found)
-                    .with_param("needed", needed),
-            ],
-        });
-    }
-    let order = draw::order(eligible, seed);
+    let (order, exclusions) = eligible_order(
+        &mut conn,
+        &state,
+        &meta,
+        user.id,
+        &challenge,
+        Stage::Review,
+        needed,
+        seed,
+    )
+    .await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, challenge.id).await?;
         if challenge.status != Status::UnderReview {

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod acceptance;
 mod accounts;
 mod audit;
 mod auth;

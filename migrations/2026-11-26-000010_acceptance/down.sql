@@ -1,0 +1,3 @@
+DROP TABLE acceptance_verdicts;
+DROP TABLE acceptance_assignments;
+DROP TABLE acceptance_panels;

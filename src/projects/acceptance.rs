@@ -1,0 +1,28 @@
+//! Final acceptance (验收, SPEC §7): an expert panel, drawn with the review's rules, judges the
+//! awarded project against each KPI the bid committed to (军令状); a strict majority of passing
+//! verdicts makes the challenge `accepted`, anything else `failed`.
+//!
+//! - [`models`]: the rows and the pure rules (the verdict sheet, the majority, the KPI tallies);
+//! - [`views`]: what the API returns;
+//! - [`draw`]: `POST, GET /challenges/{id}/acceptance`, invitations, the reminder job;
+//! - [`expert`]: the expert's side under `/acceptance-assignments`: accept, decline (a
+//!   replacement is invited), the project, the verdict, submission;
+//! - [`close`]: `POST /challenges/{id}/acceptance/close`: the result and the challenge's
+//!   transition to `accepted` or `failed`.
+//!
+//! The panel is drawn by [`crate::reviews::panel::eligible_order`] and replacements found by
+//! [`crate::reviews::panel::next_eligible`], the same code as the review's; the acceptance keeps
+//! its own tables (`acceptance_panels`, `acceptance_assignments`, `acceptance_verdicts`).
+
+pub mod close;
+pub mod draw;
+pub mod expert;
+pub mod models;
+pub mod views;
+
+/// The routes of the final acceptance.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    draw::configure(cfg);
+    expert::configure(cfg);
+    close::configure(cfg);
+}

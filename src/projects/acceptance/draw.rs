@@ -1,0 +1,372 @@
+//! Drawing the acceptance panel (`POST /challenges/{id}/acceptance`), reading the acceptance
+//! (`GET /challenges/{id}/acceptance`), invitations, and the reminder before the deadline.
+//!
+//! The draw is the review's ([`crate::reviews::panel::eligible_order`]): the experts whose fields
+//! contain the challenge's field, avoiding (回避) the issuer's organisation, every bidder's
+//! (the awardee's included), every member of a bid's team, declared conflicts with any of them,
+//! experts with `review.max_open_assignments` open invitations (review and acceptance together),
+//! and experts whose credit check (purpose `panel_draw`, context `stage: acceptance`) blocks.
+//! The seed and the shuffled order are stored and can be verified.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, get, post};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::models::AcceptanceAssignment;
+use super::views::{AcceptanceView, Reader, acceptance_view, find_panel, find_visible};
+use crate::accounts::models::{Role, User};
+use crate::audit::{self, RequestMeta};
+use crate::auth::AuthUser;
+use crate::bids::models::{Bid, BidStatus};
+use crate::challenges::models::{Challenge, Status};
+use crate::challenges::queries::{self as challenge_queries, Viewer};
+use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::http::ValidJson;
+use crate::notifications::notices::{AcceptanceInvitation, AcceptanceReminder, beijing_time};
+use crate::notifications::{Recipient, notify};
+use crate::reviews::models::AssignmentStatus;
+use crate::reviews::panel::{Stage, eligible_order};
+use crate::schema::{acceptance_assignments, acceptance_panels, bids, users};
+use crate::state::AppState;
+
+/// The job kind of the reminder before an acceptance panel's deadline.
+pub const ACCEPTANCE_REMINDER: &str = "acceptance_reminder";
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(draw_acceptance).service(get_acceptance);
+}
+
+/// `POST /challenges/{id}/acceptance`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"review_deadline": "2028-06-30T09:00:00Z", "panel_size": 5}))]
+pub struct AcceptanceRequest {
+    /// When the experts' verdicts are due; a reminder goes out `review.reminder_hours_before`.
+    pub review_deadline: DateTime<Utc>,
+    /// Experts on the panel, 3 to 25; the challenge's review panel size by default.
+    #[validate(range(min = 3, max = 25))]
+    #[schema(example = 5, minimum = 3, maximum = 25)]
+    pub panel_size: Option<i32>,
+    /// Tests only (`review.allow_chosen_seed`): the seed. Otherwise the server draws it from the
+    /// operating system's randomness, and it is stored and shown for verification.
+    pub seed: Option<u64>,
+}
+
+/// The 409 for an acceptance action on a challenge that is not `awarded`.
+pub(crate) fn not_awarded(challenge: &Challenge) -> AppError {
+    AppError::Conflict {
+        code: "not_awarded",
+        detail: format!(
+            "榜单当前状态为 {}，验收只在挂帅（项目实施）期间进行 / the challenge is {}; final acceptance happens while it is awarded",
+            challenge.status.label_zh(),
+            challenge.status
+        ),
+        errors: vec![
+            FieldError::new("status", "invalid_transition").with_param("current", challenge.status),
+        ],
+    }
+}
+
+fn acceptance_exists() -> AppError {
+    AppError::conflict(
+        "acceptance_exists",
+        "该项目已抽取验收专家 / the acceptance panel of this project has been drawn",
+    )
+}
+
+async fn refuse_outstanding(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResult<()> {
+    let count = crate::projects::milestones_outstanding(conn, challenge_id).await?;
+    if count > 0 {
+        return Err(AppError::Conflict {
+            code: "milestones_outstanding",
+            detail: format!(
+                "尚有 {count} 个里程碑未通过验收确认 / {count} milestone(s) not accepted yet"
+            ),
+            errors: vec![
+                FieldError::new("milestones", "milestones_outstanding").with_param("count", count),
+            ],
+        });
+    }
+    Ok(())
+}
+
+/// The awarded bid of an awarded challenge.
+pub(crate) async fn awarded_bid(
+    conn: &mut AsyncPgConnection,
+    challenge_id: Uuid,
+) -> AppResult<Bid> {
+    bids::table
+        .filter(bids::challenge_id.eq(challenge_id))
+        .filter(bids::status.eq(BidStatus::Awarded))
+        .select(Bid::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| {
+            AppError::from(anyhow::anyhow!(
+                "the awarded challenge {challenge_id} has no awarded bid"
+            ))
+        })
+}
+
+pub(crate) fn assignments_url(state: &AppState) -> String {
+    format!(
+        "{}/api/v1/acceptance-assignments",
+        state.settings.mail.public_url.trim_end_matches('/')
+    )
+}
+
+fn to_json<T: Serialize>(value: &T) -> AppResult<Value> {
+    Ok(serde_json::to_value(value).map_err(anyhow::Error::from)?)
+}
+
+/// Invites an expert at `position` of the order to the acceptance panel, and tells them
+/// (验收评审邀请).
+pub(crate) async fn invite(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    challenge: &Challenge,
+    deadline: DateTime<Utc>,
+    expert_id: Uuid,
+    position: i32,
+) -> AppResult<AcceptanceAssignment> {
+    let assignment: AcceptanceAssignment = diesel::insert_into(acceptance_assignments::table)
+        .values((
+            acceptance_assignments::id.eq(Uuid::now_v7()),
+            acceptance_assignments::challenge_id.eq(challenge.id),
+            acceptance_assignments::expert_id.eq(expert_id),
+            acceptance_assignments::position.eq(position),
+            acceptance_assignments::status.eq(AssignmentStatus::Invited),
+            acceptance_assignments::invited_at.eq(state.clock.now()),
+        ))
+        .returning(AcceptanceAssignment::as_returning())
+        .get_result(conn)
+        .await?;
+    let user: User = users::table
+        .find(expert_id)
+        .select(User::as_select())
+        .first(conn)
+        .await?;
+    let notice = AcceptanceInvitation {
+        display_name: user.display_name.clone(),
+        title: challenge.title.clone(),
+        review_deadline: beijing_time(deadline),
+        url: assignments_url(state),
+    };
+    notify(conn, state, &Recipient::from(&user), &notice).await?;
+    Ok(assignment)
+}
+
+/// Draw the final acceptance panel of an awarded project (admins), once every milestone is
+/// accepted. The experts are drawn with the review's rules (see the module documentation);
+/// every expert left out is stored with the reasons, and the panel is invited.
+#[utoipa::path(
+    tag = "acceptance",
+    params(("id" = Uuid, Path, description = "Challenge id")),
+    request_body = AcceptanceRequest,
+    responses(
+        (status = 201, description = "Drawn; the experts are invited", body = AcceptanceView),
+        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not `awarded` (`not_awarded`, naming the state), milestones not all accepted (`milestones_outstanding`, with their number), already drawn (`acceptance_exists`), or too few eligible experts (`not_enough_experts`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Deadline not in the future, panel size out of range, or a seed where not allowed", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/challenges/{id}/acceptance")]
+#[tracing::instrument(skip_all)]
+pub async fn draw_acceptance(
+    state: Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    id: Path<Uuid>,
+    body: ValidJson<AcceptanceRequest>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let req = body.into_inner();
+    if req.review_deadline <= state.clock.now() {
+        return Err(AppError::validation("review_deadline", "in_past"));
+    }
+    if req.seed.is_some() && !state.settings.review.allow_chosen_seed {
+        return Err(AppError::validation("seed", "not_allowed"));
+    }
+    let seed = req.seed.unwrap_or_else(rand::random::<u64>);
+    let mut conn = state.conn().await?;
+    let challenge =
+        challenge_queries::find_visible(&mut conn, Viewer::Admin, id.into_inner()).await?;
+    if challenge.status != Status::Awarded {
+        return Err(not_awarded(&challenge));
+    }
+    if find_panel(&mut conn, challenge.id, false).await?.is_some() {
+        return Err(acceptance_exists());
+    }
+    refuse_outstanding(&mut conn, challenge.id).await?;
+    let size = req.panel_size.unwrap_or(challenge.panel_size).max(3);
+    let needed = usize::try_from(size).unwrap_or(3);
+    let (order, exclusions) = eligible_order(
+        &mut conn,
+        &state,
+        &meta,
+        user.id,
+        &challenge,
+        Stage::Acceptance,
+        needed,
+        seed,
+    )
+    .await?;
+    let (challenge, panel, bid) = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let challenge =
+                challenge_queries::lock_visible(conn, Viewer::Admin, challenge.id).await?;
+            if challenge.status != Status::Awarded {
+                return Err(not_awarded(&challenge));
+            }
+            if find_panel(conn, challenge.id, true).await?.is_some() {
+                return Err(acceptance_exists());
+            }
+            refuse_outstanding(conn, challenge.id).await?;
+            let bid = awarded_bid(conn, challenge.id).await?;
+            let now = state.clock.now();
+            diesel::insert_into(acceptance_panels::table)
+                .values((
+                    acceptance_panels::challenge_id.eq(challenge.id),
+                    acceptance_panels::bid_id.eq(bid.id),
+                    acceptance_panels::seed.eq(seed as i64),
+                    acceptance_panels::panel_size.eq(size),
+                    acceptance_panels::candidates.eq(to_json(&order)?),
+                    acceptance_panels::exclusions.eq(to_json(&exclusions)?),
+                    acceptance_panels::next_position.eq(size),
+                    acceptance_panels::review_deadline.eq(req.review_deadline),
+                    acceptance_panels::drawn_by.eq(user.id),
+                    acceptance_panels::drawn_at.eq(now),
+                ))
+                .execute(conn)
+                .await?;
+            for (position, expert_id) in order.iter().take(needed).enumerate() {
+                invite(
+                    conn,
+                    &state,
+                    &challenge,
+                    req.review_deadline,
+                    *expert_id,
+                    i32::try_from(position).map_err(anyhow::Error::from)?,
+                )
+                .await?;
+            }
+            let hours = state.settings.review.reminder_hours_before;
+            let remind_at = req.review_deadline - chrono::Duration::hours(hours);
+            crate::jobs::enqueue(
+                conn,
+                ACCEPTANCE_REMINDER,
+                &json!({"challenge_id": challenge.id}),
+                Some(remind_at.max(now)),
+                Some(&format!("{ACCEPTANCE_REMINDER}:{}", challenge.id)),
+            )
+            .await?;
+            audit::record(
+                conn,
+                &state,
+                &meta,
+                audit::Event {
+                    actor_id: Some(user.id),
+                    action: "acceptance.draw",
+                    object_type: "challenge",
+                    object_id: Some(challenge.id.to_string()),
+                    summary: json!({
+                        "bid_id": bid.id,
+                        "seed": seed.to_string(),
+                        "panel_size": size,
+                        "candidates": order,
+                        "panel": order.iter().take(needed).collect::<Vec<_>>(),
+                        "exclusions": exclusions.iter().map(|e| json!({"expert_id": e.expert_id, "reasons": e.reasons})).collect::<Vec<_>>(),
+                        "review_deadline": req.review_deadline,
+                    }),
+                },
+            )
+            .await?;
+            let panel = find_panel(conn, challenge.id, false)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok((challenge, panel, bid))
+        })
+        .await?;
+    let view = acceptance_view(&mut conn, &challenge, &panel, &bid, Reader::Admin).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The final acceptance of a project: its state, each KPI with the awardee's commitment, and
+/// after closing the result, the per-KPI tallies and the verdicts. Readable by admins (with the
+/// draw and the experts' identities), the issuer, the awardee and the panel's experts (without
+/// identities); 404 for anyone else.
+#[utoipa::path(
+    tag = "acceptance",
+    params(("id" = Uuid, Path, description = "Challenge id")),
+    responses(
+        (status = 200, description = "The acceptance", body = AcceptanceView),
+        (status = 404, description = "No such challenge, no acceptance drawn, or not one the caller may read", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/challenges/{id}/acceptance")]
+pub async fn get_acceptance(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let (challenge, panel, bid, reader) = find_visible(&mut conn, &user, id.into_inner()).await?;
+    let view = acceptance_view(&mut conn, &challenge, &panel, &bid, reader).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReminderJob {
+    pub challenge_id: Uuid,
+}
+
+/// The reminder job: tells every expert of the panel who has not submitted. Does nothing once
+/// the acceptance is closed or the challenge is no longer awarded; a rerun after a crash tells
+/// them again, which does no harm.
+pub async fn remind(state: &AppState, job: ReminderJob) -> anyhow::Result<()> {
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let Some(panel) = find_panel(conn, job.challenge_id, false).await? else {
+            return Ok(());
+        };
+        if panel.closed_at.is_some() {
+            return Ok(());
+        }
+        let challenge =
+            challenge_queries::find_visible(conn, Viewer::Admin, job.challenge_id).await?;
+        if challenge.status != Status::Awarded {
+            return Ok(());
+        }
+        let experts: Vec<User> = acceptance_assignments::table
+            .inner_join(users::table.on(users::id.eq(acceptance_assignments::expert_id)))
+            .filter(acceptance_assignments::challenge_id.eq(job.challenge_id))
+            .filter(acceptance_assignments::status.eq_any(AssignmentStatus::OPEN))
+            .filter(users::disabled_at.is_null())
+            .select(User::as_select())
+            .load(conn)
+            .await?;
+        for user in experts {
+            let notice = AcceptanceReminder {
+                display_name: user.display_name.clone(),
+                title: challenge.title.clone(),
+                review_deadline: beijing_time(panel.review_deadline),
+                url: assignments_url(state),
+            };
+            notify(conn, state, &Recipient::from(&user), &notice).await?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("acceptance reminder: {e}"))
+}
