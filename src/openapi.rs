@@ -28,6 +28,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
         (name = "operations", description = "Health, readiness and background jobs"),
         (name = "credit", description = "Credit review (信用审查): records, file imports, checks, batch reviews"),
         (name = "review", description = "Expert review (专家评审): the expert pool, the reproducible panel draw with conflict avoidance, invitations, blind scoring, ranking, fees"),
+        (name = "projects", description = "The awarded project (过程管理): milestones, reports, acceptance or return, the payment ledger, the one extension"),
     ),
     components(schemas(crate::error::ProblemBody))
 )]

@@ -94,6 +94,9 @@ async fn perform(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::reviews::panel::REVIEW_REMINDER => {
             crate::reviews::panel::remind(state, payload(job)?).await
         }
+        crate::projects::overdue::MILESTONE_OVERDUE => {
+            crate::projects::overdue::perform(state, payload(job)?).await
+        }
         other => anyhow::bail!("no handler for job kind {other:?}"),
     }
 }

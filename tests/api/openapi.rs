@@ -25,6 +25,8 @@ const PUBLIC: &[&str] = &[
     // Callable without a token; an anonymous caller sees no bid (404, or an empty page).
     "GET /api/v1/challenges/{id}/bids",
     "GET /api/v1/bids/{id}",
+    // Callable without a token; an anonymous caller sees no project (404).
+    "GET /api/v1/challenges/{id}/milestones",
 ];
 
 async fn document(app: &TestApp) -> Value {
