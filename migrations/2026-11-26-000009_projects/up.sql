@@ -58,9 +58,11 @@ CREATE TABLE payments (
     organization_id uuid        NOT NULL REFERENCES organizations (id),
     amount_fen      bigint      NOT NULL CHECK (amount_fen >= 0),
     status          text        NOT NULL CHECK (status IN ('held', 'released')),
-    -- The latest credit check (purpose `payment`), and the one that held it, if any.
-    credit_check_id uuid        NOT NULL REFERENCES credit_checks (id),
-    held_check_id   uuid        REFERENCES credit_checks (id),
+    -- The latest credit check (purpose `payment`), and the one that held it, if any. No foreign
+    -- key: checks are immutable and never deleted (a trigger guards them), and a reference would
+    -- turn the guard's "immutable" refusal of TRUNCATE into a foreign-key error.
+    credit_check_id uuid        NOT NULL,
+    held_check_id   uuid,
     released_by     uuid        REFERENCES users (id),
     released_at     timestamptz,
     created_at      timestamptz NOT NULL,

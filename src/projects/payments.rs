@@ -108,6 +108,8 @@ pub(crate) async fn record(
             payments::status.eq(status),
             payments::credit_check_id.eq(check.id),
             payments::held_check_id.eq(held.then_some(check.id)),
+            // Released on acceptance: by the issuer who accepted.
+            payments::released_by.eq((!held).then_some(actor)),
             payments::released_at.eq((!held).then_some(now)),
             payments::created_at.eq(now),
             payments::updated_at.eq(now),
