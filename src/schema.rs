@@ -323,6 +323,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    milestone_reports (id) {
+        id -> Uuid,
+        milestone_id -> Uuid,
+        deliverable -> Text,
+        attachments -> Jsonb,
+        reported_by -> Uuid,
+        reported_at -> Timestamptz,
+        outcome -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        bid_id -> Uuid,
+        position -> Int4,
+        title -> Text,
+        due_month -> Int4,
+        share_percent -> Int4,
+        amount_fen -> Int8,
+        due_on -> Date,
+        original_due_on -> Nullable<Date>,
+        status -> Text,
+        version -> Int4,
+        accepted_by -> Nullable<Uuid>,
+        accepted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -376,6 +412,38 @@ diesel::table! {
         drawn_at -> Timestamptz,
         closed_by -> Nullable<Uuid>,
         closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Uuid,
+        milestone_id -> Uuid,
+        challenge_id -> Uuid,
+        organization_id -> Uuid,
+        amount_fen -> Int8,
+        status -> Text,
+        credit_check_id -> Uuid,
+        held_check_id -> Nullable<Uuid>,
+        released_by -> Nullable<Uuid>,
+        released_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    project_extensions (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        months -> Int4,
+        reason -> Text,
+        status -> Text,
+        requested_by -> Uuid,
+        requested_at -> Timestamptz,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_reason -> Nullable<Text>,
     }
 }
 
@@ -478,10 +546,19 @@ diesel::joinable!(credit_imports -> users (created_by));
 diesel::joinable!(credit_records -> users (repaired_by));
 diesel::joinable!(credit_reviews -> users (created_by));
 diesel::joinable!(experts -> users (user_id));
+diesel::joinable!(milestone_reports -> milestones (milestone_id));
+diesel::joinable!(milestones -> bids (bid_id));
+diesel::joinable!(milestones -> challenges (challenge_id));
+diesel::joinable!(milestones -> users (accepted_by));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(objections -> awards (award_id));
 diesel::joinable!(objections -> challenges (challenge_id));
 diesel::joinable!(panel_draws -> challenges (challenge_id));
+diesel::joinable!(payments -> challenges (challenge_id));
+diesel::joinable!(payments -> milestones (milestone_id));
+diesel::joinable!(payments -> organizations (organization_id));
+diesel::joinable!(payments -> users (released_by));
+diesel::joinable!(project_extensions -> challenges (challenge_id));
 diesel::joinable!(rankings -> bids (bid_id));
 diesel::joinable!(rankings -> challenges (challenge_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -513,10 +590,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_records,
     credit_reviews,
     experts,
+    milestone_reports,
+    milestones,
     notifications,
     objections,
     organizations,
     panel_draws,
+    payments,
+    project_extensions,
     rankings,
     refresh_tokens,
     review_fees,

@@ -313,6 +313,29 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "Experts still have to submit their verdicts; the acceptance cannot close yet",
         ),
         "verdict_missing" => ("尚未填写验收意见", "No verdict saved yet"),
+        // --- Projects: milestones, payments, extension ---
+        "project_not_running" => ("项目不在实施中", "The project is not running"),
+        "invalid_milestone_state" => (
+            "项目节点当前状态下不能执行此操作",
+            "Not allowed in the milestone's current state",
+        ),
+        "payment_not_held" => ("该款项未被暂缓，无需放行", "The payment is not held"),
+        "payment_blocked" => (
+            "信用审查仍未通过，款项继续暂缓",
+            "The credit check still blocks; the payment stays held",
+        ),
+        "extension_used" => (
+            "该项目已延期一次，不能再次延期",
+            "The project has already been extended once",
+        ),
+        "extension_pending" => (
+            "该项目已有待审批的延期申请",
+            "An extension request is waiting for a decision",
+        ),
+        "no_extension_pending" => (
+            "该项目没有待审批的延期申请",
+            "No extension request is waiting for a decision",
+        ),
         _ => match status {
             400 => ("请求有误", "Bad request"),
             401 => ("未登录或登录已失效", "Not authenticated"),
@@ -722,6 +745,27 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 "尚有专家未提交评分".into()
             } else {
                 "experts still have to submit".into()
+            }
+        }
+        "payment_held" => match (error.param("standing"), zh) {
+            (Some("serious"), true) => "信用审查未通过：存在在效的严重失信记录，款项暂缓支付".into(),
+            (Some("serious"), false) => {
+                "the payee's credit check blocks: a serious dishonesty record is in force".into()
+            }
+            (Some("general"), true) => {
+                "信用审查未通过：存在在效的一般失信记录，本榜单规定一般失信亦暂缓支付".into()
+            }
+            (Some("general"), false) => {
+                "the payee's credit check blocks: a general dishonesty record is in force, and this challenge bars those too".into()
+            }
+            (_, true) => "信用审查未通过，款项暂缓支付".into(),
+            (_, false) => "the payee's credit check blocks the payment".into(),
+        },
+        "url" => {
+            if zh {
+                "须为 http(s) 链接，每个不超过 500 个字符".into()
+            } else {
+                "must be http(s) links of at most 500 characters each".into()
             }
         }
         "blank" => {

@@ -100,6 +100,9 @@ async fn perform(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::projects::acceptance::draw::ACCEPTANCE_REMINDER => {
             crate::projects::acceptance::draw::remind(state, payload(job)?).await
         }
+        crate::projects::overdue::MILESTONE_OVERDUE => {
+            crate::projects::overdue::perform(state, payload(job)?).await
+        }
         other => anyhow::bail!("no handler for job kind {other:?}"),
     }
 }

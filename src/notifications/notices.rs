@@ -209,14 +209,155 @@ impl Notice for ReviewReminder {
     const TEMPLATE: &'static str = "review_reminder";
 }
 
-// --- Award, public notice and objections (SPEC §6) ---
+// --- Projects: milestones, payments, extension (SPEC §7) ---
 
-/// Money as people read it: fen as 元 with two decimals, e.g. `2500000.00`.
+/// An amount in fen as people read it, in 元 with two decimals and grouped thousands:
+/// `1,500,000.00` (the texts add 元 / yuan).
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     let fen = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", fen / 100, fen % 100)
+    let digits = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{:02}", fen % 100)
 }
+
+/// The awardee reported a milestone (to the issuer's accounts).
+#[derive(Debug, Serialize)]
+pub struct MilestoneReported {
+    pub display_name: String,
+    pub title: String,
+    pub milestone_title: String,
+    /// `YYYY-MM-DD`, the China calendar day it is due.
+    pub due_on: String,
+    pub deliverable: String,
+    pub url: String,
+}
+
+impl Notice for MilestoneReported {
+    const TEMPLATE: &'static str = "milestone_reported";
+}
+
+/// The issuer accepted a milestone (to the awardee's solver accounts).
+#[derive(Debug, Serialize)]
+pub struct MilestoneAccepted {
+    pub display_name: String,
+    pub title: String,
+    pub milestone_title: String,
+    /// The milestone's payment, formatted (see [`yuan`]).
+    pub amount: String,
+    /// The payment is held by the credit check.
+    pub payment_held: bool,
+    pub comment: Option<String>,
+    pub url: String,
+}
+
+impl Notice for MilestoneAccepted {
+    const TEMPLATE: &'static str = "milestone_accepted";
+}
+
+/// The issuer returned a milestone (to the awardee's solver accounts).
+#[derive(Debug, Serialize)]
+pub struct MilestoneReturned {
+    pub display_name: String,
+    pub title: String,
+    pub milestone_title: String,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Notice for MilestoneReturned {
+    const TEMPLATE: &'static str = "milestone_returned";
+}
+
+/// A payment was held by the credit check (to the awardee's solver accounts and the admins).
+#[derive(Debug, Serialize)]
+pub struct PaymentHeld {
+    pub display_name: String,
+    pub title: String,
+    pub milestone_title: String,
+    pub organization_name: String,
+    pub amount: String,
+    /// The payee's credit standing, in the reader's language.
+    pub standing_label: String,
+    pub url: String,
+}
+
+impl Notice for PaymentHeld {
+    const TEMPLATE: &'static str = "payment_held";
+}
+
+/// An extension of a project was asked for (to the admins).
+#[derive(Debug, Serialize)]
+pub struct ExtensionRequested {
+    pub display_name: String,
+    pub title: String,
+    pub months: i32,
+    pub reason: String,
+    /// Who asked, with their organisation.
+    pub requested_by: String,
+    pub url: String,
+}
+
+impl Notice for ExtensionRequested {
+    const TEMPLATE: &'static str = "extension_requested";
+}
+
+/// An extension was approved or refused (to the awardee's solvers and the issuer's accounts).
+#[derive(Debug, Serialize)]
+pub struct ExtensionDecided {
+    pub display_name: String,
+    pub title: String,
+    pub months: i32,
+    pub approved: bool,
+    pub reason: Option<String>,
+    pub url: String,
+}
+
+impl Notice for ExtensionDecided {
+    const TEMPLATE: &'static str = "extension_decided";
+}
+
+/// A milestone is past its due day and not reported (to the awardee's solver accounts; again
+/// each week).
+#[derive(Debug, Serialize)]
+pub struct MilestoneOverdue {
+    pub display_name: String,
+    pub title: String,
+    pub milestone_title: String,
+    /// `YYYY-MM-DD`
+    pub due_on: String,
+    pub days_overdue: i64,
+    pub url: String,
+}
+
+impl Notice for MilestoneOverdue {
+    const TEMPLATE: &'static str = "milestone_overdue";
+}
+
+/// The same, for the program office (to the admins).
+#[derive(Debug, Serialize)]
+pub struct MilestoneOverdueAdmin {
+    pub display_name: String,
+    pub title: String,
+    pub organization_name: String,
+    pub milestone_title: String,
+    /// `YYYY-MM-DD`
+    pub due_on: String,
+    pub days_overdue: i64,
+    pub url: String,
+}
+
+impl Notice for MilestoneOverdueAdmin {
+    const TEMPLATE: &'static str = "milestone_overdue_admin";
+}
+
+// --- Award, public notice and objections (SPEC §6) ---
 
 /// An award was proposed and its public notice opened (拟立项公示): to the awardee's solvers, the
 /// issuer and the other bidders.
@@ -538,6 +679,73 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             submitted: 3,
             url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
         }),
+        // --- Projects ---
+        entry(MilestoneReported {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            milestone_title: "中试线建成".into(),
+            due_on: "2027-06-15".into(),
+            deliverable: "中试线已建成并试运行 <72 小时>".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(MilestoneAccepted {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            milestone_title: "中试线建成".into(),
+            amount: yuan(150_000_000),
+            payment_held: false,
+            comment: Some("成果符合要求".into()),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(MilestoneReturned {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            milestone_title: "中试线建成".into(),
+            reason: "缺少第三方检测报告".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(PaymentHeld {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            milestone_title: "中试线建成".into(),
+            organization_name: "甲大学".into(),
+            amount: yuan(150_000_000),
+            standing_label: "严重失信".into(),
+            url: "http://127.0.0.1:8080/api/v1/payments".into(),
+        }),
+        entry(ExtensionRequested {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            months: 6,
+            reason: "关键设备到货延迟".into(),
+            requested_by: "林晓（甲大学）".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(ExtensionDecided {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            months: 6,
+            approved: true,
+            reason: Some("同意延期".into()),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(MilestoneOverdue {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            milestone_title: "中试线建成".into(),
+            due_on: "2027-06-15".into(),
+            days_overdue: 1,
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(MilestoneOverdueAdmin {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            organization_name: "甲大学".into(),
+            milestone_title: "中试线建成".into(),
+            due_on: "2027-06-15".into(),
+            days_overdue: 8,
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
     ]
 }
 
@@ -595,6 +803,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn amounts_read_as_yuan() {
+        assert_eq!(yuan(150_000_000), "1,500,000.00");
+        assert_eq!(yuan(100_000_001), "1,000,000.01");
+        assert_eq!(yuan(5), "0.05");
+        assert_eq!(yuan(-12_345), "-123.45");
     }
 
     #[test]

@@ -1,39 +1,125 @@
 //! The awarded project (SPEC §7, 过程管理 and 验收): the winning bid's milestones, the payment
 //! ledger, the one extension, and the final acceptance by an expert panel.
 
-use diesel_async::AsyncPgConnection;
+pub mod extension;
+pub mod input;
+pub mod lifecycle;
+pub mod milestones;
+pub mod models;
+pub mod overdue;
+pub mod payments;
+pub mod plan;
+pub mod queries;
+pub mod views;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::RequestMeta;
+use crate::audit::{self, RequestMeta};
+use crate::bids::input::Milestone as PlannedMilestone;
 use crate::bids::models::Bid;
 use crate::challenges::models::Challenge;
 use crate::error::AppResult;
+use crate::schema::milestones as milestone_rows;
 use crate::state::AppState;
+use models::MilestoneStatus;
 
 pub mod acceptance;
 
 /// The project's routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     acceptance::configure(cfg);
+    cfg.configure(milestones::configure)
+        .configure(payments::configure)
+        .configure(extension::configure);
 }
 
 /// Starts the project of a confirmed award, in the confirming transaction: `challenge` is
 /// `awarded` (with `awarded_at` set) and `bid` is its awarded bid, for `amount_fen`.
+///
+/// The bid's milestone plan becomes the `milestones` rows: each milestone's amount is its share
+/// of `amount_fen` ([`plan::allocate`]: they add up to exactly `amount_fen`), due `due_month`
+/// months after the award day (China calendar), `pending`, with its overdue reminder scheduled
+/// for the end of that day. The awardee is told by the award's confirmation mail, not here.
 pub async fn start(
-    _conn: &mut AsyncPgConnection,
-    _state: &AppState,
-    _meta: &RequestMeta,
-    _challenge: &Challenge,
-    _bid: &Bid,
-    _amount_fen: i64,
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    challenge: &Challenge,
+    bid: &Bid,
+    amount_fen: i64,
 ) -> AppResult<()> {
-    Ok(())
+    let awarded_at = challenge.awarded_at.ok_or_else(|| {
+        anyhow::anyhow!("challenge {} is awarded without awarded_at", challenge.id)
+    })?;
+    let planned: Vec<PlannedMilestone> = serde_json::from_value(bid.milestones.clone())
+        .map_err(|e| anyhow::anyhow!("bid {} has an unreadable milestone plan: {e}", bid.id))?;
+    if planned.is_empty() {
+        return Err(anyhow::anyhow!("bid {} has no milestone plan", bid.id).into());
+    }
+    let shares: Vec<i32> = planned.iter().map(|m| m.share_percent).collect();
+    let amounts = plan::allocate(amount_fen, &shares);
+    let award_day = plan::china_date(awarded_at);
+    let now = state.clock.now();
+    let mut created = Vec::with_capacity(planned.len());
+    for (position, (m, amount)) in planned.iter().zip(amounts).enumerate() {
+        let id = Uuid::now_v7();
+        let due = plan::due_on(award_day, m.due_month);
+        diesel::insert_into(milestone_rows::table)
+            .values((
+                milestone_rows::id.eq(id),
+                milestone_rows::challenge_id.eq(challenge.id),
+                milestone_rows::bid_id.eq(bid.id),
+                milestone_rows::position.eq(position as i32),
+                milestone_rows::title.eq(m.title.trim()),
+                milestone_rows::due_month.eq(m.due_month),
+                milestone_rows::share_percent.eq(m.share_percent),
+                milestone_rows::amount_fen.eq(amount),
+                milestone_rows::due_on.eq(due),
+                milestone_rows::status.eq(MilestoneStatus::Pending),
+                milestone_rows::created_at.eq(now),
+                milestone_rows::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        overdue::schedule_due(conn, id, due).await?;
+        created.push(json!({
+            "id": id, "position": position, "title": m.title, "share_percent": m.share_percent,
+            "amount_fen": amount, "due_on": due,
+        }));
+    }
+    audit::record(
+        conn,
+        state,
+        meta,
+        audit::Event {
+            actor_id: None,
+            action: "project.start",
+            object_type: "challenge",
+            object_id: Some(challenge.id.to_string()),
+            summary: json!({
+                "bid_id": bid.id,
+                "organization_id": bid.organization_id,
+                "amount_fen": amount_fen,
+                "award_day": award_day,
+                "milestones": created,
+            }),
+        },
+    )
+    .await
 }
 
 /// How many of the project's milestones are not yet accepted.
 pub async fn milestones_outstanding(
-    _conn: &mut AsyncPgConnection,
-    _challenge_id: Uuid,
+    conn: &mut AsyncPgConnection,
+    challenge_id: Uuid,
 ) -> AppResult<i64> {
-    Ok(0)
+    Ok(milestone_rows::table
+        .filter(milestone_rows::challenge_id.eq(challenge_id))
+        .filter(milestone_rows::status.ne(MilestoneStatus::Accepted))
+        .count()
+        .get_result(conn)
+        .await?)
 }

@@ -19,6 +19,7 @@ mod mail;
 mod notifications;
 mod openapi;
 mod operations;
+mod projects;
 mod reviews;
 mod scenario;
 mod tokens;

@@ -29,6 +29,8 @@ const PUBLIC: &[&str] = &[
     "GET /api/v1/notices",
     "GET /api/v1/notices/feed",
     "GET /api/v1/calendar/{year}",
+    // Callable without a token; an anonymous caller sees no project (404).
+    "GET /api/v1/challenges/{id}/milestones",
 ];
 
 async fn document(app: &TestApp) -> Value {
