@@ -304,9 +304,14 @@ pub fn title(code: &str, status: u16, lang: Lang) -> &'static str {
             "The acceptance panel has already been drawn",
         ),
         "milestones_outstanding" => (
-            "尚有里程碑未通过确认，不能启动验收",
+            "尚有节点未完成，不能启动验收",
             "Milestones are still outstanding; the acceptance cannot start",
         ),
+        "final_milestone_by_acceptance" => (
+            "最后一个节点由最终验收评定",
+            "The last milestone is decided by the final acceptance",
+        ),
+        "acceptance_started" => ("最终验收已启动", "The final acceptance has started"),
         "acceptance_closed" => ("验收已结束", "The acceptance is closed"),
         "acceptance_not_ready" => (
             "尚有专家未提交验收意见，不能结束验收",
@@ -719,11 +724,28 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
                 format!("the KPI \"{}\" is not judged", p("name"))
             }
         }
+        "final_milestone_by_acceptance" => {
+            if zh {
+                "由最终验收评定，验收通过后支付尾款".into()
+            } else {
+                "decided by the final acceptance; its share is paid when it passes".into()
+            }
+        }
+        "acceptance_started" => {
+            if zh {
+                "最终验收已启动".into()
+            } else {
+                "the final acceptance has started".into()
+            }
+        }
         "milestones_outstanding" => {
             if zh {
-                format!("尚有 {} 个里程碑未通过确认", p("count"))
+                format!("尚有 {} 个节点未完成（最后一个须已提交，其余须已确认）", p("count"))
             } else {
-                format!("{} milestone(s) not accepted yet", p("count"))
+                format!(
+                    "{} milestone(s) not ready (the last reported, the others accepted)",
+                    p("count")
+                )
             }
         }
         "verdicts_not_submitted" => {

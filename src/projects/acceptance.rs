@@ -20,6 +20,21 @@ pub mod expert;
 pub mod models;
 pub mod views;
 
+/// Whether the acceptance panel of this challenge has been drawn.
+pub async fn started(
+    conn: &mut diesel_async::AsyncPgConnection,
+    challenge_id: uuid::Uuid,
+) -> crate::error::AppResult<bool> {
+    use crate::schema::acceptance_panels;
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    Ok(diesel::select(diesel::dsl::exists(
+        acceptance_panels::table.filter(acceptance_panels::challenge_id.eq(challenge_id)),
+    ))
+    .get_result(conn)
+    .await?)
+}
+
 /// The routes of the final acceptance.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     draw::configure(cfg);

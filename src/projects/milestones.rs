@@ -32,7 +32,7 @@ use crate::auth::{AuthUser, MaybeUser};
 use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
 use crate::challenges::routes::{IfMatch, check_if_match};
-use crate::error::{AppError, AppResult, ProblemBody};
+use crate::error::{AppError, AppResult, FieldError, ProblemBody};
 use crate::http::{OptionalJson, ValidJson};
 use crate::notifications::notices::{
     MilestoneAccepted, MilestoneReported, MilestoneReturned, yuan,
@@ -153,6 +153,117 @@ pub(crate) async fn project_view(
         milestones,
         extensions,
     })
+}
+
+/// The 409 for the issuer accepting the last milestone.
+fn final_by_acceptance() -> AppError {
+    AppError::Conflict {
+        code: "final_milestone_by_acceptance",
+        detail: "最后一个节点由最终验收评定，验收通过后支付尾款 / the last milestone is decided by the final acceptance (验收); its share is paid when the acceptance passes".into(),
+        errors: vec![FieldError::new("milestone", "final_milestone_by_acceptance")],
+    }
+}
+
+/// Who accepts a reported milestone, and the payee's credit check already on record.
+pub(crate) struct Decision<'a> {
+    pub actor: Uuid,
+    pub comment: Option<&'a str>,
+    pub payee: Uuid,
+    pub check: &'a crate::credit::CheckView,
+}
+
+/// Accepts `current` (reported, locked by the caller) in the caller's transaction: the open
+/// report decided, the milestone accepted, its payment in the ledger (held if the check
+/// blocks), the audit entry and the notices. The issuer's accept and a passed final acceptance
+/// both come here.
+pub(crate) async fn accept_reported(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    challenge: &Challenge,
+    current: &Milestone,
+    decision: Decision<'_>,
+) -> AppResult<Milestone> {
+    let Decision {
+        actor,
+        comment,
+        payee,
+        check,
+    } = decision;
+    let rule = lifecycle::rule(MilestoneAction::Accept);
+    let report = queries::open_report(conn, current.id).await?;
+    let now = state.clock.now();
+    diesel::update(milestone_reports::table.find(report.id))
+        .set((
+            milestone_reports::outcome.eq(ReportOutcome::Accepted),
+            milestone_reports::reason.eq(comment),
+            milestone_reports::decided_by.eq(actor),
+            milestone_reports::decided_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    let updated = set_status(conn, state, current, rule.to, Some(actor)).await?;
+    let payment =
+        payments::record(conn, state, meta, actor, challenge, &updated, payee, check).await?;
+    record(
+        conn,
+        state,
+        meta,
+        actor,
+        MilestoneAction::Accept,
+        (current, &updated),
+        json!({"report_id": report.id, "comment": comment, "payment_id": payment.id,
+               "payment_status": payment.status, "credit_check_id": check.id}),
+    )
+    .await?;
+    let held = payment.status == super::models::PaymentStatus::Held;
+    for solver in queries::solver_accounts(conn, payee).await? {
+        let notice = MilestoneAccepted {
+            display_name: solver.display_name.clone(),
+            title: challenge.title.clone(),
+            milestone_title: updated.title.clone(),
+            amount: yuan(updated.amount_fen),
+            payment_held: held,
+            comment: comment.map(str::to_string),
+            url: url(state, challenge.id),
+        };
+        notify(conn, state, &Recipient::from(&solver), &notice).await?;
+    }
+    if held {
+        payments::notify_held(conn, state, challenge, &updated, payee, check).await?;
+    }
+    Ok(updated)
+}
+
+/// A passed final acceptance accepts the last milestone, whose deliverable the panel judged, and
+/// releases its share (尾款) into the ledger after the payee's credit check (a block holds it).
+/// In the closing transaction, by the admin who closed it. Answers the milestone, if it was
+/// waiting (reported).
+pub(crate) async fn accept_final(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    challenge: &Challenge,
+    actor: Uuid,
+) -> AppResult<Option<Milestone>> {
+    let Some(last) = queries::final_milestone(conn, challenge.id, true).await? else {
+        return Ok(None);
+    };
+    if last.status != MilestoneStatus::Reported {
+        return Ok(None);
+    }
+    let payee = queries::awardee(conn, challenge.id).await?;
+    let check =
+        payments::credit_check(conn, state, meta, Some(actor), challenge, payee, last.id).await?;
+    let decision = Decision {
+        actor,
+        comment: Some("最终验收通过 / final acceptance passed"),
+        payee,
+        check: &check,
+    };
+    accept_reported(conn, state, meta, challenge, &last, decision)
+        .await
+        .map(Some)
 }
 
 async fn record(
@@ -346,7 +457,7 @@ pub async fn report_milestone(
         (status = 200, description = "Accepted; `payment` shows the ledger entry", body = MilestoneView),
         (status = 403, description = "Issuers only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such milestone on the caller's organisation's challenges", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not reported (`invalid_milestone_state`, naming its state), or the project is not running (`project_not_running`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not reported (`invalid_milestone_state`, naming its state), the project is not running (`project_not_running`), or it is the last milestone, which the final acceptance decides (`final_milestone_by_acceptance`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` names another version (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -375,6 +486,9 @@ pub async fn accept_milestone(
         .await?;
     check_if_match(&if_match, read.version, false)?;
     lifecycle::check(MilestoneAction::Accept, read.status, &challenge)?;
+    if queries::is_final(&mut conn, &read).await? {
+        return Err(final_by_acceptance());
+    }
     let payee = queries::awardee(&mut conn, challenge.id).await?;
     let check = payments::credit_check(
         &mut conn,
@@ -390,51 +504,13 @@ pub async fn accept_milestone(
         .transaction::<_, AppError, _>(async |conn| {
             let (challenge, current) =
                 lock_for(conn, viewer, id, &if_match, MilestoneAction::Accept).await?;
-            let rule = lifecycle::rule(MilestoneAction::Accept);
-            let report = queries::open_report(conn, current.id).await?;
-            let now = state.clock.now();
-            diesel::update(milestone_reports::table.find(report.id))
-                .set((
-                    milestone_reports::outcome.eq(ReportOutcome::Accepted),
-                    milestone_reports::reason.eq(comment.as_deref()),
-                    milestone_reports::decided_by.eq(user.id),
-                    milestone_reports::decided_at.eq(now),
-                ))
-                .execute(conn)
-                .await?;
-            let updated = set_status(conn, &state, &current, rule.to, Some(user.id)).await?;
-            let payment = payments::record(
-                conn, &state, &meta, user.id, &challenge, &updated, payee, &check,
-            )
-            .await?;
-            record(
-                conn,
-                &state,
-                &meta,
-                user.id,
-                MilestoneAction::Accept,
-                (&current, &updated),
-                json!({"report_id": report.id, "comment": comment, "payment_id": payment.id,
-                       "payment_status": payment.status, "credit_check_id": check.id}),
-            )
-            .await?;
-            let held = payment.status == super::models::PaymentStatus::Held;
-            for solver in queries::solver_accounts(conn, payee).await? {
-                let notice = MilestoneAccepted {
-                    display_name: solver.display_name.clone(),
-                    title: challenge.title.clone(),
-                    milestone_title: updated.title.clone(),
-                    amount: yuan(updated.amount_fen),
-                    payment_held: held,
-                    comment: comment.clone(),
-                    url: url(&state, challenge.id),
-                };
-                notify(conn, &state, &Recipient::from(&solver), &notice).await?;
-            }
-            if held {
-                payments::notify_held(conn, &state, &challenge, &updated, payee, &check).await?;
-            }
-            Ok(updated)
+            let decision = Decision {
+                actor: user.id,
+                comment: comment.as_deref(),
+                payee,
+                check: &check,
+            };
+            accept_reported(conn, &state, &meta, &challenge, &current, decision).await
         })
         .await?;
     let view = milestone_view(&mut conn, &state, milestone).await?;
@@ -452,7 +528,7 @@ pub async fn accept_milestone(
         (status = 200, description = "Returned", body = MilestoneView),
         (status = 403, description = "Issuers only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such milestone on the caller's organisation's challenges", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not reported (`invalid_milestone_state`), or the project is not running (`project_not_running`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not reported (`invalid_milestone_state`), the project is not running (`project_not_running`), or it is the last milestone and the final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` names another version (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -476,6 +552,17 @@ pub async fn return_milestone(
         .transaction::<_, AppError, _>(async |conn| {
             let (challenge, current) =
                 lock_for(conn, viewer, id, &if_match, MilestoneAction::Return).await?;
+            // The last milestone's deliverable is before the acceptance panel: it stays as
+            // reported until the panel decides.
+            if queries::is_final(conn, &current).await?
+                && crate::projects::acceptance::started(conn, challenge.id).await?
+            {
+                return Err(AppError::Conflict {
+                    code: "acceptance_started",
+                    detail: "最终验收已启动，最后一个节点由验收专家组评定 / the final acceptance has started: the panel decides on the last milestone".into(),
+                    errors: vec![FieldError::new("status", "acceptance_started")],
+                });
+            }
             let rule = lifecycle::rule(MilestoneAction::Return);
             let report = queries::open_report(conn, current.id).await?;
             let now = state.clock.now();

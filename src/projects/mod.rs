@@ -111,15 +111,26 @@ pub async fn start(
     .await
 }
 
-/// How many of the project's milestones are not yet accepted.
+/// How many milestones keep the final acceptance (验收) from starting: every milestone before
+/// the last must be accepted by the issuer, and the last reported; the panel judges that last
+/// deliverable, and a passed acceptance accepts it and pays its share (尾款).
 pub async fn milestones_outstanding(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
 ) -> AppResult<i64> {
-    Ok(milestone_rows::table
+    let statuses: Vec<MilestoneStatus> = milestone_rows::table
         .filter(milestone_rows::challenge_id.eq(challenge_id))
-        .filter(milestone_rows::status.ne(MilestoneStatus::Accepted))
+        .order(milestone_rows::position.asc())
+        .select(milestone_rows::status)
+        .load(conn)
+        .await?;
+    let Some((last, before)) = statuses.split_last() else {
+        return Ok(0);
+    };
+    let open = before
+        .iter()
+        .filter(|s| **s != MilestoneStatus::Accepted)
         .count()
-        .get_result(conn)
-        .await?)
+        + usize::from(*last != MilestoneStatus::Reported && *last != MilestoneStatus::Accepted);
+    Ok(i64::try_from(open).unwrap_or(i64::MAX))
 }

@@ -149,6 +149,30 @@ pub async fn find_project(
     found.ok_or(AppError::NotFound)
 }
 
+/// The project's last milestone (the highest position), which the final acceptance decides.
+pub async fn final_milestone(
+    conn: &mut AsyncPgConnection,
+    challenge_id: Uuid,
+    lock: bool,
+) -> AppResult<Option<Milestone>> {
+    let query = milestones::table
+        .filter(milestones::challenge_id.eq(challenge_id))
+        .order(milestones::position.desc())
+        .select(Milestone::as_select());
+    Ok(if lock {
+        query.for_update().first(conn).await.optional()?
+    } else {
+        query.first(conn).await.optional()?
+    })
+}
+
+/// Whether `milestone` is the last of its project.
+pub async fn is_final(conn: &mut AsyncPgConnection, milestone: &Milestone) -> AppResult<bool> {
+    Ok(final_milestone(conn, milestone.challenge_id, false)
+        .await?
+        .is_some_and(|last| last.id == milestone.id))
+}
+
 /// The awardee organisation of a project (that of its awarded bid).
 pub async fn awardee(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResult<Uuid> {
     milestones::table

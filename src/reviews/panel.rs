@@ -37,8 +37,8 @@ use crate::notifications::notices::{PanelInvitation, ReviewReminder, beijing_tim
 use crate::notifications::{Recipient, notify};
 use crate::privacy::ProtectedId;
 use crate::schema::{
-    acceptance_assignments, assignments, bid_members, bids, experts, organizations, panel_draws,
-    users,
+    acceptance_assignments, acceptance_panels, assignments, bid_members, bids, experts,
+    organizations, panel_draws, users,
 };
 use crate::state::AppState;
 
@@ -164,7 +164,11 @@ pub(crate) async fn pool(
         .order(experts::user_id.asc())
         .load(conn)
         .await?;
+    // Only panels still open count: an invitation left unanswered when its panel closed is no
+    // longer work.
     let open: Vec<(Uuid, i64)> = assignments::table
+        .inner_join(panel_draws::table)
+        .filter(panel_draws::closed_at.is_null())
         .filter(assignments::status.eq_any(AssignmentStatus::OPEN))
         .group_by(assignments::expert_id)
         .select((assignments::expert_id, diesel::dsl::count_star()))
@@ -172,6 +176,8 @@ pub(crate) async fn pool(
         .await?;
     // An expert's workload counts the open invitations of both panels: review and acceptance.
     let open_acceptance: Vec<(Uuid, i64)> = acceptance_assignments::table
+        .inner_join(acceptance_panels::table)
+        .filter(acceptance_panels::closed_at.is_null())
         .filter(acceptance_assignments::status.eq_any(AssignmentStatus::OPEN))
         .group_by(acceptance_assignments::expert_id)
         .select((acceptance_assignments::expert_id, diesel::dsl::count_star()))

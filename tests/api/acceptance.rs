@@ -24,10 +24,64 @@ async fn awarded(app: &TestApp, admin: &Tokens) -> Ranked {
     ranked
 }
 
-/// Awards the first bid and completes the project's milestones: the acceptance starts only once
-/// every milestone is accepted (`projects::milestones_outstanding` is 0).
+/// Awards the first bid and brings its project to the acceptance: every milestone before the last
+/// reported and accepted by the issuer, the last reported (the panel judges it).
 async fn award_and_complete(app: &TestApp, review: &Review) {
     force_award(app, review, 0).await;
+    complete(app, review).await;
+}
+
+/// Reports every milestone of the first bid's project and has the issuer accept all but the last.
+async fn complete(app: &TestApp, review: &Review) {
+    let project = milestones(app, review).await;
+    let list = project["milestones"].as_array().unwrap();
+    for (i, m) in list.iter().enumerate() {
+        let id = m["id"].as_str().unwrap();
+        let resp = app
+            .post(
+                &format!("/api/v1/milestones/{id}/report"),
+                &json!({"deliverable": "节点成果已完成，检测报告见附件。"}),
+                Some(&review.solvers[0].access),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
+        if i + 1 < list.len() {
+            let resp = app
+                .post(
+                    &format!("/api/v1/milestones/{id}/accept"),
+                    &json!({}),
+                    Some(&review.issuer.access),
+                )
+                .await;
+            assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
+        }
+    }
+}
+
+/// The amount in the payment ledger for the challenge.
+async fn ledger_total(app: &TestApp, admin: &Tokens, challenge: &str) -> i64 {
+    let page: Value = app
+        .get(
+            &format!("/api/v1/payments?challenge_id={challenge}"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["total_amount_fen"].as_i64().unwrap()
+}
+
+/// The project of the first bid, as its solver sees it.
+async fn milestones(app: &TestApp, review: &Review) -> Value {
+    let resp = app
+        .get(
+            &format!("/api/v1/challenges/{}/milestones", review.id),
+            Some(&review.solvers[0].access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    resp.json().await.unwrap()
 }
 
 async fn draw(app: &TestApp, token: &Tokens, challenge: &str, body: Value) -> reqwest::Response {
@@ -367,6 +421,12 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
         .await
         .unwrap();
     assert_eq!(challenge["status"], "accepted");
+    // The passed acceptance accepted the last milestone and released its share (尾款): the
+    // ledger now holds the whole awarded amount.
+    let project = milestones(&app, review).await;
+    let last_milestone = project["milestones"].as_array().unwrap().last().unwrap();
+    assert_eq!(last_milestone["status"], "accepted");
+    assert_eq!(ledger_total(&app, &admin, id).await, 250_000_000);
     let events: Value = app
         .get(
             &format!("/api/v1/challenges/{id}/events"),
@@ -481,6 +541,12 @@ async fn a_majority_of_failing_verdicts_fails_the_project() {
         .await
         .unwrap();
     assert_eq!(challenge["status"], "failed");
+    // No final share for a failed project: the last milestone stays reported, unpaid (60 % of
+    // 250 万元 is in the ledger).
+    let project = milestones(&app, review).await;
+    let last_milestone = project["milestones"].as_array().unwrap().last().unwrap();
+    assert_eq!(last_milestone["status"], "reported");
+    assert_eq!(ledger_total(&app, &admin, &review.id).await, 150_000_000);
     let events: Value = app
         .get(
             &format!("/api/v1/challenges/{}/events", review.id),
@@ -548,7 +614,13 @@ async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
         .await;
     assert_problem(resp, 404, "not_found").await;
 
-    award_and_complete(&app, review).await;
+    // Awarded, but the project is not through its milestones: the last must be reported and the
+    // others accepted first.
+    force_award(&app, review, 0).await;
+    let resp = draw(&app, &admin, &review.id, request(&app, 1)).await;
+    let body = assert_problem(resp, 409, "milestones_outstanding").await;
+    assert!(body["detail"].as_str().unwrap().contains('2'), "{body}");
+    complete(&app, review).await;
     for token in [
         &review.issuer.access,
         &review.solvers[0].access,
@@ -721,11 +793,21 @@ async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
     assert_eq!(stored["counts"]["declined"], 2);
     assert_eq!(stored["counts"]["invited"], 2);
 
-    // After the deadline, closing needs three submitted verdicts.
+    // Two verdicts never decide a project: not before the deadline, not after it.
     let remaining = [members[2], fourth];
     judge(&app, &review.id, &remaining, &[true, true]).await;
-    app.state.clock.advance(Duration::days(11));
     let close = format!("/api/v1/challenges/{}/acceptance/close", review.id);
+    let body = assert_problem(
+        app.post(&close, &json!({}), Some(&admin.access)).await,
+        409,
+        "acceptance_not_ready",
+    )
+    .await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("2 submitted"),
+        "{body}"
+    );
+    app.state.clock.advance(Duration::days(11));
     let body = assert_problem(
         app.post(&close, &json!({}), Some(&admin.access)).await,
         409,
@@ -736,4 +818,41 @@ async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
         body["detail"].as_str().unwrap().contains("only 2"),
         "{body}"
     );
+
+    // The admin sets a new deadline: seats left empty are offered down the stored order (here
+    // nobody is left), and the reminder follows the new date.
+    let extend = format!("/api/v1/challenges/{}/acceptance/deadline", review.id);
+    let later = app.state.clock.now() + Duration::days(5);
+    let resp = app
+        .post(
+            &extend,
+            &json!({"review_deadline": rfc3339(later)}),
+            Some(&members[2].tokens.access),
+        )
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+    let resp = app
+        .post(
+            &extend,
+            &json!({"review_deadline": rfc3339(app.state.clock.now() - Duration::hours(1))}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&assert_problem(resp, 422, "validation_failed").await),
+        vec!["review_deadline"]
+    );
+    let resp = app
+        .post(
+            &extend,
+            &json!({"review_deadline": rfc3339(later)}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
+    let extended: Value = resp.json().await.unwrap();
+    assert_eq!(extended["review_deadline"], rfc3339(later).as_str());
+    assert_eq!(extended["counts"]["submitted"], 2);
+    assert_eq!(extended["counts"]["declined"], 2);
+    assert_eq!(extended["draw"]["next_position"], 4);
 }

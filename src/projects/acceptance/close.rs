@@ -120,9 +120,9 @@ pub async fn close_acceptance(
             let n = submitted.len();
             let now = state.clock.now();
             if now < panel.review_deadline {
-                if pending > 0 || n == 0 {
+                if pending > 0 || n < 3 {
                     return Err(not_ready(format!(
-                        "验收截止前须全部专家提交意见：{n} 位已提交，{pending} 位未提交 / before the deadline every expert must submit: {n} submitted, {pending} not yet"
+                        "验收截止前须全部专家提交意见且至少 3 位：{n} 位已提交，{pending} 位未提交 / before the deadline every expert must submit, and at least 3: {n} submitted, {pending} not yet"
                     )));
                 }
             } else if n < 3 {
@@ -189,6 +189,11 @@ pub async fn close_acceptance(
                     ),
                 ),
             };
+            if result == AcceptanceResult::Passed {
+                // The last milestone was the panel's to judge: its share (尾款) is paid now.
+                crate::projects::milestones::accept_final(conn, &state, &meta, &challenge, user.id)
+                    .await?;
+            }
             let challenge = lifecycle::apply(
                 conn,
                 &state,

@@ -8,6 +8,8 @@
 //! and experts whose credit check (purpose `panel_draw`, context `stage: acceptance`) blocks.
 //! The seed and the shuffled order are stored and can be verified.
 
+use std::collections::HashSet;
+
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get, post};
 use chrono::{DateTime, Utc};
@@ -32,7 +34,7 @@ use crate::http::ValidJson;
 use crate::notifications::notices::{AcceptanceInvitation, AcceptanceReminder, beijing_time};
 use crate::notifications::{Recipient, notify};
 use crate::reviews::models::AssignmentStatus;
-use crate::reviews::panel::{Stage, eligible_order};
+use crate::reviews::panel::{ExclusionView, Stage, eligible_order, next_eligible};
 use crate::schema::{acceptance_assignments, acceptance_panels, bids, users};
 use crate::state::AppState;
 
@@ -40,7 +42,151 @@ use crate::state::AppState;
 pub const ACCEPTANCE_REMINDER: &str = "acceptance_reminder";
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(draw_acceptance).service(get_acceptance);
+    cfg.service(draw_acceptance)
+        .service(get_acceptance)
+        .service(extend_acceptance);
+}
+
+/// `POST /challenges/{id}/acceptance/deadline`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"review_deadline": "2028-07-15T09:00:00Z"}))]
+pub struct DeadlineRequest {
+    /// The new deadline for the experts' verdicts; in the future.
+    pub review_deadline: DateTime<Utc>,
+}
+
+/// A new deadline for an open acceptance (admins), for a panel that could not finish: every
+/// seat left empty by declines is offered again down the stored order (the same walk as a
+/// replacement), and the reminder is scheduled for the new deadline.
+#[utoipa::path(
+    tag = "acceptance",
+    params(("id" = Uuid, Path, description = "Challenge id")),
+    request_body = DeadlineRequest,
+    responses(
+        (status = 200, description = "The new deadline; `counts.invited` shows the experts newly invited", body = AcceptanceView),
+        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No acceptance drawn for this challenge", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The acceptance is closed (`acceptance_closed`) or the challenge is no longer awarded (`not_awarded`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Deadline not in the future", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/challenges/{id}/acceptance/deadline")]
+#[tracing::instrument(skip_all)]
+pub async fn extend_acceptance(
+    state: Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    id: Path<Uuid>,
+    body: ValidJson<DeadlineRequest>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let deadline = body.into_inner().review_deadline;
+    if deadline <= state.clock.now() {
+        return Err(AppError::validation("review_deadline", "in_past"));
+    }
+    let id = id.into_inner();
+    let mut conn = state.conn().await?;
+    let (challenge, panel, bid) = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, id).await?;
+            let panel = find_panel(conn, id, true)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if panel.closed_at.is_some() {
+                return Err(super::expert::acceptance_closed());
+            }
+            if challenge.status != Status::Awarded {
+                return Err(not_awarded(&challenge));
+            }
+            let rows: Vec<AcceptanceAssignment> = acceptance_assignments::table
+                .filter(acceptance_assignments::challenge_id.eq(id))
+                .select(AcceptanceAssignment::as_select())
+                .load(conn)
+                .await?;
+            let seated = rows
+                .iter()
+                .filter(|a| a.status != AssignmentStatus::Declined)
+                .count();
+            let mut on_panel: HashSet<Uuid> = rows.iter().map(|a| a.expert_id).collect();
+            let mut exclusions: Vec<ExclusionView> =
+                serde_json::from_value(panel.exclusions.clone()).unwrap_or_default();
+            let mut next_position = panel.next_position;
+            let mut invited = Vec::new();
+            let empty = usize::try_from(panel.panel_size)
+                .unwrap_or(0)
+                .saturating_sub(seated);
+            for _ in 0..empty {
+                let walk = next_eligible(
+                    conn,
+                    &state,
+                    &meta,
+                    user.id,
+                    &challenge,
+                    Stage::Acceptance,
+                    &panel.candidate_list(),
+                    &on_panel,
+                    next_position,
+                    exclusions,
+                )
+                .await?;
+                next_position = walk.next_position;
+                exclusions = walk.exclusions;
+                let Some((expert_id, position)) = walk.chosen else {
+                    break;
+                };
+                invite(conn, &state, &challenge, deadline, expert_id, position).await?;
+                on_panel.insert(expert_id);
+                invited.push(expert_id);
+            }
+            diesel::update(acceptance_panels::table.find(id))
+                .set((
+                    acceptance_panels::review_deadline.eq(deadline),
+                    acceptance_panels::next_position.eq(next_position),
+                    acceptance_panels::exclusions.eq(to_json(&exclusions)?),
+                ))
+                .execute(conn)
+                .await?;
+            let hours = state.settings.review.reminder_hours_before;
+            let remind_at = deadline - chrono::Duration::hours(hours);
+            crate::jobs::enqueue(
+                conn,
+                ACCEPTANCE_REMINDER,
+                &json!({"challenge_id": id}),
+                Some(remind_at.max(state.clock.now())),
+                Some(&format!(
+                    "{ACCEPTANCE_REMINDER}:{id}:{}",
+                    deadline.timestamp()
+                )),
+            )
+            .await?;
+            audit::record(
+                conn,
+                &state,
+                &meta,
+                audit::Event {
+                    actor_id: Some(user.id),
+                    action: "acceptance.deadline",
+                    object_type: "challenge",
+                    object_id: Some(id.to_string()),
+                    summary: json!({
+                        "from": panel.review_deadline,
+                        "to": deadline,
+                        "invited": invited,
+                    }),
+                },
+            )
+            .await?;
+            let panel = find_panel(conn, id, false)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let bid = awarded_bid(conn, challenge.id).await?;
+            Ok((challenge, panel, bid))
+        })
+        .await?;
+    let view = acceptance_view(&mut conn, &challenge, &panel, &bid, Reader::Admin).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// `POST /challenges/{id}/acceptance`.
@@ -87,7 +233,7 @@ async fn refuse_outstanding(conn: &mut AsyncPgConnection, challenge_id: Uuid) ->
         return Err(AppError::Conflict {
             code: "milestones_outstanding",
             detail: format!(
-                "尚有 {count} 个里程碑未通过验收确认 / {count} milestone(s) not accepted yet"
+                "尚有 {count} 个节点未完成：最后一个节点须已提交成果，其余须已确认 / {count} milestone(s) not ready: the last must be reported, the others accepted"
             ),
             errors: vec![
                 FieldError::new("milestones", "milestones_outstanding").with_param("count", count),
@@ -175,7 +321,7 @@ pub(crate) async fn invite(
         (status = 201, description = "Drawn; the experts are invited", body = AcceptanceView),
         (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not `awarded` (`not_awarded`, naming the state), milestones not all accepted (`milestones_outstanding`, with their number), already drawn (`acceptance_exists`), or too few eligible experts (`not_enough_experts`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not `awarded` (`not_awarded`, naming the state), milestones not ready (`milestones_outstanding`, with their number: the last must be reported, the others accepted), already drawn (`acceptance_exists`), or too few eligible experts (`not_enough_experts`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Deadline not in the future, panel size out of range, or a seed where not allowed", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

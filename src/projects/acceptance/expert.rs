@@ -372,35 +372,42 @@ pub async fn decline(
                 .collect();
             let exclusions: Vec<ExclusionView> =
                 serde_json::from_value(panel.exclusions.clone()).unwrap_or_default();
-            let walk = next_eligible(
-                conn,
-                &state,
-                &meta,
-                user.id,
-                &challenge,
-                Stage::Acceptance,
-                &panel.candidate_list(),
-                &on_panel,
-                panel.next_position,
-                exclusions,
-            )
-            .await?;
-            let replacement = match walk.chosen {
-                Some((expert_id, position)) => Some(
-                    invite(conn, &state, &challenge, panel.review_deadline, expert_id, position)
-                        .await?,
-                ),
-                None => None,
-            };
-            diesel::update(acceptance_panels::table.find(challenge.id))
-                .set((
-                    acceptance_panels::next_position.eq(walk.next_position),
-                    acceptance_panels::exclusions.eq(
-                        serde_json::to_value(&walk.exclusions).map_err(anyhow::Error::from)?,
-                    ),
-                ))
-                .execute(conn)
+            // Past the deadline nobody new is invited to a deadline already gone: the admin sets
+            // a new one (`POST /challenges/{id}/acceptance/deadline`), which fills the seat.
+            let replacement = if state.clock.now() < panel.review_deadline {
+                let walk = next_eligible(
+                    conn,
+                    &state,
+                    &meta,
+                    user.id,
+                    &challenge,
+                    Stage::Acceptance,
+                    &panel.candidate_list(),
+                    &on_panel,
+                    panel.next_position,
+                    exclusions,
+                )
                 .await?;
+                let replacement = match walk.chosen {
+                    Some((expert_id, position)) => Some(
+                        invite(conn, &state, &challenge, panel.review_deadline, expert_id, position)
+                            .await?,
+                    ),
+                    None => None,
+                };
+                diesel::update(acceptance_panels::table.find(challenge.id))
+                    .set((
+                        acceptance_panels::next_position.eq(walk.next_position),
+                        acceptance_panels::exclusions.eq(
+                            serde_json::to_value(&walk.exclusions).map_err(anyhow::Error::from)?,
+                        ),
+                    ))
+                    .execute(conn)
+                    .await?;
+                replacement
+            } else {
+                None
+            };
             record(
                 conn,
                 &state,
@@ -531,7 +538,8 @@ pub async fn put_verdict(
     let saved = conn
         .transaction::<_, AppError, _>(async |conn| {
             let read = own(conn, &user, id, false).await?;
-            let (challenge, _) = open_acceptance(conn, read.challenge_id, false).await?;
+            // Under the panel lock, like submit and close: no verdict lands after the close.
+            let (challenge, _) = open_acceptance(conn, read.challenge_id, true).await?;
             let a = own(conn, &user, id, true).await?;
             if a.status != AssignmentStatus::Accepted {
                 return Err(wrong_state(&a, "accepted"));
