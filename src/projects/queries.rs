@@ -28,8 +28,8 @@ pub enum ProjectViewer {
     Solver(Uuid),
     /// An issuer account: the projects of its organisation's challenges.
     Issuer(Uuid),
-    /// Everyone else: none. (Hook: the experts of a project's acceptance panel will see it once
-    /// the final acceptance lands; add a variant `Expert(user_id)` and its rule below.)
+    /// Everyone else: none. (The acceptance panel's experts read the project through their
+    /// assignment: `GET /acceptance-assignments/{id}/project`.)
     Nobody,
 }
 

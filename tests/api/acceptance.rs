@@ -321,7 +321,14 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
         .unwrap();
     assert_eq!(project["kpis"][0]["target"], "≥ 5.5");
     assert_eq!(project["kpis"][0]["commitment"], "≥ 5.8 GPa");
-    assert_eq!(project["milestones"].as_array().unwrap().len(), 2);
+    // The panel reads the project's milestones with their reported deliverables.
+    let list = project["milestones"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[1]["status"], "reported");
+    assert_eq!(
+        list[1]["reports"][0]["deliverable"],
+        "节点成果已完成，检测报告见附件。"
+    );
     assert_eq!(project["awardee_organization_name"], "甲大学");
     assert!(project["my_verdict"].is_null());
     let resp = put_verdict(

@@ -28,7 +28,6 @@ use super::views::{
 use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
-use crate::bids::input::Milestone;
 use crate::bids::queries as bid_queries;
 use crate::challenges::models::{Challenge, Field, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
@@ -115,8 +114,9 @@ pub struct ProjectView {
     pub duration_months: Option<i32>,
     /// Each KPI of the challenge with the awardee's commitment (军令状).
     pub kpis: Vec<KpiView>,
-    /// The milestone plan of the awarded bid.
-    pub milestones: Vec<Milestone>,
+    /// The project's milestones with every report (the deliverables) and decision: the last one's
+    /// deliverable is the result the panel judges.
+    pub milestones: Vec<crate::projects::views::MilestoneView>,
     pub team: Vec<ReviewMemberView>,
     /// The caller's own verdict, if saved.
     pub my_verdict: Option<OwnVerdictView>,
@@ -487,6 +487,15 @@ pub async fn project(
         })
         .collect();
     let mine = own_verdict(&mut conn, a.id).await?;
+    // The expert's accepted assignment is their right to read the project.
+    let milestones = crate::projects::milestones::project_view(
+        &mut conn,
+        &state,
+        crate::projects::queries::ProjectViewer::Admin,
+        challenge.id,
+    )
+    .await?
+    .milestones;
     Ok(HttpResponse::Ok().json(ProjectView {
         assignment_id: a.id,
         challenge_id: challenge.id,
@@ -500,7 +509,7 @@ pub async fn project(
         requested_fen: bid.requested_fen,
         duration_months: bid.duration_months,
         kpis: kpi_views(&challenge, &bid),
-        milestones: serde_json::from_value(bid.milestones.clone()).unwrap_or_default(),
+        milestones,
         team,
         my_verdict: mine.map(OwnVerdictView::from),
     }))
