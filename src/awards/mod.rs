@@ -102,8 +102,8 @@ pub struct AwardView {
     pub ends_on: NaiveDate,
     /// 24:00 Beijing time of `ends_on`: objections are accepted until then.
     pub ends_at: DateTime<Utc>,
-    /// False when a year the count ran through has no maintained calendar: there only weekends
-    /// counted as rest days, so check `ends_on`.
+    /// Whether every year the count ran through had a maintained calendar. Always true since
+    /// proposals through an unmaintained year are refused (`calendar_not_maintained`).
     pub calendar_maintained: bool,
     pub status: AwardStatus,
     /// The confirmation's credit re-check blocked: withdraw the award.

@@ -238,7 +238,7 @@ pub fn feed(state: &AppState, notices: &[NoticeView], now: DateTime<Utc>) -> Fee
                 Some("application/json"),
             )]);
             let mut text = format!(
-                "榜单 / Challenge：{}\n拟挂帅单位 / Proposed awardee：{}\n金额 / Amount：{} 元 ({} fen)\n公示期 / Notice：{} — {}（截至北京时间 {} / until {}）\n状态 / Status：{}\n异议 / Objections：{}",
+                "榜单 / Challenge：{}\n拟挂帅单位 / Proposed awardee：{}\n金额 / Amount：{} 元 ({} fen)\n公示期 / Notice：{} — {}（截至北京时间 {} / until {}）\n状态 / Status：{}",
                 n.challenge_title,
                 n.organization_name,
                 yuan(n.amount_fen),
@@ -248,8 +248,9 @@ pub fn feed(state: &AppState, notices: &[NoticeView], now: DateTime<Utc>) -> Fee
                 beijing_time(n.ends_at),
                 n.ends_at.to_rfc3339(),
                 status_label(n.status),
-                n.objection_count,
             );
+            // No objection count here: an entry changes only when its `updated` does (proposed,
+            // withdrawn, confirmed), so feed readers never miss a change. The JSON list has it.
             if let Some(reason) = &n.reason {
                 text.push_str(&format!("\n选择理由 / Reason for the choice：{reason}"));
             }

@@ -275,6 +275,20 @@ impl Notice for MilestoneReturned {
     const TEMPLATE: &'static str = "milestone_returned";
 }
 
+/// The program office terminated an awarded project (to the awardee's solver accounts and the
+/// issuer's accounts).
+#[derive(Debug, Serialize)]
+pub struct ProjectTerminated {
+    pub display_name: String,
+    pub title: String,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Notice for ProjectTerminated {
+    const TEMPLATE: &'static str = "project_terminated";
+}
+
 /// A payment was held by the credit check (to the awardee's solver accounts and the admins).
 #[derive(Debug, Serialize)]
 pub struct PaymentHeld {
@@ -703,6 +717,12 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             milestone_title: "中试线建成".into(),
             reason: "缺少第三方检测报告".into(),
             url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(ProjectTerminated {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            reason: "揭榜团队解散，项目无法继续实施".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
         }),
         entry(PaymentHeld {
             display_name: "陈思远".into(),

@@ -35,6 +35,19 @@ pub async fn started(
     .await?)
 }
 
+/// The 409 for what the started final acceptance no longer allows (returning the last
+/// milestone, an extension).
+pub fn already_started() -> crate::error::AppError {
+    crate::error::AppError::Conflict {
+        code: "acceptance_started",
+        detail: "最终验收已启动 / the final acceptance has started".into(),
+        errors: vec![crate::error::FieldError::new(
+            "status",
+            "acceptance_started",
+        )],
+    }
+}
+
 /// The routes of the final acceptance.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     draw::configure(cfg);

@@ -103,7 +103,7 @@ async fn shift(
             ))
             .execute(conn)
             .await?;
-        overdue::schedule_due(conn, m.id, new_day).await?;
+        overdue::schedule_due(conn, m.id, m.version + 1, new_day).await?;
         moved.push((m.id, m.due_on.to_string(), new_day.to_string()));
     }
     Ok(moved)
@@ -182,7 +182,7 @@ async fn audit_extension(
         (status = 201, description = "Requested (or, by an admin, approved); the project with its extension requests", body = ProjectView),
         (status = 403, description = "Not for experts (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No project on this challenge that the caller may see", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Already extended once (`extension_used`), a request is pending (`extension_pending`), or the project is not running (`project_not_running`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Already extended once (`extension_used`), a request is pending (`extension_pending`), the project is not running (`project_not_running`), or its final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "`months` not within 1 to 12, or no reason", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -210,6 +210,10 @@ pub async fn request_extension(
     conn.transaction::<_, AppError, _>(async |conn| {
         let challenge = queries::find_project(conn, viewer, challenge_id, true).await?;
         running(&challenge)?;
+        // Once the acceptance panel sits, the project's time is up: nothing left to extend.
+        if crate::projects::acceptance::started(conn, challenge.id).await? {
+            return Err(crate::projects::acceptance::already_started());
+        }
         may_extend(conn, challenge.id).await?;
         let now = state.clock.now();
         let extension: Extension = diesel::insert_into(project_extensions::table)
@@ -295,7 +299,7 @@ pub async fn request_extension(
         (status = 200, description = "Decided; the project with its new due days", body = ProjectView),
         (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No project on this challenge", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "No request pending (`no_extension_pending`), or the project is not running (`project_not_running`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "No request pending (`no_extension_pending`), the project is not running (`project_not_running`), or its final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "A refusal without a reason", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -320,6 +324,10 @@ pub async fn decide_extension(
     conn.transaction::<_, AppError, _>(async |conn| {
         let challenge = queries::find_project(conn, ProjectViewer::Admin, challenge_id, true).await?;
         running(&challenge)?;
+        // Once the acceptance panel sits, the project's time is up: nothing left to extend.
+        if crate::projects::acceptance::started(conn, challenge.id).await? {
+            return Err(crate::projects::acceptance::already_started());
+        }
         let pending: Extension = project_extensions::table
             .filter(project_extensions::challenge_id.eq(challenge.id))
             .filter(project_extensions::status.eq(ExtensionStatus::Pending))

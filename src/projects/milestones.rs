@@ -249,8 +249,16 @@ pub(crate) async fn accept_final(
     let Some(last) = queries::final_milestone(conn, challenge.id, true).await? else {
         return Ok(None);
     };
+    // The draw required it reported and a return is refused since: anything else would close
+    // the project without its final share, so the close fails instead.
     if last.status != MilestoneStatus::Reported {
-        return Ok(None);
+        return Err(anyhow::anyhow!(
+            "the last milestone {} of challenge {} is {}, not reported",
+            last.id,
+            challenge.id,
+            last.status
+        )
+        .into());
     }
     let payee = queries::awardee(conn, challenge.id).await?;
     let check =
@@ -557,11 +565,7 @@ pub async fn return_milestone(
             if queries::is_final(conn, &current).await?
                 && crate::projects::acceptance::started(conn, challenge.id).await?
             {
-                return Err(AppError::Conflict {
-                    code: "acceptance_started",
-                    detail: "最终验收已启动，最后一个节点由验收专家组评定 / the final acceptance has started: the panel decides on the last milestone".into(),
-                    errors: vec![FieldError::new("status", "acceptance_started")],
-                });
+                return Err(crate::projects::acceptance::already_started());
             }
             let rule = lifecycle::rule(MilestoneAction::Return);
             let report = queries::open_report(conn, current.id).await?;
@@ -588,8 +592,14 @@ pub async fn return_milestone(
             .await?;
             // Past its due day, the reminders (stopped by the report) start again.
             if end_of_day(updated.due_on) <= now {
-                overdue::schedule(conn, updated.id, updated.due_on, now + overdue::interval())
-                    .await?;
+                overdue::schedule(
+                    conn,
+                    updated.id,
+                    updated.version,
+                    updated.due_on,
+                    now + overdue::interval(),
+                )
+                .await?;
             }
             let payee = queries::awardee(conn, challenge.id).await?;
             for solver in queries::solver_accounts(conn, payee).await? {

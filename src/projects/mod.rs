@@ -10,6 +10,7 @@ pub mod overdue;
 pub mod payments;
 pub mod plan;
 pub mod queries;
+pub mod terminate;
 pub mod views;
 
 use diesel::prelude::*;
@@ -33,7 +34,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     acceptance::configure(cfg);
     cfg.configure(milestones::configure)
         .configure(payments::configure)
-        .configure(extension::configure);
+        .configure(extension::configure)
+        .configure(terminate::configure);
 }
 
 /// Starts the project of a confirmed award, in the confirming transaction: `challenge` is
@@ -54,8 +56,11 @@ pub async fn start(
     let awarded_at = challenge.awarded_at.ok_or_else(|| {
         anyhow::anyhow!("challenge {} is awarded without awarded_at", challenge.id)
     })?;
-    let planned: Vec<PlannedMilestone> = serde_json::from_value(bid.milestones.clone())
+    let mut planned: Vec<PlannedMilestone> = serde_json::from_value(bid.milestones.clone())
         .map_err(|e| anyhow::anyhow!("bid {} has an unreadable milestone plan: {e}", bid.id))?;
+    // In the order of their due months (stable: the plan's order among equal months), so that
+    // the last position is the last milestone, the one the final acceptance decides.
+    planned.sort_by_key(|m| m.due_month);
     if planned.is_empty() {
         return Err(anyhow::anyhow!("bid {} has no milestone plan", bid.id).into());
     }
@@ -84,7 +89,7 @@ pub async fn start(
             ))
             .execute(conn)
             .await?;
-        overdue::schedule_due(conn, id, due).await?;
+        overdue::schedule_due(conn, id, 1, due).await?;
         created.push(json!({
             "id": id, "position": position, "title": m.title, "share_percent": m.share_percent,
             "amount_fen": amount, "due_on": due,

@@ -34,6 +34,11 @@ pub struct OverdueJob {
     pub due_on: NaiveDate,
     /// When this reminder was due (the next one is a week later).
     pub at: DateTime<Utc>,
+    /// The milestone's version when the chain started: any change since (a report, a return,
+    /// an extension) ends this chain, and a return after the due day starts a new one, so a
+    /// milestone never has two chains at once. Absent in jobs queued before it existed.
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 /// Schedules a reminder for the milestone due on `due_on`, at `at` (once per milestone, day and
@@ -41,6 +46,7 @@ pub struct OverdueJob {
 pub async fn schedule(
     conn: &mut AsyncPgConnection,
     milestone_id: Uuid,
+    version: i32,
     due_on: NaiveDate,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -55,6 +61,7 @@ pub async fn schedule(
             milestone_id,
             due_on,
             at,
+            version: Some(version),
         },
         Some(at),
         Some(&key),
@@ -66,9 +73,10 @@ pub async fn schedule(
 pub async fn schedule_due(
     conn: &mut AsyncPgConnection,
     milestone_id: Uuid,
+    version: i32,
     due_on: NaiveDate,
 ) -> AppResult<()> {
-    schedule(conn, milestone_id, due_on, end_of_day(due_on)).await
+    schedule(conn, milestone_id, version, due_on, end_of_day(due_on)).await
 }
 
 /// The job.
@@ -86,7 +94,10 @@ async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob
         Err(AppError::NotFound) => return Ok(()),
         Err(e) => return Err(e),
     };
-    if milestone.due_on != job.due_on || !MilestoneStatus::OWED.contains(&milestone.status) {
+    if milestone.due_on != job.due_on
+        || job.version.is_some_and(|v| v != milestone.version)
+        || !MilestoneStatus::OWED.contains(&milestone.status)
+    {
         return Ok(());
     }
     let challenge =
@@ -128,5 +139,12 @@ async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob
     while next <= now {
         next += interval();
     }
-    schedule(conn, milestone.id, milestone.due_on, next).await
+    schedule(
+        conn,
+        milestone.id,
+        milestone.version,
+        milestone.due_on,
+        next,
+    )
+    .await
 }

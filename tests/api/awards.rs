@@ -336,6 +336,15 @@ async fn an_upheld_objection_withdraws_the_award_and_another_bid_may_be_proposed
     let filed: Value = resp.json().await.unwrap();
     assert_eq!(filed["status"], "pending");
     assert!(filed.get("objector").is_none(), "{filed}");
+    // One pending objection per person: a second waits for the first to be decided.
+    let resp = object(
+        &app,
+        id,
+        Some(&objector.access),
+        "补充：该负责人另有两个在研项目，精力分散。",
+    )
+    .await;
+    assert_problem(resp, 409, "objection_pending").await;
     let second = person(&app, "异议人赵六").await;
     let resp = object(
         &app,
@@ -780,4 +789,22 @@ async fn a_proposal_is_refused_when_credit_blocks_the_bid_or_the_state_is_wrong(
             .contains("draft"),
         "{problem}"
     );
+
+    // Two bids sharing the first place: choosing one is written down. (The ranking is made tied
+    // in the database: the panel's arithmetic is tested with the review.)
+    app.db()
+        .await
+        .execute(
+            &format!(
+                "UPDATE rankings SET rank = 1 WHERE challenge_id = '{}'",
+                review.id
+            ),
+            &[],
+        )
+        .await
+        .unwrap();
+    let resp = propose(&app, &admin, id, json!({"bid_id": review.bid_ids[1]})).await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "tied");
+    assert_eq!(challenge_status(&app, id).await, "under_review");
 }

@@ -946,18 +946,18 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
         2
     );
 
-    // Reported: the reminders stop.
-    act_ok(&app, &first, "report", &report_body(), &solver.access).await;
-    app.state.clock.advance(Duration::days(7));
-    app.run_jobs().await;
-    assert_eq!(
+    // Reported two days later (the next reminder was due in a week): returned two days after
+    // that. The old chain ends with the report; the return starts one new chain, a week after
+    // the return, so the solver never gets two reminders a week.
+    let overdue = async || {
         kind_count(
             &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        2
-    );
-    // Returned after its due day: they start again a week after the return.
+            "milestone_overdue",
+        )
+    };
+    app.state.clock.advance(Duration::days(2));
+    act_ok(&app, &first, "report", &report_body(), &solver.access).await;
+    app.state.clock.advance(Duration::days(2));
     act_ok(
         &app,
         &first,
@@ -966,26 +966,19 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
         &issuer.access,
     )
     .await;
-    app.state.clock.advance(Duration::days(6));
-    app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        2
-    );
+    // The old chain's day (a week after the last reminder): nothing.
     app.state
         .clock
-        .advance(Duration::days(1) + Duration::minutes(1));
+        .advance(Duration::days(3) + Duration::minutes(1));
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        3
-    );
+    assert_eq!(overdue().await, 2);
+    // A week after the return: one reminder, then weekly again.
+    app.state.clock.advance(Duration::days(4));
+    app.run_jobs().await;
+    assert_eq!(overdue().await, 3);
+    app.state.clock.advance(Duration::days(7));
+    app.run_jobs().await;
+    assert_eq!(overdue().await, 4);
     act_ok(&app, &first, "report", &report_body(), &solver.access).await;
     act_ok(&app, &first, "accept", &json!({}), &issuer.access).await;
 
@@ -1011,7 +1004,7 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
             &notification_kinds(&app, &solver.access).await,
             "milestone_overdue"
         ),
-        3
+        4
     );
     assert_eq!(
         project_ok(&app, id, &solver.access).await["milestones"][1]["overdue"],
@@ -1024,18 +1017,45 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
             &notification_kinds(&app, &solver.access).await,
             "milestone_overdue"
         ),
-        4
+        5
     );
 
-    // A project no longer running sends no more reminders and takes no more reports.
-    app.db()
-        .await
-        .execute(
-            &format!("UPDATE challenges SET status = 'failed' WHERE id = '{id}'"),
-            &[],
-        )
-        .await
-        .unwrap();
+    // The program office terminates the project: `failed`, with the reason, the awardee and the
+    // issuer told. It then sends no more reminders and takes no more reports.
+    let terminate = format!("/api/v1/challenges/{id}/terminate");
+    let reason = json!({"reason": "揭榜团队解散，项目无法继续实施。"});
+    assert_problem(
+        app.post(&terminate, &reason, Some(&issuer.access)).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.post(&terminate, &json!({"reason": " "}), Some(&admin.access))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let resp = app.post(&terminate, &reason, Some(&admin.access)).await;
+    assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
+    let ended: Value = resp.json().await.unwrap();
+    assert_eq!(ended["status"], "failed");
+    assert_eq!(ended["status_reason"], "揭榜团队解散，项目无法继续实施。");
+    for token in [&solver.access, &issuer.access] {
+        assert!(
+            notification_kinds(&app, token)
+                .await
+                .contains(&"project_terminated".to_string())
+        );
+    }
+    let problem = assert_problem(
+        app.post(&terminate, &reason, Some(&admin.access)).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    assert!(problem["detail"].as_str().unwrap().contains("failed"));
     app.state.clock.advance(Duration::days(7));
     app.run_jobs().await;
     assert_eq!(
@@ -1043,7 +1063,7 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
             &notification_kinds(&app, &solver.access).await,
             "milestone_overdue"
         ),
-        4
+        5
     );
     let second = milestone_id(&moved, 1);
     assert_problem(

@@ -56,9 +56,10 @@ pub struct DeadlineRequest {
     pub review_deadline: DateTime<Utc>,
 }
 
-/// A new deadline for an open acceptance (admins), for a panel that could not finish: every
-/// seat left empty by declines is offered again down the stored order (the same walk as a
-/// replacement), and the reminder is scheduled for the new deadline.
+/// A new deadline for an open acceptance (admins), for a panel that could not finish. When the
+/// old deadline has passed, the experts who have not submitted give up their seats (recorded as
+/// declined: "no verdict by the deadline"); every empty seat is offered again down the stored
+/// order (the same walk as a replacement), and the reminder is scheduled for the new deadline.
 #[utoipa::path(
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Challenge id")),
@@ -100,6 +101,27 @@ pub async fn extend_acceptance(
             if challenge.status != Status::Awarded {
                 return Err(not_awarded(&challenge));
             }
+            // Past the old deadline, whoever has not submitted gives up the seat: it is offered
+            // again below, as a decline's would be.
+            let now = state.clock.now();
+            let released: Vec<Uuid> = if now >= panel.review_deadline {
+                diesel::update(
+                    acceptance_assignments::table
+                        .filter(acceptance_assignments::challenge_id.eq(id))
+                        .filter(acceptance_assignments::status.eq_any(AssignmentStatus::OPEN)),
+                )
+                .set((
+                    acceptance_assignments::status.eq(AssignmentStatus::Declined),
+                    acceptance_assignments::decline_reason
+                        .eq("未在截止时间前提交验收意见 / no verdict by the deadline"),
+                    acceptance_assignments::responded_at.eq(now),
+                ))
+                .returning(acceptance_assignments::expert_id)
+                .get_results(conn)
+                .await?
+            } else {
+                Vec::new()
+            };
             let rows: Vec<AcceptanceAssignment> = acceptance_assignments::table
                 .filter(acceptance_assignments::challenge_id.eq(id))
                 .select(AcceptanceAssignment::as_select())
@@ -173,6 +195,7 @@ pub async fn extend_acceptance(
                     summary: json!({
                         "from": panel.review_deadline,
                         "to": deadline,
+                        "released": released,
                         "invited": invited,
                     }),
                 },
@@ -310,8 +333,8 @@ pub(crate) async fn invite(
     Ok(assignment)
 }
 
-/// Draw the final acceptance panel of an awarded project (admins), once every milestone is
-/// accepted. The experts are drawn with the review's rules (see the module documentation);
+/// Draw the final acceptance panel of an awarded project (admins), once every milestone but the
+/// last is accepted and the last reported (its deliverable is what the panel judges). The experts are drawn with the review's rules (see the module documentation);
 /// every expert left out is stored with the reasons, and the panel is invited.
 #[utoipa::path(
     tag = "acceptance",
