@@ -46,6 +46,7 @@ pub struct ObjectionRequest {
     pub reason: String,
     /// How the program office can reach the objector (optional; shown to admins only).
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub contact: Option<String>,
 }
 
@@ -64,8 +65,11 @@ pub enum Outcome {
 #[schema(example = json!({"outcome": "dismissed", "reason": "经核查，该负责人承担的另一项目已于上月结题，所述情况不影响本项目。"}))]
 pub struct ResolveRequest {
     pub outcome: Outcome,
-    /// Required: told to the objector (and, when upheld, to the awardee and the issuer).
+    /// Required. Told to the objector; when upheld it is also the withdrawal's reason, told to the
+    /// awardee, the issuer and the other bidders and kept on the challenge: write it so that it
+    /// does not name the objector.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -366,7 +370,7 @@ pub async fn list_objections(
         (status = 200, description = "Resolved", body = ObjectionView),
         (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such objection", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Already resolved (`objection_resolved`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Already resolved (`objection_resolved`); upheld while the award can no longer be withdrawn (`award_not_in_publicity`, `invalid_transition`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "The reason is `required`; `outcome` not `upheld` or `dismissed`", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

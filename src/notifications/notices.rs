@@ -236,6 +236,8 @@ pub struct MilestoneReported {
     /// `YYYY-MM-DD`, the China calendar day it is due.
     pub due_on: String,
     pub deliverable: String,
+    /// The last milestone: the final acceptance, not the issuer, decides on it.
+    pub final_milestone: bool,
     pub url: String,
 }
 
@@ -275,6 +277,34 @@ impl Notice for MilestoneReturned {
     const TEMPLATE: &'static str = "milestone_returned";
 }
 
+/// Every milestone but the last is accepted and the last reported: the admins may draw the
+/// acceptance panel.
+#[derive(Debug, Serialize)]
+pub struct ProjectReadyForAcceptance {
+    pub display_name: String,
+    pub title: String,
+    pub organization_name: String,
+    pub url: String,
+}
+
+impl Notice for ProjectReadyForAcceptance {
+    const TEMPLATE: &'static str = "project_ready_for_acceptance";
+}
+
+/// The acceptance panel was drawn (to the issuer's accounts and the awardee's solver accounts).
+#[derive(Debug, Serialize)]
+pub struct AcceptanceStarted {
+    pub display_name: String,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub review_deadline: String,
+    pub url: String,
+}
+
+impl Notice for AcceptanceStarted {
+    const TEMPLATE: &'static str = "acceptance_started";
+}
+
 /// The program office terminated an awarded project (to the awardee's solver accounts and the
 /// issuer's accounts).
 #[derive(Debug, Serialize)]
@@ -289,7 +319,8 @@ impl Notice for ProjectTerminated {
     const TEMPLATE: &'static str = "project_terminated";
 }
 
-/// A payment was held by the credit check (to the awardee's solver accounts and the admins).
+/// A payment was held by the credit check (to the awardee's solver accounts, the issuer's
+/// accounts and the admins).
 #[derive(Debug, Serialize)]
 pub struct PaymentHeld {
     pub display_name: String,
@@ -700,6 +731,7 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             milestone_title: "中试线建成".into(),
             due_on: "2027-06-15".into(),
             deliverable: "中试线已建成并试运行 <72 小时>".into(),
+            final_milestone: false,
             url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
         }),
         entry(MilestoneAccepted {
@@ -717,6 +749,18 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             milestone_title: "中试线建成".into(),
             reason: "缺少第三方检测报告".into(),
             url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(ProjectReadyForAcceptance {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            organization_name: "海西大学".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
+        }),
+        entry(AcceptanceStarted {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            review_deadline: "2028-06-30 17:00".into(),
+            url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
         }),
         entry(ProjectTerminated {
             display_name: "陈思远".into(),

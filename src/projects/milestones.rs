@@ -35,7 +35,7 @@ use crate::challenges::routes::{IfMatch, check_if_match};
 use crate::error::{AppError, AppResult, FieldError, ProblemBody};
 use crate::http::{OptionalJson, ValidJson};
 use crate::notifications::notices::{
-    MilestoneAccepted, MilestoneReported, MilestoneReturned, yuan,
+    MilestoneAccepted, MilestoneReported, MilestoneReturned, ProjectReadyForAcceptance, yuan,
 };
 use crate::notifications::{Recipient, notify};
 use crate::schema::{challenges, milestone_reports, milestones, users};
@@ -153,6 +153,33 @@ pub(crate) async fn project_view(
         milestones,
         extensions,
     })
+}
+
+/// After a report or an acceptance: when that made the project ready for the final acceptance
+/// (every milestone but the last accepted, the last reported), the admins are told to draw the
+/// panel.
+async fn tell_if_ready(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    challenge: &Challenge,
+) -> AppResult<()> {
+    if super::milestones_outstanding(conn, challenge.id).await? > 0
+        || super::acceptance::started(conn, challenge.id).await?
+    {
+        return Ok(());
+    }
+    let org = queries::awardee(conn, challenge.id).await?;
+    let (_, _, organization_name) = crate::bids::queries::organization(conn, org).await?;
+    for admin in queries::admin_accounts(conn).await? {
+        let notice = ProjectReadyForAcceptance {
+            display_name: admin.display_name.clone(),
+            title: challenge.title.clone(),
+            organization_name: organization_name.clone(),
+            url: url(state, challenge.id),
+        };
+        notify(conn, state, &Recipient::from(&admin), &notice).await?;
+    }
+    Ok(())
 }
 
 /// The 409 for the issuer accepting the last milestone.
@@ -425,6 +452,7 @@ pub async fn report_milestone(
                 .execute(conn)
                 .await?;
             let updated = set_status(conn, &state, &current, rule.to, None).await?;
+            let final_milestone = queries::is_final(conn, &updated).await?;
             record(
                 conn,
                 &state,
@@ -442,10 +470,12 @@ pub async fn report_milestone(
                     milestone_title: updated.title.clone(),
                     due_on: updated.due_on.to_string(),
                     deliverable: deliverable.clone(),
+                    final_milestone,
                     url: url(&state, challenge.id),
                 };
                 notify(conn, &state, &Recipient::from(&issuer), &notice).await?;
             }
+            tell_if_ready(conn, &state, &challenge).await?;
             Ok(updated)
         })
         .await?;
@@ -518,7 +548,10 @@ pub async fn accept_milestone(
                 payee,
                 check: &check,
             };
-            accept_reported(conn, &state, &meta, &challenge, &current, decision).await
+            let accepted =
+                accept_reported(conn, &state, &meta, &challenge, &current, decision).await?;
+            tell_if_ready(conn, &state, &challenge).await?;
+            Ok(accepted)
         })
         .await?;
     let view = milestone_view(&mut conn, &state, milestone).await?;

@@ -153,7 +153,7 @@ fn standing_label(standing: Standing, locale: Locale) -> String {
     .to_string()
 }
 
-/// Tells the awardee's solvers and the admins that a payment is held.
+/// Tells the awardee's solvers, the issuer's accounts and the admins that a payment is held.
 pub(crate) async fn notify_held(
     conn: &mut AsyncPgConnection,
     state: &AppState,
@@ -163,7 +163,9 @@ pub(crate) async fn notify_held(
     check: &CheckView,
 ) -> AppResult<()> {
     let (_, _, organization_name) = crate::bids::queries::organization(conn, payee).await?;
+    // The payee, the issuer whose bounty it is, and the program office.
     let mut people = queries::solver_accounts(conn, payee).await?;
+    people.extend(crate::challenges::notify::issuer_accounts(conn, challenge).await?);
     people.extend(queries::admin_accounts(conn).await?);
     for user in people {
         let notice = PaymentHeld {

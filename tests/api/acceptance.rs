@@ -233,8 +233,26 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
     let resp = draw(&app, &review.issuer, id, request(&app, 5)).await;
     assert_problem(resp, 403, "forbidden").await;
 
+    // The admins were told the project is ready; a draw tells the issuer and the awardee.
+    assert!(
+        notification_kinds(&app, &admin.access)
+            .await
+            .contains(&"project_ready_for_acceptance".to_string())
+    );
     let resp = draw(&app, &admin, id, request(&app, 5)).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
+    for token in [&review.issuer.access, &review.solvers[0].access] {
+        assert!(
+            notification_kinds(&app, token)
+                .await
+                .contains(&"acceptance_started".to_string())
+        );
+    }
+    assert!(
+        !notification_kinds(&app, &review.solvers[1].access)
+            .await
+            .contains(&"acceptance_started".to_string())
+    );
     let panel: Value = resp.json().await.unwrap();
     assert_eq!(panel["state"], "open");
     assert_eq!(panel["panel_size"], 3, "the challenge's panel size");

@@ -559,11 +559,13 @@ async fn a_serious_record_holds_the_payment_until_it_is_repaired() {
         kinds.contains(&"payment_held".to_string())
             && kinds.contains(&"milestone_accepted".to_string())
     );
-    assert!(
-        notification_kinds(&app, &admin.access)
-            .await
-            .contains(&"payment_held".to_string())
-    );
+    for token in [&admin.access, &issuer.access] {
+        assert!(
+            notification_kinds(&app, token)
+                .await
+                .contains(&"payment_held".to_string())
+        );
+    }
 
     // Releasing: admins only; still blocked → 409 with the standing, and the check is kept.
     let release = format!(

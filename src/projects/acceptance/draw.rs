@@ -31,7 +31,9 @@ use crate::challenges::models::{Challenge, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult, FieldError, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notices::{AcceptanceInvitation, AcceptanceReminder, beijing_time};
+use crate::notifications::notices::{
+    AcceptanceInvitation, AcceptanceReminder, AcceptanceStarted, beijing_time,
+};
 use crate::notifications::{Recipient, notify};
 use crate::reviews::models::AssignmentStatus;
 use crate::reviews::panel::{ExclusionView, Stage, eligible_order, next_eligible};
@@ -429,6 +431,21 @@ pub async fn draw_acceptance(
                 )
                 .await?;
             }
+            // The issuer and the awardee: the acceptance is under way (and the last milestone
+            // is now the panel's).
+            let mut parties = crate::challenges::notify::issuer_accounts(conn, &challenge).await?;
+            parties.extend(
+                crate::projects::queries::solver_accounts(conn, bid.organization_id).await?,
+            );
+            for person in parties {
+                let notice = AcceptanceStarted {
+                    display_name: person.display_name.clone(),
+                    title: challenge.title.clone(),
+                    review_deadline: beijing_time(req.review_deadline),
+                    url: crate::challenges::notify::url(&state, &challenge),
+                };
+                notify(conn, &state, &Recipient::from(&person), &notice).await?;
+            }
             let hours = state.settings.review.reminder_hours_before;
             let remind_at = req.review_deadline - chrono::Duration::hours(hours);
             crate::jobs::enqueue(
@@ -495,10 +512,8 @@ pub async fn get_acceptance(
     Ok(HttpResponse::Ok().json(view))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReminderJob {
-    pub challenge_id: Uuid,
-}
+/// The reminder's payload, the review's own: `{"challenge_id"}`.
+pub use crate::reviews::panel::ReminderJob;
 
 /// The reminder job: tells every expert of the panel who has not submitted. Does nothing once
 /// the acceptance is closed or the challenge is no longer awarded; a rerun after a crash tells
