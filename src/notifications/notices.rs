@@ -255,6 +255,8 @@ pub struct MilestoneAccepted {
     pub amount: String,
     /// The payment is held by the credit check.
     pub payment_held: bool,
+    /// Accepted by a passed final acceptance (the last milestone), not by the issuer.
+    pub by_acceptance: bool,
     pub comment: Option<String>,
     pub url: String,
 }
@@ -740,6 +742,7 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             milestone_title: "中试线建成".into(),
             amount: yuan(150_000_000),
             payment_held: false,
+            by_acceptance: false,
             comment: Some("成果符合要求".into()),
             url: "http://127.0.0.1:8080/api/v1/challenges/0190/milestones".into(),
         }),

@@ -35,6 +35,34 @@ pub async fn started(
     .await?)
 }
 
+/// Gives every open seat of the challenge's acceptance panel up (recorded as declined with
+/// `reason`), so that the experts are free again: for a project terminated while its acceptance
+/// was open. Answers the experts released.
+pub async fn release_open_seats(
+    conn: &mut diesel_async::AsyncPgConnection,
+    challenge_id: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+    reason: &str,
+) -> crate::error::AppResult<Vec<uuid::Uuid>> {
+    use crate::reviews::models::AssignmentStatus;
+    use crate::schema::acceptance_assignments as seats;
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    Ok(diesel::update(
+        seats::table
+            .filter(seats::challenge_id.eq(challenge_id))
+            .filter(seats::status.eq_any(AssignmentStatus::OPEN)),
+    )
+    .set((
+        seats::status.eq(AssignmentStatus::Declined),
+        seats::decline_reason.eq(reason),
+        seats::responded_at.eq(now),
+    ))
+    .returning(seats::expert_id)
+    .get_results(conn)
+    .await?)
+}
+
 /// The 409 for what the started final acceptance no longer allows (returning the last
 /// milestone, an extension).
 pub fn already_started() -> crate::error::AppError {

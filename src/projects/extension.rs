@@ -324,8 +324,9 @@ pub async fn decide_extension(
     conn.transaction::<_, AppError, _>(async |conn| {
         let challenge = queries::find_project(conn, ProjectViewer::Admin, challenge_id, true).await?;
         running(&challenge)?;
-        // Once the acceptance panel sits, the project's time is up: nothing left to extend.
-        if crate::projects::acceptance::started(conn, challenge.id).await? {
+        // Once the acceptance panel sits, nothing is left to extend: a pending request may
+        // still be refused, not approved.
+        if req.approve && crate::projects::acceptance::started(conn, challenge.id).await? {
             return Err(crate::projects::acceptance::already_started());
         }
         let pending: Extension = project_extensions::table

@@ -194,6 +194,8 @@ fn final_by_acceptance() -> AppError {
 /// Who accepts a reported milestone, and the payee's credit check already on record.
 pub(crate) struct Decision<'a> {
     pub actor: Uuid,
+    /// A passed final acceptance, not the issuer, accepts.
+    pub by_acceptance: bool,
     pub comment: Option<&'a str>,
     pub payee: Uuid,
     pub check: &'a crate::credit::CheckView,
@@ -213,6 +215,7 @@ pub(crate) async fn accept_reported(
 ) -> AppResult<Milestone> {
     let Decision {
         actor,
+        by_acceptance,
         comment,
         payee,
         check,
@@ -251,6 +254,7 @@ pub(crate) async fn accept_reported(
             milestone_title: updated.title.clone(),
             amount: yuan(updated.amount_fen),
             payment_held: held,
+            by_acceptance,
             comment: comment.map(str::to_string),
             url: url(state, challenge.id),
         };
@@ -276,6 +280,10 @@ pub(crate) async fn accept_final(
     let Some(last) = queries::final_milestone(conn, challenge.id, true).await? else {
         return Ok(None);
     };
+    if last.status == MilestoneStatus::Accepted {
+        // Already accepted, and paid, before the rule that leaves it to the acceptance.
+        return Ok(None);
+    }
     // The draw required it reported and a return is refused since: anything else would close
     // the project without its final share, so the close fails instead.
     if last.status != MilestoneStatus::Reported {
@@ -292,6 +300,7 @@ pub(crate) async fn accept_final(
         payments::credit_check(conn, state, meta, Some(actor), challenge, payee, last.id).await?;
     let decision = Decision {
         actor,
+        by_acceptance: true,
         comment: Some("最终验收通过 / final acceptance passed"),
         payee,
         check: &check,
@@ -544,6 +553,7 @@ pub async fn accept_milestone(
                 lock_for(conn, viewer, id, &if_match, MilestoneAction::Accept).await?;
             let decision = Decision {
                 actor: user.id,
+                by_acceptance: false,
                 comment: comment.as_deref(),
                 payee,
                 check: &check,
@@ -623,7 +633,8 @@ pub async fn return_milestone(
                 json!({"report_id": report.id, "reason": reason}),
             )
             .await?;
-            // Past its due day, the reminders (stopped by the report) start again.
+            // The report ended the reminder chain: a new one, a week from now past the due day,
+            // else at the end of the due day.
             if end_of_day(updated.due_on) <= now {
                 overdue::schedule(
                     conn,
@@ -633,6 +644,8 @@ pub async fn return_milestone(
                     now + overdue::interval(),
                 )
                 .await?;
+            } else {
+                overdue::schedule_due(conn, updated.id, updated.version, updated.due_on).await?;
             }
             let payee = queries::awardee(conn, challenge.id).await?;
             for solver in queries::solver_accounts(conn, payee).await? {

@@ -51,7 +51,7 @@ pub async fn schedule(
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     let key = format!(
-        "{MILESTONE_OVERDUE}:{milestone_id}:{due_on}:{}",
+        "{MILESTONE_OVERDUE}:{milestone_id}:{due_on}:v{version}:{}",
         at.timestamp()
     );
     crate::jobs::enqueue(

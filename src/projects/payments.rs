@@ -47,7 +47,8 @@ fn payments_url(state: &AppState) -> String {
 }
 
 /// The payee's credit check before a payment, committed in a transaction of its own so that it
-/// stays on record whatever follows. A general record blocks where the challenge says general
+/// stays on record whatever follows (called inside another transaction, as by the acceptance's
+/// close, it is a savepoint and is kept with that transaction). A general record blocks where the challenge says general
 /// records block (as for its bids); otherwise it only warns.
 pub(crate) async fn credit_check(
     conn: &mut AsyncPgConnection,

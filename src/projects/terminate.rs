@@ -1,7 +1,8 @@
 //! `POST /challenges/{id}/terminate`: the program office ends an awarded project that cannot go
 //! on (项目终止: the team dissolved, the awardee stopped reporting...). The challenge becomes
 //! `failed` through the lifecycle (`Fail`, admin, reason required); no further milestone,
-//! payment or extension is possible, and overdue reminders stop by themselves.
+//! report or extension is possible, overdue reminders stop by themselves, and the seats of an
+//! acceptance under way are given up. A payment held by credit may still be released.
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, post};
@@ -80,6 +81,29 @@ pub async fn terminate_project(
                 Some(&reason),
             )
             .await?;
+            // An acceptance under way ends with it: its experts are free again.
+            let released = crate::projects::acceptance::release_open_seats(
+                conn,
+                updated.id,
+                state.clock.now(),
+                "项目已终止 / the project was terminated",
+            )
+            .await?;
+            if !released.is_empty() {
+                crate::audit::record(
+                    conn,
+                    &state,
+                    &meta,
+                    crate::audit::Event {
+                        actor_id: Some(user.id),
+                        action: "acceptance.release",
+                        object_type: "challenge",
+                        object_id: Some(updated.id.to_string()),
+                        summary: serde_json::json!({"released": released, "reason": "terminated"}),
+                    },
+                )
+                .await?;
+            }
             let mut people = issuer_accounts(conn, &updated).await?;
             if let Ok(org) = queries::awardee(conn, updated.id).await {
                 people.extend(queries::solver_accounts(conn, org).await?);

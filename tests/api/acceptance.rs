@@ -690,6 +690,50 @@ async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
     assert_eq!(resp.status(), StatusCode::CREATED);
     let resp = draw(&app, &admin, &review.id, request(&app, 2)).await;
     assert_problem(resp, 409, "acceptance_exists").await;
+
+    // The panel sits: the last milestone is its to decide, and the project's time is up.
+    let project = milestones(&app, review).await;
+    let last = project["milestones"].as_array().unwrap().last().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let resp = app
+        .post(
+            &format!("/api/v1/milestones/{last}/return"),
+            &json!({"reason": "补充检测报告"}),
+            Some(&review.issuer.access),
+        )
+        .await;
+    assert_problem(resp, 409, "acceptance_started").await;
+    let resp = app
+        .post(
+            &format!("/api/v1/challenges/{}/extension", review.id),
+            &json!({"months": 3, "reason": "设备延迟"}),
+            Some(&review.solvers[0].access),
+        )
+        .await;
+    assert_problem(resp, 409, "acceptance_started").await;
+
+    // Terminated while the panel sits: the seats are given up, the experts free again.
+    let resp = app
+        .post(
+            &format!("/api/v1/challenges/{}/terminate", review.id),
+            &json!({"reason": "揭榜团队解散，项目无法继续实施。"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
+    let view: Value = app
+        .get(
+            &format!("/api/v1/challenges/{}/acceptance", review.id),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["counts"]["invited"], 0);
+    assert_eq!(view["counts"]["declined"], 3);
 }
 
 #[tokio::test]

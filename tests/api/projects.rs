@@ -1116,3 +1116,35 @@ async fn two_concurrent_accepts_pay_once() {
         150_000_000
     );
 }
+
+#[tokio::test]
+async fn a_milestone_returned_before_its_due_day_is_still_reminded_on_that_day() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let ranked = awarded(&app, &admin).await;
+    let id = ranked.review.id.as_str();
+    let solver = &ranked.review.solvers[0];
+    let issuer = &ranked.review.issuer;
+    let p = project_ok(&app, id, &solver.access).await;
+    let first = milestone_id(&p, 0);
+    let due = p["milestones"][0]["due_on"].as_str().unwrap().to_string();
+    // Reported and returned well before the due day: the chain starts again at its end.
+    act_ok(&app, &first, "report", &report_body(), &solver.access).await;
+    act_ok(
+        &app,
+        &first,
+        "return",
+        &json!({"reason": "缺少检测报告"}),
+        &issuer.access,
+    )
+    .await;
+    advance_to(&app, end_of(&due) + Duration::minutes(1));
+    app.run_jobs().await;
+    assert_eq!(
+        kind_count(
+            &notification_kinds(&app, &solver.access).await,
+            "milestone_overdue"
+        ),
+        1
+    );
+}
