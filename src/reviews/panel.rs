@@ -579,13 +579,7 @@ pub async fn draw_panel(
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let req = body.into_inner();
-    if req.review_deadline <= state.clock.now() {
-        return Err(AppError::validation("review_deadline", "in_past"));
-    }
-    if req.seed.is_some() && !state.settings.review.allow_chosen_seed {
-        return Err(AppError::validation("seed", "not_allowed"));
-    }
-    let seed = req.seed.unwrap_or_else(rand::random::<u64>);
+    let seed = draw_seed(&state, req.review_deadline, req.seed)?;
     let mut conn = state.conn().await?;
     let challenge =
         challenge_queries::find_visible(&mut conn, Viewer::Admin, id.into_inner()).await?;
@@ -667,6 +661,23 @@ pub async fn draw_panel(
     .await?;
     let view = panel_view(&mut conn, challenge.id).await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// A draw's deadline must lie ahead; its seed is chosen only where the configuration allows it
+/// (tests), otherwise drawn from the operating system's randomness. Shared by the review and the
+/// final acceptance.
+pub(crate) fn draw_seed(
+    state: &AppState,
+    deadline: DateTime<Utc>,
+    chosen: Option<u64>,
+) -> AppResult<u64> {
+    if deadline <= state.clock.now() {
+        return Err(AppError::validation("review_deadline", "in_past"));
+    }
+    if chosen.is_some() && !state.settings.review.allow_chosen_seed {
+        return Err(AppError::validation("seed", "not_allowed"));
+    }
+    Ok(chosen.unwrap_or_else(rand::random::<u64>))
 }
 
 fn panel_exists() -> AppError {

@@ -875,6 +875,12 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
     let id = ranked.review.id.as_str();
     let solver = &ranked.review.solvers[0];
     let issuer = &ranked.review.issuer;
+    let overdue = async || {
+        kind_count(
+            &notification_kinds(&app, &solver.access).await,
+            "milestone_overdue",
+        )
+    };
     let p = project_ok(&app, id, &solver.access).await;
     let first = milestone_id(&p, 0);
     let due1 = p["milestones"][0]["due_on"].as_str().unwrap().to_string();
@@ -883,13 +889,7 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
     // Not before the due day is over.
     advance_to(&app, end_of(&due1) - Duration::minutes(1));
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        0
-    );
+    assert_eq!(overdue().await, 0);
     assert_eq!(
         project_ok(&app, id, &solver.access).await["milestones"][0]["overdue"],
         false
@@ -898,13 +898,7 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
     // At 24:00 Beijing time: the solver is reminded, the admins told.
     advance_to(&app, end_of(&due1) + Duration::minutes(1));
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        1
-    );
+    assert_eq!(overdue().await, 1);
     assert_eq!(
         kind_count(
             &notification_kinds(&app, &admin.access).await,
@@ -931,32 +925,14 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
     assert_eq!(note["data"]["due_on"], due1.as_str());
     // Running the jobs again sends nothing more; a week later, again.
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        1
-    );
+    assert_eq!(overdue().await, 1);
     app.state.clock.advance(Duration::days(7));
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        2
-    );
+    assert_eq!(overdue().await, 2);
 
     // Reported two days later (the next reminder was due in a week): returned two days after
     // that. The old chain ends with the report; the return starts one new chain, a week after
     // the return, so the solver never gets two reminders a week.
-    let overdue = async || {
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue",
-        )
-    };
     app.state.clock.advance(Duration::days(2));
     act_ok(&app, &first, "report", &report_body(), &solver.access).await;
     app.state.clock.advance(Duration::days(2));
@@ -1001,26 +977,14 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
     assert!(new_due2 > due2);
     advance_to(&app, end_of(&due2) + Duration::minutes(1));
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        4
-    );
+    assert_eq!(overdue().await, 4);
     assert_eq!(
         project_ok(&app, id, &solver.access).await["milestones"][1]["overdue"],
         false
     );
     advance_to(&app, end_of(&new_due2) + Duration::minutes(1));
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        5
-    );
+    assert_eq!(overdue().await, 5);
 
     // The program office terminates the project: `failed`, with the reason, the awardee and the
     // issuer told. It then sends no more reminders and takes no more reports.
@@ -1060,13 +1024,7 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
     assert!(problem["detail"].as_str().unwrap().contains("failed"));
     app.state.clock.advance(Duration::days(7));
     app.run_jobs().await;
-    assert_eq!(
-        kind_count(
-            &notification_kinds(&app, &solver.access).await,
-            "milestone_overdue"
-        ),
-        5
-    );
+    assert_eq!(overdue().await, 5);
     let second = milestone_id(&moved, 1);
     assert_problem(
         act(&app, &second, "report", &report_body(), &solver.access).await,

@@ -362,13 +362,7 @@ pub async fn draw_acceptance(
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let req = body.into_inner();
-    if req.review_deadline <= state.clock.now() {
-        return Err(AppError::validation("review_deadline", "in_past"));
-    }
-    if req.seed.is_some() && !state.settings.review.allow_chosen_seed {
-        return Err(AppError::validation("seed", "not_allowed"));
-    }
-    let seed = req.seed.unwrap_or_else(rand::random::<u64>);
+    let seed = crate::reviews::panel::draw_seed(&state, req.review_deadline, req.seed)?;
     let mut conn = state.conn().await?;
     let challenge =
         challenge_queries::find_visible(&mut conn, Viewer::Admin, id.into_inner()).await?;
