@@ -49,7 +49,7 @@ fn challenge_response(
         .json(view)
 }
 
-async fn view_of(
+pub(crate) async fn view_of(
     conn: &mut AsyncPgConnection,
     challenge: Challenge,
     viewer: Viewer,

@@ -120,6 +120,6 @@ pub async fn terminate_project(
             Ok(updated)
         })
         .await?;
-    let issuer = challenge_queries::organization_name(&mut conn, challenge.issuer_org_id).await?;
-    Ok(HttpResponse::Ok().json(ChallengeView::new(challenge, issuer, Viewer::Admin)))
+    let view = crate::challenges::routes::view_of(&mut conn, challenge, Viewer::Admin).await?;
+    Ok(HttpResponse::Ok().json(view))
 }

@@ -49,6 +49,29 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(extend_acceptance);
 }
 
+/// Queues the reminder `review.reminder_hours_before` the deadline (at once if that is past),
+/// once per panel and deadline.
+async fn schedule_reminder(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    challenge_id: Uuid,
+    deadline: DateTime<Utc>,
+) -> AppResult<()> {
+    let hours = state.settings.review.reminder_hours_before;
+    let remind_at = deadline - chrono::Duration::hours(hours);
+    crate::jobs::enqueue(
+        conn,
+        ACCEPTANCE_REMINDER,
+        &ReminderJob { challenge_id },
+        Some(remind_at.max(state.clock.now())),
+        Some(&format!(
+            "{ACCEPTANCE_REMINDER}:{challenge_id}:{}",
+            deadline.timestamp()
+        )),
+    )
+    .await
+}
+
 /// `POST /challenges/{id}/acceptance/deadline`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -172,19 +195,7 @@ pub async fn extend_acceptance(
                 ))
                 .execute(conn)
                 .await?;
-            let hours = state.settings.review.reminder_hours_before;
-            let remind_at = deadline - chrono::Duration::hours(hours);
-            crate::jobs::enqueue(
-                conn,
-                ACCEPTANCE_REMINDER,
-                &json!({"challenge_id": id}),
-                Some(remind_at.max(state.clock.now())),
-                Some(&format!(
-                    "{ACCEPTANCE_REMINDER}:{id}:{}",
-                    deadline.timestamp()
-                )),
-            )
-            .await?;
+            schedule_reminder(conn, &state, id, deadline).await?;
             audit::record(
                 conn,
                 &state,
@@ -440,16 +451,7 @@ pub async fn draw_acceptance(
                 };
                 notify(conn, &state, &Recipient::from(&person), &notice).await?;
             }
-            let hours = state.settings.review.reminder_hours_before;
-            let remind_at = req.review_deadline - chrono::Duration::hours(hours);
-            crate::jobs::enqueue(
-                conn,
-                ACCEPTANCE_REMINDER,
-                &json!({"challenge_id": challenge.id}),
-                Some(remind_at.max(now)),
-                Some(&format!("{ACCEPTANCE_REMINDER}:{}", challenge.id)),
-            )
-            .await?;
+            schedule_reminder(conn, &state, challenge.id, req.review_deadline).await?;
             audit::record(
                 conn,
                 &state,
