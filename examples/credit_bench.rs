@@ -249,7 +249,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     jiebang::db::ensure_database(&settings.database).await?;
     jiebang::db::run_migrations(settings.database.url()?).await?;
-    let state = Arc::new(AppState::new(
+    let state = Arc::new(jiebang::startup::assemble(
         settings.clone(),
         jiebang::db::build_pool(&settings.database)?,
     )?);

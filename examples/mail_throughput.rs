@@ -1,6 +1,6 @@
 //! Mail delivery throughput: enqueue N mails, then let the job runner deliver them to an SMTP
-//! server on loopback (the test sink), and report mails per second — next to the same run into
-//! the in-memory mailer, the baseline for what the queue itself costs, in the same process.
+//! server on loopback (the tests' sink), and report mails per second — next to the same run into
+//! lettre's stub transport, the baseline for what the queue itself costs, in the same process.
 //!
 //! cargo run --release --example mail_throughput -- [MAILS] [WORKERS]
 //! Needs PostgreSQL (TEST_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432).
@@ -8,10 +8,15 @@
 use std::time::Instant;
 
 use jiebang::config::{Environment, MailBackend, Settings, SmtpTls};
-use jiebang::mail::sink::SmtpSink;
-use jiebang::mail::{self, EmailJob};
-use jiebang::state::AppState;
+use jiebang::jobs::BackgroundJob;
+use jiebang::mail::{self, SendEmail};
 use secrecy::SecretString;
+use serde_json::json;
+
+#[path = "../tests/api/smtp_sink.rs"]
+#[allow(dead_code)]
+mod smtp_sink;
+use smtp_sink::SmtpSink;
 
 fn database_url(name: &str) -> String {
     let admin = std::env::var("TEST_DATABASE_URL")
@@ -25,23 +30,26 @@ fn database_url(name: &str) -> String {
 }
 
 async fn measure(settings: &Settings, mails: usize, workers: usize) -> anyhow::Result<f64> {
-    let state = AppState::new(
+    let state = jiebang::startup::assemble(
         settings.clone(),
         jiebang::db::build_pool(&settings.database)?,
     )?;
-    let (_, vars) = jiebang::notifications::notices::samples().remove(0);
+    let vars = json!({
+        "display_name": "陈思远", "email": "chen@example.edu.cn", "role": "solver",
+        "organization_name": "海西大学材料学院", "login_url": "http://127.0.0.1:8080/",
+    });
     {
         let mut conn = state.conn().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         for n in 0..mails {
-            let job = EmailJob {
+            let job = SendEmail {
                 message_id: mail::new_message_id(),
                 to_email: format!("user{n}@example.com"),
                 to_name: format!("用户{n}"),
-                locale: jiebang::accounts::models::Locale::ZhCn,
+                locale: jiebang::i18n::Locale::ZhCn,
                 template: "welcome".into(),
                 vars: vars.clone(),
             };
-            mail::enqueue(&mut conn, &job)
+            job.enqueue(&mut conn)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
@@ -92,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     println!("{mails} mails, {workers} workers");
-    println!("into memory (queue cost only): {baseline:.0} mails/s");
+    println!("into the stub (queue cost only): {baseline:.0} mails/s");
     println!("over SMTP to a loopback sink:  {over_smtp:.0} mails/s");
     println!("ratio SMTP/memory: {:.2}", over_smtp / baseline);
 

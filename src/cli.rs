@@ -7,10 +7,11 @@ use diesel_async::AsyncConnection;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::accounts::input::{PASSWORD_MAX, PASSWORD_MIN};
-use crate::accounts::models::{Locale, Role};
 use crate::accounts::queries::{self, NewAccount};
 use crate::audit::Verdict;
+use crate::auth::Role;
 use crate::config::Settings;
+use crate::i18n::Locale;
 use crate::startup::Application;
 use crate::{db, seed, telemetry};
 
@@ -230,9 +231,9 @@ async fn import_credit(
     };
     let report = import::run_import(&state, &Default::default(), input)
         .await
-        .map_err(|e| match e.problem().detail {
-            Some(detail) => anyhow::anyhow!("{detail}"),
-            None => anyhow::anyhow!("{e}"),
+        .map_err(|e| {
+            let body = e.problem().body(Locale::ZhCn);
+            anyhow::anyhow!("{}", body.detail.unwrap_or(body.title))
         })?;
     println!(
         "import {} ({}, {}): read {}, inserted {}, updated {}, unchanged {}, rejected {} in {:.1} s",
@@ -282,7 +283,7 @@ async fn prepare(settings: Settings) -> anyhow::Result<crate::state::AppState> {
     db::ensure_database(&settings.database).await?;
     db::run_migrations(settings.database.url()?).await?;
     let pool = db::build_pool(&settings.database)?;
-    crate::state::AppState::new(settings, pool)
+    crate::startup::assemble(settings, pool)
 }
 
 fn read_password() -> anyhow::Result<SecretString> {

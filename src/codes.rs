@@ -1,6 +1,8 @@
 //! Codes with check characters (SPEC §1): the unified social credit code of organisations
 //! (GB 32100-2015) and the resident identity number of natural persons (GB 11643-1999).
 
+use crate::error::FieldCode;
+
 const USCC_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const USCC_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
@@ -21,11 +23,11 @@ pub enum CodeError {
 
 impl CodeError {
     /// The validation error code reported to clients.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> FieldCode {
         match self {
-            CodeError::Length => "length",
-            CodeError::Character => "invalid_character",
-            CodeError::CheckCharacter => "check_character",
+            CodeError::Length => FieldCode::Length,
+            CodeError::Character => FieldCode::InvalidCharacter,
+            CodeError::CheckCharacter => FieldCode::CheckCharacter,
         }
     }
 }

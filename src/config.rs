@@ -147,7 +147,8 @@ pub struct MailSettings {
 pub enum MailBackend {
     Smtp,
     File,
-    Memory,
+    /// lettre's stub transport: keeps every message in memory (tests).
+    Stub,
 }
 
 #[derive(Debug, Clone, Deserialize)]

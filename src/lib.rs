@@ -16,6 +16,7 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod notifications;

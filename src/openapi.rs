@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
-use crate::http::problem::PROBLEM_JSON;
+use crate::error::PROBLEM_JSON;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(

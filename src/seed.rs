@@ -9,10 +9,12 @@ use rand::distr::Alphanumeric;
 use secrecy::SecretString;
 
 use crate::accounts::input::OrganizationInput;
-use crate::accounts::models::{Locale, OrganizationKind, Role};
+use crate::accounts::models::OrganizationKind;
 use crate::accounts::queries::{self, NewAccount};
+use crate::auth::Role;
 use crate::challenges::models::{Category, Field, Status};
 use crate::codes::complete_uscc;
+use crate::i18n::Locale;
 use crate::schema::{challenges, users};
 use crate::state::AppState;
 

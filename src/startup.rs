@@ -2,6 +2,7 @@
 //! listener (port 0 in tests). `main` only parses the command line and calls this.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
@@ -19,10 +20,11 @@ use crate::credit;
 use crate::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::{headers, problem};
-use crate::state::AppState;
+use crate::jobs::JobRegistry;
+use crate::state::{AppState, Extensions};
 use crate::{
-    accounts, audit, auth, awards, bids, challenges, db, health, jobs, notifications, openapi,
-    projects, reviews, telemetry,
+    accounts, audit, auth, awards, bids, challenges, db, health, jobs, mail, notifications,
+    openapi, projects, reviews, telemetry,
 };
 
 pub struct Application {
@@ -41,10 +43,11 @@ impl Application {
             tracing::info!(migrations = ?applied, "applied migrations");
         }
         let pool = db::build_pool(&settings.database)?;
-        let listener = bind(&settings.server.bind, settings.server.backlog)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.bind))?;
+        let state = Data::new(assemble(settings, pool)?);
+        let server_settings = &state.settings.server;
+        let listener = bind(&server_settings.bind, server_settings.backlog)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", server_settings.bind))?;
         let port = listener.local_addr()?.port();
-        let state = Data::new(AppState::new(settings, pool)?);
         let server = run(listener, state.clone())?;
         if state.settings.jobs.enabled {
             // Deadlines that passed while no server ran are closed now, not at the next change.
@@ -88,6 +91,27 @@ impl Application {
         }
         served
     }
+}
+
+/// The application state with everything the domains install: the job kinds, the challenge
+/// list cache, and the parts later stages of the workflow play in earlier ones. `serve` and the
+/// other commands share it.
+pub fn assemble(settings: Settings, pool: db::DbPool) -> anyhow::Result<AppState> {
+    let extensions = Extensions::new().with(Arc::new(challenges::cache::ListCache::new(
+        settings.challenges.public_list_cache_ms,
+    )));
+    AppState::new(settings, pool, job_registry(), extensions)
+}
+
+/// Every kind of background job, registered once.
+pub fn job_registry() -> JobRegistry {
+    JobRegistry::new()
+        .register::<mail::SendEmail>()
+        .register::<challenges::deadline::CloseBidding>()
+        .register::<reviews::panel::RemindReviewers>()
+        .register::<awards::confirm::ConfirmAward>()
+        .register::<projects::overdue::OverdueJob>()
+        .register::<projects::acceptance::draw::RemindAcceptanceExperts>()
 }
 
 /// A listening socket with the configured accept backlog (`TcpListener::bind` would give 128: a

@@ -5,8 +5,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::models::{Locale, OrganizationKind, Role};
+use super::models::OrganizationKind;
+use crate::auth::Role;
 use crate::codes::parse_uscc;
+use crate::i18n::Locale;
 
 pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 128;
@@ -36,7 +38,7 @@ pub fn not_blank(value: &str) -> Result<(), ValidationError> {
 pub fn valid_uscc(value: &str) -> Result<(), ValidationError> {
     parse_uscc(value)
         .map(|_| ())
-        .map_err(|e| ValidationError::new(e.code()))
+        .map_err(|e| ValidationError::new(e.code().as_str()))
 }
 
 /// A password as received: never printed, serialised only as `***` (validation errors carry the
@@ -159,11 +161,13 @@ pub struct CreateUserRequest {
 impl CreateUserRequest {
     /// Experts need an organisation; admins have none.
     pub fn check_organization(&self) -> Result<(), crate::error::AppError> {
-        use crate::error::AppError;
+        use crate::error::{AppError, FieldCode};
         match (self.role, &self.organization) {
-            (Role::Admin, Some(_)) => Err(AppError::validation("organization", "not_allowed")),
+            (Role::Admin, Some(_)) => {
+                Err(AppError::validation("organization", FieldCode::NotAllowed))
+            }
             (Role::Admin, None) | (_, Some(_)) => Ok(()),
-            (_, None) => Err(AppError::validation("organization", "required")),
+            (_, None) => Err(AppError::validation("organization", FieldCode::Required)),
         }
     }
 }

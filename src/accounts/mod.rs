@@ -3,5 +3,6 @@
 
 pub mod input;
 pub mod models;
+pub mod notices;
 pub mod queries;
 pub mod routes;

@@ -2,28 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
-use diesel::{AsExpression, FromSqlRow};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::auth::Role;
+use crate::db_enum;
+use crate::i18n::Locale;
 use crate::schema::{organizations, users};
-use crate::{db_enum, text_enum};
-
-db_enum!(
-    /// The one role of an account (SPEC §1).
-    Role {
-        /// The bureau's program office (科技局).
-        Admin => "admin",
-        /// A company or agency with a problem (发榜方).
-        Issuer => "issuer",
-        /// A research team bidding on challenges (揭榜方).
-        Solver => "solver",
-        /// A reviewer from the expert pool (评审专家).
-        Expert => "expert",
-    }
-);
 
 db_enum!(
     /// The kind of legal entity an organisation is (SPEC §1).
@@ -40,34 +26,6 @@ db_enum!(
         Other => "other",
     }
 );
-
-/// The language an account reads its emails and notifications in.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-pub enum Locale {
-    #[default]
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-    #[serde(rename = "en")]
-    En,
-}
-
-text_enum!(Locale {
-    ZhCn => "zh-CN",
-    En => "en",
-});
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = organizations, check_for_backend(diesel::pg::Pg))]
@@ -176,6 +134,17 @@ impl UserView {
             organization: organization.map(Into::into),
             membership_pending: user.membership_pending,
             created_at: user.created_at,
+        }
+    }
+}
+
+impl From<&User> for crate::notifications::Recipient {
+    fn from(user: &User) -> Self {
+        crate::notifications::Recipient {
+            user_id: user.id,
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            locale: user.locale,
         }
     }
 }

@@ -7,11 +7,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::input::OrganizationInput;
-use super::models::{Locale, NewOrganization, NewUser, Organization, Role, User, UserView};
+use super::models::{NewOrganization, NewUser, Organization, User, UserView};
+use crate::accounts::notices::Welcome;
 use crate::audit::{self, RequestMeta};
+use crate::auth::Role;
 use crate::codes::parse_uscc;
-use crate::error::{AppError, AppResult, FieldError};
-use crate::notifications::notices::{Welcome, role_label};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
+use crate::i18n::Locale;
 use crate::notifications::{Recipient, notify};
 use crate::schema::{organizations, users};
 use crate::state::AppState;
@@ -78,11 +80,8 @@ fn email_taken(err: DieselError) -> AppError {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
             if info.constraint_name() == Some("users_email_lower_key") =>
         {
-            AppError::Conflict {
-                code: "email_taken",
-                detail: "该邮箱已注册 / this email is already registered".into(),
-                errors: vec![FieldError::new("email", "taken")],
-            }
+            AppError::conflict(ErrorCode::EmailTaken)
+                .field(FieldError::new("email", FieldCode::Taken))
         }
         _ => err.into(),
     }
@@ -164,7 +163,7 @@ async fn welcome(
     let notice = Welcome {
         display_name: user.display_name.clone(),
         email: user.email.clone(),
-        role_label: role_label(user.role, user.locale).to_string(),
+        role: user.role,
         organization_name: organization.map(|o| o.name.clone()),
         login_url: format!(
             "{}/docs/",

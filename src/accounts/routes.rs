@@ -12,15 +12,17 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::input::{CreateUserRequest, Password, not_blank, valid_password};
-use super::models::{Locale, Organization, OrganizationView, Role, User, UserView};
+use super::models::{Organization, OrganizationView, User, UserView};
 use super::queries::{self, NewAccount, lower};
+use crate::accounts::notices::{AccountDisabled, PasswordChanged, RoleChanged};
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::auth::sessions::{self, RevokeReason};
-use crate::error::{AppError, AppResult, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidJson, ValidQuery};
-use crate::notifications::notices::{AccountDisabled, PasswordChanged, RoleChanged, role_label};
+use crate::i18n::Locale;
 use crate::notifications::{Recipient, notify};
 use crate::schema::{organizations, users};
 use crate::state::AppState;
@@ -225,10 +227,7 @@ pub async fn update_user(
     let id = id.into_inner();
     let req = body.into_inner();
     if id == user.id && (req.disabled == Some(true) || req.role.is_some_and(|r| r != Role::Admin)) {
-        return Err(AppError::conflict(
-            "cannot_disable_self",
-            "不能停用自己的账号或取消自己的管理员角色 / you cannot disable or demote yourself",
-        ));
+        return Err(AppError::conflict(ErrorCode::CannotDisableSelf));
     }
     let password_hash = match req.password {
         Some(password) => Some(state.hasher.hash(password.into_secret()).await?),
@@ -245,14 +244,17 @@ pub async fn update_user(
         let role = req.role.unwrap_or(current.role);
         let organization_id = match (role, req.organization_id) {
             (Role::Admin, Some(_)) => {
-                return Err(AppError::validation("organization_id", "not_allowed"));
+                return Err(AppError::validation(
+                    "organization_id",
+                    FieldCode::NotAllowed,
+                ));
             }
             (Role::Admin, None) => None,
             (_, Some(org)) => Some(org),
             (_, None) => current.organization_id,
         };
         if role != Role::Admin && organization_id.is_none() {
-            return Err(AppError::validation("organization_id", "required"));
+            return Err(AppError::validation("organization_id", FieldCode::Required));
         }
         if let Some(org) = req.organization_id {
             let exists: bool = diesel::select(diesel::dsl::exists(
@@ -261,7 +263,7 @@ pub async fn update_user(
             .get_result(conn)
             .await?;
             if !exists {
-                return Err(AppError::validation("organization_id", "not_found"));
+                return Err(AppError::validation("organization_id", FieldCode::NotFound));
             }
         }
         let now = Utc::now();
@@ -370,8 +372,8 @@ async fn tell_about_changes(
     if before.role != after.role {
         let notice = RoleChanged {
             display_name: after.display_name.clone(),
-            old_role_label: role_label(before.role, after.locale).to_string(),
-            new_role_label: role_label(after.role, after.locale).to_string(),
+            old_role: before.role,
+            role: after.role,
         };
         notify(conn, state, &to, &notice).await?;
     }

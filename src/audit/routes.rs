@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Entry;
-use crate::accounts::models::Role;
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidQuery};

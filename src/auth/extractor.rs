@@ -12,8 +12,9 @@ use diesel_async::RunQueryDsl;
 use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;
 
-use crate::accounts::models::{Locale, Role};
-use crate::error::{AppError, AppResult};
+use crate::auth::Role;
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::i18n::Locale;
 use crate::schema::{sessions, users};
 use crate::state::AppState;
 
@@ -50,11 +51,11 @@ impl FromRequest for AuthUser {
         let token = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| anyhow::anyhow!("application state missing"))?;
-            let token = token.ok_or(AppError::Unauthorized("unauthenticated"))?;
+            let token = token.ok_or(AppError::Unauthorized(ErrorCode::Unauthenticated))?;
             let claims = state
                 .jwt
                 .verify(&token)
-                .ok_or(AppError::Unauthorized("invalid_token"))?;
+                .ok_or(AppError::Unauthorized(ErrorCode::InvalidToken))?;
             let mut conn = state.conn().await?;
             let row: Option<(Uuid, Role, Option<Uuid>, Locale, bool)> = users::table
                 .inner_join(sessions::table)
@@ -74,7 +75,7 @@ impl FromRequest for AuthUser {
                 .await
                 .optional()?;
             let (id, role, organization_id, locale, pending) =
-                row.ok_or(AppError::Unauthorized("invalid_token"))?;
+                row.ok_or(AppError::Unauthorized(ErrorCode::InvalidToken))?;
             // An account waiting for its organisation's approval acts for no organisation.
             let organization_id = if pending { None } else { organization_id };
             tracing::Span::current().record("user_id", tracing::field::display(id));

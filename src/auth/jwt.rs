@@ -7,7 +7,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::accounts::models::Role;
+use crate::auth::Role;
 use crate::config::AuthSettings;
 
 /// Clock skew tolerated on `exp` and `iat`, in seconds.

@@ -5,7 +5,9 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
+mod role;
 pub mod routes;
 pub mod sessions;
 
 pub use extractor::{AuthUser, MaybeUser};
+pub use role::Role;

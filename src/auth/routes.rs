@@ -15,7 +15,7 @@ use crate::accounts::input::RegisterRequest;
 use crate::accounts::models::{User, UserView};
 use crate::accounts::queries::{self, NewAccount};
 use crate::audit::{self, RequestMeta};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::http::ValidJson;
 use crate::state::AppState;
 
@@ -141,18 +141,18 @@ pub async fn login(
     let matches = state.hasher.verify(req.password, stored_hash).await?;
     let mut conn = state.conn().await?;
     let refusal = match &user {
-        Some(user) if matches && user.disabled_at.is_some() => Some("account_disabled"),
+        Some(user) if matches && user.disabled_at.is_some() => Some(ErrorCode::AccountDisabled),
         Some(_) if matches => None,
-        _ => Some("invalid_credentials"),
+        _ => Some(ErrorCode::InvalidCredentials),
     };
     if let Some(code) = refusal {
-        tracing::info!(reason = code, "login refused");
+        tracing::info!(reason = %code, "login refused");
         let event = audit::Event {
             actor_id: None,
             action: "auth.login_failed",
             object_type: "user",
             object_id: user.as_ref().map(|u| u.id.to_string()),
-            summary: json!({"email": req.email.trim().to_lowercase(), "reason": code}),
+            summary: json!({"email": req.email.trim().to_lowercase(), "reason": code.as_str()}),
         };
         audit::record(&mut conn, &state, &meta, event).await?;
         return Err(AppError::Unauthorized(code));
@@ -248,7 +248,7 @@ pub async fn logout(
         (None, Some(token)) => sessions::session_of(&mut conn, &token).await?,
         (None, None) => None,
     };
-    let session = session.ok_or(AppError::Unauthorized("unauthenticated"))?;
+    let session = session.ok_or(AppError::Unauthorized(ErrorCode::Unauthenticated))?;
     sessions::revoke(&mut conn, session, RevokeReason::Logout).await?;
     Ok(HttpResponse::NoContent().finish())
 }

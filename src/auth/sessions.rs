@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::accounts::models::User;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::schema::{refresh_tokens, sessions, users};
 
 /// Why a session ended.
@@ -163,9 +163,9 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str) -> AppResult<(Use
         } => Ok((*user, session_id, token)),
         Rotation::Reused => {
             tracing::warn!("spent refresh token presented again; session revoked");
-            Err(AppError::Unauthorized("refresh_token_reused"))
+            Err(AppError::Unauthorized(ErrorCode::RefreshTokenReused))
         }
-        Rotation::Invalid => Err(AppError::Unauthorized("invalid_refresh_token")),
+        Rotation::Invalid => Err(AppError::Unauthorized(ErrorCode::InvalidRefreshToken)),
     }
 }
 

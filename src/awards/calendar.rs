@@ -22,10 +22,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::models::DayKind;
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::auth::Role;
+use crate::error::{AppError, AppResult, FieldCode, FieldError, ProblemBody};
 use crate::http::ValidJson;
 use crate::schema::{calendar_days, calendar_years};
 use crate::state::AppState;
@@ -194,13 +194,13 @@ pub struct CalendarView {
 /// The year of the path: an integer from 2000 to 2100 (422 otherwise).
 fn check_year(year: &str) -> AppResult<i32> {
     let Ok(year) = year.trim().parse::<i32>() else {
-        return Err(AppError::validation("year", "invalid_type"));
+        return Err(AppError::validation("year", FieldCode::InvalidType));
     };
     if (MIN_YEAR..=MAX_YEAR).contains(&year) {
         Ok(year)
     } else {
         Err(AppError::Validation(vec![
-            FieldError::new("year", "range")
+            FieldError::new("year", FieldCode::Range)
                 .with_param("min", MIN_YEAR)
                 .with_param("max", MAX_YEAR),
         ]))
@@ -222,20 +222,23 @@ pub fn check_input(year: i32, input: &CalendarInput) -> Result<(), Vec<FieldErro
     ] {
         for (i, day) in list.iter().enumerate() {
             if day.name.trim().is_empty() {
-                errors.push(FieldError::new(format!("{field}[{i}].name"), "required"));
+                errors.push(FieldError::new(
+                    format!("{field}[{i}].name"),
+                    FieldCode::Required,
+                ));
             }
             let at = format!("{field}[{i}].date");
             if day.date.year() != year {
-                errors.push(FieldError::new(at, "out_of_year").with_param("year", year));
+                errors.push(FieldError::new(at, FieldCode::OutOfYear).with_param("year", year));
                 continue;
             }
             match seen.get(&day.date) {
                 Some(other) if *other == field => {
-                    errors.push(FieldError::new(at, "duplicate_entry"));
+                    errors.push(FieldError::new(at, FieldCode::DuplicateEntry));
                     continue;
                 }
                 Some(_) => {
-                    errors.push(FieldError::new(at, "holiday_and_workday"));
+                    errors.push(FieldError::new(at, FieldCode::HolidayAndWorkday));
                     continue;
                 }
                 None => {
@@ -245,7 +248,7 @@ pub fn check_input(year: i32, input: &CalendarInput) -> Result<(), Vec<FieldErro
             if kind == DayKind::Workday
                 && !matches!(day.date.weekday(), Weekday::Sat | Weekday::Sun)
             {
-                errors.push(FieldError::new(at, "not_weekend"));
+                errors.push(FieldError::new(at, FieldCode::NotWeekend));
             }
         }
     }
@@ -537,7 +540,7 @@ mod tests {
         let errors = check_input(2025, &bad).unwrap_err();
         let got: Vec<(String, String)> = errors
             .iter()
-            .map(|e| (e.field.clone(), e.code.clone()))
+            .map(|e| (e.field.clone(), e.code.to_string()))
             .collect();
         assert_eq!(
             got,

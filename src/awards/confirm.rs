@@ -24,28 +24,45 @@ use super::{
     organization_solvers, other_bidders, pending_objections, run_checks,
 };
 use crate::audit::{self, RequestMeta};
+use crate::awards::notices::{AwardBlocked, AwardConfirmed};
 use crate::challenges::lifecycle::{self, Action, Actor};
 use crate::challenges::models::Status;
 use crate::challenges::notify::{issuer_accounts, url as challenge_url};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::credit::Purpose;
 use crate::error::AppError;
-use crate::notifications::notices::{AwardBlocked, AwardConfirmed, yuan};
+use crate::jobs::BackgroundJob;
+use crate::notifications::yuan;
 use crate::notifications::{Recipient, notify};
 use crate::schema::{awards, organizations};
 use crate::state::AppState;
 
-/// The job kind.
-pub const CONFIRM_AWARD: &str = "confirm_award";
-
+/// The job that confirms an award once its notice has ended (at `ends_at`), or once its last
+/// pending objection is dismissed.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ConfirmJob {
+pub struct ConfirmAward {
     pub award_id: Uuid,
+    /// The dismissed objection that queued this job, if one did: such a job has a key of its
+    /// own, since the notice's job may be running right now (seeing the objection still
+    /// pending) and would swallow it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_objection: Option<Uuid>,
 }
 
-impl ConfirmJob {
-    pub fn dedupe_key(award_id: Uuid) -> String {
-        format!("{CONFIRM_AWARD}:{award_id}")
+impl BackgroundJob for ConfirmAward {
+    const KIND: &'static str = "confirm_award";
+
+    fn dedupe_key(&self) -> Option<String> {
+        Some(match self.after_objection {
+            None => self.award_id.to_string(),
+            Some(objection) => format!("{}:{objection}", self.award_id),
+        })
+    }
+
+    async fn perform(self, state: &AppState) -> anyhow::Result<()> {
+        run(state, self.award_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("confirm award {}: {e}", self.award_id))
     }
 }
 
@@ -67,13 +84,7 @@ async fn find(
     })
 }
 
-/// The job.
-pub async fn perform(state: &AppState, job: ConfirmJob) -> anyhow::Result<()> {
-    run(state, job.award_id)
-        .await
-        .map_err(|e| anyhow::anyhow!("confirm award {}: {e}", job.award_id))
-}
-
+/// The confirmation: re-checks state, objections, time and credit, then confirms.
 async fn run(state: &AppState, award_id: Uuid) -> Result<(), AppError> {
     let meta = RequestMeta::default();
     let mut conn = state.conn().await?;

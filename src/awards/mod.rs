@@ -17,6 +17,7 @@
 pub mod calendar;
 pub mod confirm;
 pub mod models;
+pub mod notices;
 pub mod objections;
 pub mod propose;
 pub mod public;
@@ -31,11 +32,12 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::audit::RequestMeta;
+use crate::auth::Role;
 use crate::bids::models::{Bid, BidStatus, Member};
 use crate::credit::{self, CheckRequest, CheckResult, CheckView, Purpose, Subject};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldCode, FieldError};
 use crate::privacy::ProtectedId;
 use crate::schema::{awards, bid_members, bids, objections as objections_t, organizations, users};
 use crate::state::AppState;
@@ -349,7 +351,7 @@ pub fn blocked_errors(
         .zip(checks)
         .filter(|(_, c)| c.result == CheckResult::Block)
         .map(|((field, _), check)| {
-            FieldError::new(field.clone(), "credit_blocked")
+            FieldError::new(field.clone(), FieldCode::CreditBlocked)
                 .with_param("standing", check.standing.as_str())
                 .with_param("purpose", purpose)
         })

@@ -16,18 +16,21 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::confirm::{CONFIRM_AWARD, ConfirmJob};
+use super::confirm::ConfirmAward;
 use super::models::{Award, AwardStatus, Objection, ObjectionStatus};
 use super::propose::{Withdrawal, withdraw};
 use super::{admin_accounts, live_award, objections_url, pending_objections};
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
+use crate::awards::notices::{ObjectionFiled, ObjectionResolved};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{ValidJson, ValidQuery};
-use crate::notifications::notices::{ObjectionFiled, ObjectionResolved, beijing_time};
+use crate::jobs::BackgroundJob;
+use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
 use crate::schema::{awards, challenges, objections, organizations, users};
 use crate::state::AppState;
@@ -119,11 +122,13 @@ pub struct ObjectionQuery {
     pub per_page: Option<i64>,
 }
 
-fn notice_closed(detail: String) -> AppError {
-    AppError::Conflict {
-        code: "notice_closed",
-        detail,
-        errors: vec![FieldError::new("challenge_id", "notice_closed")],
+/// The 409 for an objection outside a public notice; `ended_at` when one has ended.
+fn notice_closed(ended_at: Option<chrono::DateTime<chrono::Utc>>) -> AppError {
+    let error = AppError::conflict(ErrorCode::NoticeClosed)
+        .field(FieldError::new("challenge_id", FieldCode::NoticeClosed));
+    match ended_at {
+        Some(at) => error.arg("case", "ended").arg("ended_at", beijing_time(at)),
+        None => error.arg("case", "none"),
     }
 }
 
@@ -199,7 +204,7 @@ pub async fn file_objection(
     let reason = req.reason.trim().to_string();
     if reason.chars().count() < 10 {
         return Err(AppError::Validation(vec![
-            FieldError::new("reason", "length")
+            FieldError::new("reason", FieldCode::Length)
                 .with_param("min", 10)
                 .with_param("max", 2000),
         ]));
@@ -219,17 +224,9 @@ pub async fn file_objection(
             let award = match award {
                 Some(a) if a.notice_open(now) => a,
                 Some(a) if a.status == AwardStatus::Publicity => {
-                    return Err(notice_closed(format!(
-                        "公示期已于 {}（北京时间）结束 / the public notice ended at {}",
-                        beijing_time(a.ends_at),
-                        a.ends_at.to_rfc3339()
-                    )));
+                    return Err(notice_closed(Some(a.ends_at)));
                 }
-                _ => {
-                    return Err(notice_closed(
-                        "该榜单当前没有公示 / the challenge has no public notice open".into(),
-                    ));
-                }
+                _ => return Err(notice_closed(None)),
             };
             let pending_own: i64 = objections::table
                 .filter(objections::award_id.eq(award.id))
@@ -239,11 +236,8 @@ pub async fn file_objection(
                 .get_result(conn)
                 .await?;
             if pending_own > 0 {
-                return Err(AppError::Conflict {
-                    code: "objection_pending",
-                    detail: "您对该公示的异议尚在处理中，处理后可再次提出 / your objection to this notice is still pending; you may file another once it is decided".into(),
-                    errors: vec![FieldError::new("challenge_id", "objection_pending")],
-                });
+                return Err(AppError::conflict(ErrorCode::ObjectionPending)
+                    .field(FieldError::new("challenge_id", FieldCode::ObjectionPending)));
             }
             let name: String = users::table
                 .find(user.id)
@@ -391,7 +385,7 @@ pub async fn resolve_objection(
         .reason
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty())
-        .ok_or_else(|| AppError::validation("reason", "required"))?;
+        .ok_or_else(|| AppError::validation("reason", FieldCode::Required))?;
     let mut conn = state.conn().await?;
     let challenge_id: Uuid = objections::table
         .find(id)
@@ -411,17 +405,12 @@ pub async fn resolve_objection(
                 .first(conn)
                 .await?;
             if objection.status != ObjectionStatus::Pending {
-                return Err(AppError::Conflict {
-                    code: "objection_resolved",
-                    detail: format!(
-                        "该异议已处理（{}）/ the objection is already resolved ({})",
-                        objection.status, objection.status
-                    ),
-                    errors: vec![
-                        FieldError::new("status", "invalid_transition")
-                            .with_param("current", objection.status.as_str()),
-                    ],
-                });
+                return Err(AppError::conflict(ErrorCode::ObjectionResolved)
+                    .arg("current", objection.status)
+                    .field(
+                        FieldError::new("status", FieldCode::InvalidTransition)
+                            .with_param("current", objection.status),
+                    ));
             }
             let award: Award = awards::table
                 .find(objection.award_id)
@@ -491,15 +480,11 @@ pub async fn resolve_objection(
                     if award.status == AwardStatus::Publicity
                         && pending_objections(conn, award.id).await? == 0
                     {
-                        crate::jobs::enqueue(
-                            conn,
-                            CONFIRM_AWARD,
-                            &ConfirmJob { award_id: award.id },
-                            Some(award.ends_at.max(now)),
-                            // Not the notice's own key: that job may be running right now
-                            // (seeing this objection still pending) and would swallow this one.
-                            Some(&format!("{}:{id}", ConfirmJob::dedupe_key(award.id))),
-                        )
+                        ConfirmAward {
+                            award_id: award.id,
+                            after_objection: Some(id),
+                        }
+                        .enqueue_at(conn, award.ends_at.max(now))
                         .await?;
                     }
                 }

@@ -15,26 +15,26 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::calendar::{beijing_date, count_working_days, end_of_beijing_day};
-use super::confirm::{CONFIRM_AWARD, ConfirmJob};
+use super::confirm::ConfirmAward;
 use super::models::{Award, AwardStatus, ObjectionStatus};
 use super::{
     AwardView, CheckContext, award_view, blocked_errors, credit_parties, live_award, load_bid,
     notices_url, objections_url, organization_solvers, other_bidders, run_checks,
 };
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
+use crate::awards::notices::{AwardProposed, AwardWithdrawn, ObjectionResolved};
 use crate::bids::models::{Bid, BidStatus};
 use crate::challenges::lifecycle::{self, Action, Actor, Party};
 use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::credit::Purpose;
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notices::{
-    AwardProposed, AwardWithdrawn, ObjectionResolved, beijing_time,
-};
+use crate::jobs::BackgroundJob;
+use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
 use crate::schema::{awards, bids, objections, organizations, rankings, users};
 use crate::state::AppState;
@@ -74,11 +74,8 @@ fn trimmed(text: Option<String>) -> Option<String> {
 }
 
 fn review_not_closed() -> AppError {
-    AppError::Conflict {
-        code: "review_not_closed",
-        detail: "评审尚未结束，没有排名 / the review is not closed: there is no ranking yet".into(),
-        errors: vec![FieldError::new("review", "not_closed")],
-    }
+    AppError::conflict(ErrorCode::ReviewNotClosed)
+        .field(FieldError::new("review", FieldCode::NotClosed))
 }
 
 /// The working days of a notice proposed at `now`, refused when the count runs through a year
@@ -99,15 +96,12 @@ async fn notice_period(
             .map(i32::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        return Err(AppError::Conflict {
-            code: "calendar_not_maintained",
-            detail: format!(
-                "公示期经过 {years} 年，该年的节假日日历尚未维护（PUT /calendar/{{year}}） / the notice runs through {years}, whose holiday calendar is not maintained (PUT /calendar/{{year}})"
-            ),
-            errors: vec![
-                FieldError::new("calendar", "calendar_not_maintained").with_param("years", years),
-            ],
-        });
+        return Err(AppError::conflict(ErrorCode::CalendarNotMaintained)
+            .arg("years", &years)
+            .field(
+                FieldError::new("calendar", FieldCode::CalendarNotMaintained)
+                    .with_param("years", years),
+            ));
     }
     Ok((proposal_day, days, counted))
 }
@@ -134,11 +128,12 @@ async fn choose(
         return Err(review_not_closed());
     }
     let Some((_, rank, status)) = ranked.iter().find(|(id, _, _)| *id == bid_id).copied() else {
-        return Err(AppError::validation("bid_id", "not_ranked"));
+        return Err(AppError::validation("bid_id", FieldCode::NotRanked));
     };
     if status != BidStatus::Eligible {
         return Err(AppError::Validation(vec![
-            FieldError::new("bid_id", "not_eligible").with_param("current", status.as_str()),
+            FieldError::new("bid_id", FieldCode::NotEligible)
+                .with_param("current", status.as_str()),
         ]));
     }
     let top = ranked
@@ -151,7 +146,7 @@ async fn choose(
     if reason.is_none() {
         if !top_ranked {
             return Err(AppError::Validation(vec![
-                FieldError::new("reason", "required").with_param("rank", rank),
+                FieldError::new("reason", FieldCode::Required).with_param("rank", rank),
             ]));
         }
         // A choice between bids sharing the first place is the admin's: it is written down.
@@ -161,7 +156,7 @@ async fn choose(
             .count();
         if tied > 1 {
             return Err(AppError::Validation(vec![
-                FieldError::new("reason", "tied").with_param("tied", tied),
+                FieldError::new("reason", FieldCode::Tied).with_param("tied", tied),
             ]));
         }
         // Proposed before and withdrawn (an upheld objection, or a credit block): again only
@@ -174,7 +169,10 @@ async fn choose(
             .get_result(conn)
             .await?;
         if withdrawn > 0 {
-            return Err(AppError::validation("reason", "previously_withdrawn"));
+            return Err(AppError::validation(
+                "reason",
+                FieldCode::PreviouslyWithdrawn,
+            ));
         }
     }
     let bid = load_bid(conn, bid_id).await?;
@@ -288,13 +286,11 @@ pub async fn propose_award(
                 reason.as_deref(),
             )
             .await?;
-            crate::jobs::enqueue(
-                conn,
-                CONFIRM_AWARD,
-                &ConfirmJob { award_id: award.id },
-                Some(award.ends_at),
-                Some(&ConfirmJob::dedupe_key(award.id)),
-            )
+            ConfirmAward {
+                award_id: award.id,
+                after_objection: None,
+            }
+            .enqueue_at(conn, award.ends_at)
             .await?;
             audit::record(
                 conn,
@@ -357,7 +353,7 @@ async fn notify_proposed(
             display_name: user.display_name.clone(),
             title: challenge.title.clone(),
             organization_name: org.clone(),
-            amount_yuan: crate::notifications::notices::yuan(award.amount_fen),
+            amount_yuan: crate::notifications::yuan(award.amount_fen),
             ends_at: beijing_time(award.ends_at),
             ends_on: award.ends_on.to_string(),
             url: notices_url(state),
@@ -393,17 +389,12 @@ pub(crate) async fn withdraw(
         except,
     } = what;
     if award.status != AwardStatus::Publicity {
-        return Err(AppError::Conflict {
-            code: "award_not_in_publicity",
-            detail: format!(
-                "拟立项状态为 {}，不能撤销 / the award is {}; only an award in publicity can be withdrawn",
-                award.status, award.status
-            ),
-            errors: vec![
-                FieldError::new("status", "invalid_transition")
-                    .with_param("current", award.status.as_str()),
-            ],
-        });
+        return Err(AppError::conflict(ErrorCode::AwardNotInPublicity)
+            .arg("current", award.status)
+            .field(
+                FieldError::new("status", FieldCode::InvalidTransition)
+                    .with_param("current", award.status),
+            ));
     }
     let now = state.clock.now();
     lifecycle::apply(
@@ -529,7 +520,7 @@ pub async fn withdraw_award(
     user.require(&[Role::Admin])?;
     let id = id.into_inner();
     let reason = trimmed(body.into_inner().reason)
-        .ok_or_else(|| AppError::validation("reason", "required"))?;
+        .ok_or_else(|| AppError::validation("reason", FieldCode::Required))?;
     let mut conn = state.conn().await?;
     let award = conn
         .transaction::<_, AppError, _>(async |conn| {

@@ -20,7 +20,7 @@ use super::notices_url;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::ValidQuery;
 use crate::http::pagination::PageParams;
-use crate::notifications::notices::{beijing_time, yuan};
+use crate::notifications::{beijing_time, yuan};
 use crate::schema::{awards, challenges, objections, organizations};
 use crate::state::AppState;
 

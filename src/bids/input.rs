@@ -13,7 +13,7 @@ use crate::accounts::input::not_blank;
 use crate::challenges::input::MAX_BOUNTY_FEN;
 use crate::challenges::models::Challenge;
 use crate::codes::parse_id_number;
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldCode, FieldError};
 use crate::privacy::{Privacy, ProtectedId};
 
 /// Payment shares of a milestone plan add up to this.
@@ -22,7 +22,7 @@ pub const SHARES_TOTAL: i32 = 100;
 pub fn valid_id_number(value: &str) -> Result<(), ValidationError> {
     parse_id_number(value)
         .map(|_| ())
-        .map_err(|e| ValidationError::new(e.code()))
+        .map_err(|e| ValidationError::new(e.code().as_str()))
 }
 
 /// What the bid commits to for one of the challenge's KPIs (the "military pledge", 军令状).
@@ -226,7 +226,7 @@ pub fn protect_team(privacy: &Privacy, team: &[MemberInput]) -> Result<Vec<TeamM
                 if !seen.insert(id.hash.clone()) {
                     errors.push(FieldError::new(
                         format!("team[{i}].id_number"),
-                        "duplicate_entry",
+                        FieldCode::DuplicateEntry,
                     ));
                 }
                 out.push(TeamMember {
@@ -299,7 +299,7 @@ impl Plan {
     pub fn rules(&self, challenge: &Challenge) -> Result<(), AppError> {
         let mut errors = Vec::new();
         if self.technical_approach.trim().is_empty() {
-            errors.push(FieldError::new("technical_approach", "required"));
+            errors.push(FieldError::new("technical_approach", FieldCode::Required));
         }
         // KPIs: each of the challenge's exactly once, and no others.
         let kpis: Vec<String> = challenge.kpi_list().into_iter().map(|k| k.name).collect();
@@ -309,38 +309,40 @@ impl Plan {
             if !kpis.iter().any(|k| k == name) {
                 errors.push(FieldError::new(
                     format!("kpi_commitments[{i}].kpi"),
-                    "unknown_kpi",
+                    FieldCode::UnknownKpi,
                 ));
             } else if !committed.insert(name.to_string()) {
                 errors.push(FieldError::new(
                     format!("kpi_commitments[{i}].kpi"),
-                    "duplicate_entry",
+                    FieldCode::DuplicateEntry,
                 ));
             }
         }
         for k in &kpis {
             if !committed.contains(k) {
-                errors.push(FieldError::new("kpi_commitments", "missing_kpi").with_param("kpi", k));
+                errors.push(
+                    FieldError::new("kpi_commitments", FieldCode::MissingKpi).with_param("kpi", k),
+                );
             }
         }
         match self.requested_fen {
-            None => errors.push(FieldError::new("requested_fen", "required")),
+            None => errors.push(FieldError::new("requested_fen", FieldCode::Required)),
             Some(fen) if fen > challenge.bounty_fen || fen > MAX_BOUNTY_FEN => errors.push(
-                FieldError::new("requested_fen", "over_bounty")
+                FieldError::new("requested_fen", FieldCode::OverBounty)
                     .with_param("max", challenge.bounty_fen),
             ),
             Some(_) => {}
         }
         match self.duration_months {
-            None => errors.push(FieldError::new("duration_months", "required")),
+            None => errors.push(FieldError::new("duration_months", FieldCode::Required)),
             Some(months) if months > challenge.max_duration_months => errors.push(
-                FieldError::new("duration_months", "over_limit")
+                FieldError::new("duration_months", FieldCode::OverLimit)
                     .with_param("max", challenge.max_duration_months),
             ),
             Some(_) => {}
         }
         if self.milestones.is_empty() {
-            errors.push(FieldError::new("milestones", "required"));
+            errors.push(FieldError::new("milestones", FieldCode::Required));
         } else {
             let duration = self
                 .duration_months
@@ -349,7 +351,7 @@ impl Plan {
             for (i, m) in self.milestones.iter().enumerate() {
                 if m.due_month > duration {
                     errors.push(
-                        FieldError::new(format!("milestones[{i}].due_month"), "over_limit")
+                        FieldError::new(format!("milestones[{i}].due_month"), FieldCode::OverLimit)
                             .with_param("max", duration),
                     );
                 }
@@ -357,7 +359,7 @@ impl Plan {
             let total: i32 = self.milestones.iter().map(|m| m.share_percent).sum();
             if total != SHARES_TOTAL {
                 errors.push(
-                    FieldError::new("milestones", "sum")
+                    FieldError::new("milestones", FieldCode::Sum)
                         .with_param("expected", SHARES_TOTAL)
                         .with_param("actual", total),
                 );
@@ -369,9 +371,9 @@ impl Plan {
             .filter(|m| m.role == MemberRole::Leader)
             .count();
         if self.team.is_empty() {
-            errors.push(FieldError::new("team", "required"));
+            errors.push(FieldError::new("team", FieldCode::Required));
         } else if leaders != 1 {
-            errors.push(FieldError::new("team", "one_leader").with_param("count", leaders));
+            errors.push(FieldError::new("team", FieldCode::OneLeader).with_param("count", leaders));
         }
         if errors.is_empty() {
             Ok(())
@@ -394,7 +396,7 @@ impl Plan {
             .count();
         if leaders > 1 {
             return Err(AppError::Validation(vec![
-                FieldError::new("team", "one_leader").with_param("count", leaders),
+                FieldError::new("team", FieldCode::OneLeader).with_param("count", leaders),
             ]));
         }
         Ok(())
@@ -490,9 +492,10 @@ mod tests {
     fn fields(result: Result<(), AppError>) -> Vec<(String, String)> {
         match result {
             Ok(()) => Vec::new(),
-            Err(AppError::Validation(errors)) => {
-                errors.into_iter().map(|e| (e.field, e.code)).collect()
-            }
+            Err(AppError::Validation(errors)) => errors
+                .into_iter()
+                .map(|e| (e.field, e.code.to_string()))
+                .collect(),
             Err(other) => panic!("{other:?}"),
         }
     }

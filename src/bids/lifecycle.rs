@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::models::BidStatus::{self, *};
 use crate::challenges::models::{Challenge, Status};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 
 /// What can happen to a bid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,32 +113,18 @@ pub fn rule(action: BidAction) -> &'static Rule {
 /// whether or not the closing job has run yet.
 pub fn bidding_open(challenge: &Challenge, now: DateTime<Utc>) -> AppResult<()> {
     if challenge.status == Status::Published && now < challenge.bid_opens_at {
-        return Err(AppError::Conflict {
-            code: "bidding_not_open",
-            detail: format!(
-                "揭榜尚未开始（{}）/ bidding opens at {}",
-                challenge.bid_opens_at.to_rfc3339(),
-                challenge.bid_opens_at.to_rfc3339()
-            ),
-            errors: vec![
-                FieldError::new("bid_opens_at", "not_yet")
-                    .with_param("at", challenge.bid_opens_at.to_rfc3339()),
-            ],
-        });
+        let opens_at = challenge.bid_opens_at.to_rfc3339();
+        return Err(AppError::conflict(ErrorCode::BiddingNotOpen)
+            .arg("opens_at", &opens_at)
+            .field(FieldError::new("bid_opens_at", FieldCode::NotYet).with_param("at", opens_at)));
     }
     if challenge.status != Status::Published || now >= challenge.bid_closes_at {
-        return Err(AppError::Conflict {
-            code: "bidding_closed",
-            detail: format!(
-                "揭榜已截止或榜单不在张榜状态（{}）/ bidding is closed (the challenge is {})",
-                challenge.status.label_zh(),
-                challenge.status.as_str()
-            ),
-            errors: vec![
-                FieldError::new("status", "bidding_closed")
-                    .with_param("current", challenge.status.as_str()),
-            ],
-        });
+        return Err(AppError::conflict(ErrorCode::BiddingClosed)
+            .arg("current", challenge.status)
+            .field(
+                FieldError::new("status", FieldCode::BiddingClosed)
+                    .with_param("current", challenge.status),
+            ));
     }
     Ok(())
 }
@@ -157,18 +143,12 @@ pub fn check(
         Phase::Bidding => bidding_open(challenge, now)?,
         Phase::FormalReview => {
             if challenge.status != Status::BiddingClosed {
-                return Err(AppError::Conflict {
-                    code: "formal_review_closed",
-                    detail: format!(
-                        "形式审查只在揭榜截止后、专家评审前进行（当前「{}」）/ formal review happens between the deadline and the expert review (the challenge is {})",
-                        challenge.status.label_zh(),
-                        challenge.status.as_str()
-                    ),
-                    errors: vec![
-                        FieldError::new("status", "invalid_transition")
-                            .with_param("current", challenge.status.as_str()),
-                    ],
-                });
+                return Err(AppError::conflict(ErrorCode::FormalReviewClosed)
+                    .arg("current", challenge.status)
+                    .field(
+                        FieldError::new("status", FieldCode::InvalidTransition)
+                            .with_param("current", challenge.status),
+                    ));
             }
         }
         Phase::Award => {
@@ -187,15 +167,11 @@ pub fn check(
 
 /// The 409 for an action the bid's state does not allow.
 pub fn refused(current: BidStatus) -> AppError {
-    AppError::Conflict {
-        code: "invalid_bid_state",
-        detail: format!(
-            "申报状态为 {current}，不允许此操作 / not allowed while the bid is {current}"
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", current.as_str()),
-        ],
-    }
+    AppError::conflict(ErrorCode::InvalidBidState)
+        .arg("current", current)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition).with_param("current", current),
+        )
 }
 
 #[cfg(test)]

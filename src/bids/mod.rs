@@ -11,6 +11,7 @@
 pub mod input;
 pub mod lifecycle;
 pub mod models;
+pub mod notices;
 pub mod notify;
 pub mod queries;
 pub mod routes;

@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::models::{Bid, ReviewResult, display_code};
-use crate::accounts::models::{Locale, User};
+use crate::accounts::models::User;
+use crate::bids::notices::{BidReceived, BidReviewed};
 use crate::challenges::models::Challenge;
 use crate::error::AppResult;
-use crate::notifications::notices::{BidReceived, BidReviewed, beijing_time};
+use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
 use crate::schema::users;
 use crate::state::AppState;
@@ -70,13 +71,7 @@ pub async fn reviewed(
         display_name: user.display_name.clone(),
         title: challenge.title.clone(),
         display_code: display_code(bid.anonymous_code.as_deref().unwrap_or("?")),
-        result_label: match (result, user.locale) {
-            (ReviewResult::Eligible, Locale::ZhCn) => "合格",
-            (ReviewResult::Ineligible, Locale::ZhCn) => "不合格",
-            (ReviewResult::Eligible, Locale::En) => "eligible",
-            (ReviewResult::Ineligible, Locale::En) => "ineligible",
-        }
-        .to_string(),
+        result,
         reason: reason.map(str::to_string),
         url: url(state, bid),
     };

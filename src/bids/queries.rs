@@ -10,8 +10,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::models::{Bid, BidStatus, Member};
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::PageRequest;
 use crate::schema::{bid_members, bids, challenges, organizations, users};

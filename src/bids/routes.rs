@@ -20,8 +20,9 @@ use super::models::{Bid, BidStatus, Member, MemberRole};
 use super::notify;
 use super::queries::{self, BidViewer};
 use super::views::BidView;
-use crate::accounts::models::{OrganizationKind, Role};
+use crate::accounts::models::OrganizationKind;
 use crate::audit::{self, RequestMeta};
+use crate::auth::Role;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::challenges::lifecycle::{self as challenge_lifecycle, Action, Actor};
 use crate::challenges::models::Challenge;
@@ -29,7 +30,7 @@ use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::challenges::routes::{IfMatch, check_if_match};
 use crate::challenges::views::ChallengeView;
 use crate::credit::{self, CheckRequest, CheckResult, Purpose, Subject};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{OptionalJson, Page, ValidJson};
 use crate::schema::{bid_members, bids};
@@ -64,10 +65,7 @@ async fn view_of(conn: &mut AsyncPgConnection, bid: Bid, viewer: BidViewer) -> A
 }
 
 fn bid_exists() -> AppError {
-    AppError::conflict(
-        "bid_exists",
-        "贵单位对该榜单已有申报（草稿或已提交）/ your organisation already has a live bid on this challenge",
-    )
+    AppError::conflict(ErrorCode::BidExists)
 }
 
 /// The one live bid per organisation, as the unique index reports it under concurrency.
@@ -125,7 +123,8 @@ async fn gate(
         .is_ok_and(|k| challenge.eligible_kinds().contains(&k));
     if !kind_ok {
         errors.push(
-            FieldError::new("organization", "org_kind_not_eligible").with_param("kind", &kind),
+            FieldError::new("organization", FieldCode::OrgKindNotEligible)
+                .with_param("kind", &kind),
         );
     }
     if !errors.is_empty() {
@@ -180,8 +179,9 @@ async fn gate(
         .map(|((field, _, _), check)| {
             // Why, without the records: a serious record always bars; a general one bars only
             // where this challenge says so.
-            FieldError::new(field.clone(), "credit_blocked")
+            FieldError::new(field.clone(), FieldCode::CreditBlocked)
                 .with_param("standing", check.standing.as_str())
+                .with_param("purpose", "bid")
         })
         .collect();
     if !blocked.is_empty() {
@@ -790,7 +790,7 @@ pub async fn formal_review(
         .map(str::to_string);
     let result = req.result;
     if result == super::models::ReviewResult::Ineligible && reason.is_none() {
-        return Err(AppError::validation("reason", "required"));
+        return Err(AppError::validation("reason", FieldCode::Required));
     }
     let viewer = BidViewer::Admin;
     let mut conn = state.conn().await?;
@@ -865,23 +865,32 @@ pub async fn start_review(
     let mut conn = state.conn().await?;
     let updated = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let current = challenge_queries::lock_visible(conn, Viewer::Admin, id.into_inner()).await?;
+            let current =
+                challenge_queries::lock_visible(conn, Viewer::Admin, id.into_inner()).await?;
             let actor = Actor::User(&user);
             challenge_lifecycle::check(Action::StartReview, current.status, actor.party(&current))?;
             let waiting = queries::unreviewed(conn, current.id).await?;
             if waiting > 0 {
-                return Err(AppError::Conflict {
-                    code: "formal_review_incomplete",
-                    detail: format!(
-                        "尚有 {waiting} 份申报未完成形式审查 / {waiting} submitted bid(s) still need their formal review"
-                    ),
-                    errors: vec![FieldError::new("bids", "not_reviewed").with_param("count", waiting)],
-                });
+                return Err(AppError::conflict(ErrorCode::FormalReviewIncomplete)
+                    .arg("count", waiting)
+                    .field(
+                        FieldError::new("bids", FieldCode::NotReviewed)
+                            .with_param("count", waiting),
+                    ));
             }
-            challenge_lifecycle::apply(conn, &state, &meta, &actor, &current, Action::StartReview, reason.as_deref()).await
+            challenge_lifecycle::apply(
+                conn,
+                &state,
+                &meta,
+                &actor,
+                &current,
+                Action::StartReview,
+                reason.as_deref(),
+            )
+            .await
         })
         .await?;
-    state.challenge_list_cache.clear();
+    crate::challenges::cache::ListCache::clear_in(&state)?;
     let issuer = challenge_queries::organization_name(&mut conn, updated.issuer_org_id).await?;
     Ok(HttpResponse::Ok().json(ChallengeView::new(updated, issuer, Viewer::Admin)))
 }

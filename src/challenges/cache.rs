@@ -10,6 +10,7 @@ use std::time::Duration;
 use actix_web::web::Bytes;
 
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 pub struct ListCache {
     pages: Option<moka::future::Cache<String, Bytes>>,
@@ -64,6 +65,18 @@ impl ListCache {
                 .await
                 .map_err(unshare),
         }
+    }
+
+    /// This instance's cache (installed at start-up by `startup::assemble`).
+    pub fn of(state: &AppState) -> AppResult<&ListCache> {
+        Ok(state.extension::<ListCache>()?)
+    }
+
+    /// Forgets every stored page and total of this instance (after a change to a public
+    /// challenge).
+    pub fn clear_in(state: &AppState) -> AppResult<()> {
+        Self::of(state)?.clear();
+        Ok(())
     }
 
     /// Forgets every stored page and total (after a change to a public challenge).

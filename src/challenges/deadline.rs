@@ -10,72 +10,85 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::cache::ListCache;
 use super::lifecycle::{self, Action, Actor};
 use super::models::{Challenge, Status};
 use crate::audit::RequestMeta;
 use crate::error::{AppError, AppResult};
-use crate::jobs;
+use crate::jobs::{self, BackgroundJob};
 use crate::schema::challenges;
 use crate::state::AppState;
 
-pub const CLOSE_BIDDING: &str = "close_bidding";
-
+/// The job that closes bidding at a challenge's deadline.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CloseBidding {
     pub challenge_id: Uuid,
+    /// The deadline the job was scheduled for (part of its dedupe key only: the job reads the
+    /// challenge's current deadline). Absent in jobs queued before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
 }
 
-fn dedupe_key(id: Uuid, at: DateTime<Utc>) -> String {
-    format!("{CLOSE_BIDDING}:{id}:{}", at.timestamp())
+impl CloseBidding {
+    fn of(challenge: &Challenge) -> Self {
+        CloseBidding {
+            challenge_id: challenge.id,
+            deadline: Some(challenge.bid_closes_at),
+        }
+    }
+}
+
+impl BackgroundJob for CloseBidding {
+    const KIND: &'static str = "close_bidding";
+
+    /// One job per challenge and deadline.
+    fn dedupe_key(&self) -> Option<String> {
+        let at = self.deadline.map(|at| at.timestamp()).unwrap_or_default();
+        Some(format!("{}:{at}", self.challenge_id))
+    }
+
+    /// Closes bidding if the challenge is still published and its deadline has passed.
+    async fn perform(self, state: &AppState) -> anyhow::Result<()> {
+        let mut conn = state.conn().await?;
+        conn.transaction::<_, AppError, _>(async |conn| {
+            let challenge: Option<Challenge> = challenges::table
+                .find(self.challenge_id)
+                .select(Challenge::as_select())
+                .for_update()
+                .first(conn)
+                .await
+                .optional()?;
+            let Some(challenge) = challenge else {
+                return Ok(());
+            };
+            if challenge.status != Status::Published || challenge.bid_closes_at > state.clock.now()
+            {
+                return Ok(());
+            }
+            lifecycle::apply(
+                conn,
+                state,
+                &RequestMeta::default(),
+                &Actor::System,
+                &challenge,
+                Action::CloseBidding,
+                None,
+            )
+            .await?;
+            tracing::info!(challenge_id = %challenge.id, "bidding closed at the deadline");
+            Ok(())
+        })
+        .await?;
+        ListCache::clear_in(state)?;
+        Ok(())
+    }
 }
 
 /// Schedules the closing job for the challenge's current deadline, in the caller's transaction.
 pub async fn schedule(conn: &mut AsyncPgConnection, challenge: &Challenge) -> AppResult<()> {
-    jobs::enqueue(
-        conn,
-        CLOSE_BIDDING,
-        &CloseBidding {
-            challenge_id: challenge.id,
-        },
-        Some(challenge.bid_closes_at),
-        Some(&dedupe_key(challenge.id, challenge.bid_closes_at)),
-    )
-    .await
-}
-
-/// The job: closes bidding if the challenge is still published and its deadline has passed.
-pub async fn perform(state: &AppState, job: CloseBidding) -> anyhow::Result<()> {
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let challenge: Option<Challenge> = challenges::table
-            .find(job.challenge_id)
-            .select(Challenge::as_select())
-            .for_update()
-            .first(conn)
-            .await
-            .optional()?;
-        let Some(challenge) = challenge else {
-            return Ok(());
-        };
-        if challenge.status != Status::Published || challenge.bid_closes_at > state.clock.now() {
-            return Ok(());
-        }
-        lifecycle::apply(
-            conn,
-            state,
-            &RequestMeta::default(),
-            &Actor::System,
-            &challenge,
-            Action::CloseBidding,
-            None,
-        )
-        .await?;
-        tracing::info!(challenge_id = %challenge.id, "bidding closed at the deadline");
-        Ok(())
-    })
-    .await?;
-    state.challenge_list_cache.clear();
-    Ok(())
+    CloseBidding::of(challenge)
+        .enqueue_at(conn, challenge.bid_closes_at)
+        .await
 }
 
 /// Makes sure every published challenge has its closing job (run when the job runner starts, and
@@ -83,16 +96,20 @@ pub async fn perform(state: &AppState, job: CloseBidding) -> anyhow::Result<()> 
 /// Answers how many jobs were added.
 pub async fn catch_up(state: &AppState) -> AppResult<usize> {
     let mut conn = state.conn().await?;
-    // The same payload and dedupe key as `schedule`, for all at once.
-    let added = diesel::sql_query(format!(
-        "INSERT INTO background_jobs (kind, payload, dedupe_key, run_at)
-         SELECT '{CLOSE_BIDDING}', jsonb_build_object('challenge_id', id),
-                '{CLOSE_BIDDING}:' || id || ':' || floor(extract(epoch FROM bid_closes_at))::bigint,
-                bid_closes_at
-         FROM challenges WHERE status = 'published'
-         ON CONFLICT DO NOTHING"
-    ))
-    .execute(&mut conn)
-    .await?;
-    Ok(added)
+    let published: Vec<(Uuid, DateTime<Utc>)> = challenges::table
+        .filter(challenges::status.eq(Status::Published))
+        .select((challenges::id, challenges::bid_closes_at))
+        .load(&mut conn)
+        .await?;
+    let jobs: Vec<(CloseBidding, DateTime<Utc>)> = published
+        .into_iter()
+        .map(|(challenge_id, at)| {
+            let job = CloseBidding {
+                challenge_id,
+                deadline: Some(at),
+            };
+            (job, at)
+        })
+        .collect();
+    jobs::enqueue_many(&mut conn, &jobs).await
 }

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::models::{Category, Criterion, Field, Kpi, default_rubric};
 use crate::accounts::input::not_blank;
 use crate::accounts::models::OrganizationKind;
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldCode, FieldError};
 
 /// The largest bounty accepted: 1,000,000,000 yuan, in fen. Anything above is a typo.
 pub const MAX_BOUNTY_FEN: i64 = 100_000_000_000;
@@ -205,30 +205,34 @@ impl Draft<'_> {
         let mut errors = Vec::new();
         if self.bid_closes_at <= self.bid_opens_at {
             errors.push(
-                FieldError::new("bid_closes_at", "not_later").with_param("than", "bid_opens_at"),
+                FieldError::new("bid_closes_at", FieldCode::NotLater)
+                    .with_param("than", "bid_opens_at"),
             );
         }
         if let Some(now) = now
             && self.bid_closes_at <= now
         {
-            errors.push(FieldError::new("bid_closes_at", "in_past"));
+            errors.push(FieldError::new("bid_closes_at", FieldCode::InPast));
         }
         let total: i32 = self.rubric.iter().map(|c| c.max_points).sum();
         if total != RUBRIC_TOTAL {
             errors.push(
-                FieldError::new("review.rubric", "sum")
+                FieldError::new("review.rubric", FieldCode::Sum)
                     .with_param("expected", RUBRIC_TOTAL)
                     .with_param("actual", total),
             );
         }
         if has_duplicates(self.rubric.iter().map(|c| c.name.trim())) {
-            errors.push(FieldError::new("review.rubric", "duplicate_entry"));
+            errors.push(FieldError::new("review.rubric", FieldCode::DuplicateEntry));
         }
         if has_duplicates(self.kpis.iter().map(|k| k.name.trim())) {
-            errors.push(FieldError::new("kpis", "duplicate_entry"));
+            errors.push(FieldError::new("kpis", FieldCode::DuplicateEntry));
         }
         if has_duplicates(self.org_kinds.iter().map(|k| k.as_str())) {
-            errors.push(FieldError::new("eligibility.org_kinds", "duplicate_entry"));
+            errors.push(FieldError::new(
+                "eligibility.org_kinds",
+                FieldCode::DuplicateEntry,
+            ));
         }
         if errors.is_empty() {
             Ok(())

@@ -13,10 +13,10 @@ use uuid::Uuid;
 
 use super::models::{Challenge, Status};
 use super::notify;
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::auth::Role;
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::schema::{challenge_events, challenges};
 use crate::state::AppState;
 
@@ -239,18 +239,11 @@ pub fn check(action: Action, from: Status, party: Option<Party>) -> AppResult<&'
 
 /// The 409 for an action that the current state does not allow.
 pub fn refused(current: Status) -> AppError {
-    AppError::Conflict {
-        code: "invalid_transition",
-        detail: format!(
-            "当前状态为「{}」({}), 不允许此操作 / not allowed while the challenge is {}",
-            current.label_zh(),
-            current.as_str(),
-            current.as_str()
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", current.as_str()),
-        ],
-    }
+    AppError::conflict(ErrorCode::InvalidTransition)
+        .arg("current", current)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition).with_param("current", current),
+        )
 }
 
 /// Takes `action` on `challenge`, which the caller has loaded `FOR UPDATE` in this transaction
@@ -268,7 +261,7 @@ pub async fn apply(
     let rule = check(action, challenge.status, party)?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if rule.reason == ReasonRule::Required && reason.is_none() {
-        return Err(AppError::validation("reason", "required"));
+        return Err(AppError::validation("reason", FieldCode::Required));
     }
     let now = state.clock.now();
     let to = rule.to;
@@ -380,7 +373,7 @@ mod tests {
         let AppError::Conflict { code, errors, .. } = refused(Published) else {
             panic!("not a conflict");
         };
-        assert_eq!(code, "invalid_transition");
+        assert_eq!(code, ErrorCode::InvalidTransition);
         assert_eq!(errors[0].param("current"), Some("published"));
     }
 }

@@ -6,6 +6,7 @@ pub mod deadline;
 pub mod input;
 pub mod lifecycle;
 pub mod models;
+pub mod notices;
 pub mod notify;
 pub mod queries;
 pub mod routes;

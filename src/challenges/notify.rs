@@ -5,13 +5,15 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::lifecycle::{Action, Party};
 use super::models::Challenge;
-use crate::accounts::models::{Locale, Role, User};
+use crate::accounts::models::User;
+use crate::auth::Role;
 use crate::bids::models::BidStatus;
 use crate::bids::queries::bidder_accounts;
-use crate::error::AppResult;
-use crate::notifications::notices::{
-    BiddingClosed, ChallengeApproved, ChallengeCancelled, ChallengeRejected, beijing_time,
+use crate::challenges::notices::{
+    BiddingClosed, ChallengeApproved, ChallengeCancelled, ChallengeRejected,
 };
+use crate::error::AppResult;
+use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
 use crate::schema::users;
 use crate::state::AppState;
@@ -76,17 +78,15 @@ pub async fn transition(
             }
         }
         Action::Cancel => {
+            let cancelled_by = match party {
+                Party::Issuer => "issuer",
+                _ => "program_office",
+            };
             for user in issuer_accounts(conn, challenge).await? {
                 let notice = ChallengeCancelled {
                     display_name: user.display_name.clone(),
                     title: challenge.title.clone(),
-                    cancelled_by: match (party, user.locale) {
-                        (Party::Issuer, Locale::ZhCn) => "发榜方",
-                        (Party::Issuer, Locale::En) => "the issuer",
-                        (_, Locale::ZhCn) => "科技局项目办",
-                        (_, Locale::En) => "the program office",
-                    }
-                    .to_string(),
+                    cancelled_by,
                     reason: reason_text.clone(),
                     url: link.clone(),
                 };
@@ -98,13 +98,7 @@ pub async fn transition(
                 let notice = ChallengeCancelled {
                     display_name: user.display_name.clone(),
                     title: challenge.title.clone(),
-                    cancelled_by: match (party, user.locale) {
-                        (Party::Issuer, Locale::ZhCn) => "发榜方",
-                        (Party::Issuer, Locale::En) => "the issuer",
-                        (_, Locale::ZhCn) => "科技局项目办",
-                        (_, Locale::En) => "the program office",
-                    }
-                    .to_string(),
+                    cancelled_by,
                     reason: reason_text.clone(),
                     url: link.clone(),
                 };

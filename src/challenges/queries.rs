@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::cache::ListCache;
 use super::models::{Category, Challenge, ChallengeEvent, Clarification, Field, Status};
-use crate::accounts::models::Role;
 use crate::accounts::routes::escape_like;
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::auth::Role;
+use crate::error::{AppError, AppResult, FieldCode, FieldError};
 use crate::http::pagination::PageRequest;
 use crate::schema::{challenge_clarifications, challenge_events, challenges, organizations};
 
@@ -196,12 +196,12 @@ impl TextQuery {
         let text = words.join(" ");
         if text.chars().count() > MAX_QUERY_CHARS {
             return Err(AppError::Validation(vec![
-                FieldError::new("q", "length").with_param("max", MAX_QUERY_CHARS),
+                FieldError::new("q", FieldCode::Length).with_param("max", MAX_QUERY_CHARS),
             ]));
         }
         if words.len() > MAX_QUERY_WORDS {
             return Err(AppError::Validation(vec![
-                FieldError::new("q", "too_many_words").with_param("max", MAX_QUERY_WORDS),
+                FieldError::new("q", FieldCode::TooManyWords).with_param("max", MAX_QUERY_WORDS),
             ]));
         }
         let patterns = words
@@ -235,14 +235,16 @@ impl ChallengeFilter {
             && min > max
         {
             errors.push(
-                FieldError::new("bounty_max_fen", "not_later").with_param("than", "bounty_min_fen"),
+                FieldError::new("bounty_max_fen", FieldCode::NotLater)
+                    .with_param("than", "bounty_min_fen"),
             );
         }
         if let (Some(after), Some(before)) = (self.closes_after, self.closes_before)
             && after > before
         {
             errors.push(
-                FieldError::new("closes_before", "not_later").with_param("than", "closes_after"),
+                FieldError::new("closes_before", FieldCode::NotLater)
+                    .with_param("than", "closes_after"),
             );
         }
         let q = match self.q.as_deref().map(TextQuery::parse).transpose() {
@@ -254,7 +256,7 @@ impl ChallengeFilter {
             Err(other) => return Err(other),
         };
         if self.sort == Some(Sort::Relevance) && q.is_none() {
-            errors.push(FieldError::new("sort", "needs_q"));
+            errors.push(FieldError::new("sort", FieldCode::NeedsQ));
         }
         if errors.is_empty() {
             Ok(q)

@@ -9,6 +9,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::cache::ListCache;
 use super::input::{
     ClarificationRequest, CreateChallenge, Draft, TransitionRequest, UpdateChallenge,
 };
@@ -16,12 +17,13 @@ use super::lifecycle::{self, Action, Actor};
 use super::models::{Challenge, Status};
 use super::queries::{self, ChallengeFilter, Viewer};
 use super::views::{ChallengeSummary, ChallengeView, ClarificationView, EventView};
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
+use crate::auth::Role;
 use crate::auth::{AuthUser, MaybeUser};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{OptionalJson, Page, ValidJson, ValidQuery};
+use crate::i18n::Args;
 use crate::schema::{challenge_clarifications, challenge_events, challenges};
 use crate::state::AppState;
 
@@ -120,7 +122,8 @@ pub async fn list_challenges(
     let q = filter.check()?;
     let viewer = Viewer::of(user.0.as_ref());
     let public = viewer == Viewer::Public;
-    let totals = public.then_some(&state.challenge_list_cache);
+    let cache = ListCache::of(&state)?;
+    let totals = public.then_some(cache);
     let compute = async {
         let mut conn = state.conn().await?;
         let (rows, total) =
@@ -133,10 +136,7 @@ pub async fn list_challenges(
     // Searches are cached whole (ranking looks at every match); plain lists only by their total,
     // since their pages are cheap.
     let body = if public && q.is_some() {
-        state
-            .challenge_list_cache
-            .get_or_compute(req.query_string(), compute)
-            .await?
+        cache.get_or_compute(req.query_string(), compute).await?
     } else {
         compute.await?
     };
@@ -323,7 +323,7 @@ pub async fn update_challenge(
     let patch = body.into_inner();
     let fields = patch.fields();
     if fields.is_empty() {
-        return Err(AppError::validation("body", "empty"));
+        return Err(AppError::validation("body", FieldCode::Empty));
     }
     let viewer = Viewer::of(Some(&user));
     let now = state.clock.now();
@@ -346,22 +346,18 @@ pub async fn update_challenge(
             }
         })
         .await?;
-    state.challenge_list_cache.clear();
+    ListCache::clear_in(&state)?;
     let view = view_of(&mut conn, updated, viewer).await?;
     Ok(challenge_response(HttpResponse::Ok(), view))
 }
 
 fn not_editable(status: Status, fields: &[&str]) -> AppError {
     AppError::Conflict {
-        code: "not_editable",
-        detail: format!(
-            "状态为「{}」时不能修改这些内容 / these fields cannot be changed while the challenge is {}",
-            status.label_zh(),
-            status.as_str()
-        ),
+        code: ErrorCode::NotEditable,
+        args: Args::new().with("current", status),
         errors: fields
             .iter()
-            .map(|f| FieldError::new(*f, "not_editable").with_param("current", status.as_str()))
+            .map(|f| FieldError::new(*f, FieldCode::NotEditable).with_param("current", status))
             .collect(),
     }
 }
@@ -486,7 +482,7 @@ async fn extend(
     }
     if closes_at <= current.bid_closes_at {
         return Err(AppError::Validation(vec![
-            FieldError::new("bid_closes_at", "not_later")
+            FieldError::new("bid_closes_at", FieldCode::NotLater)
                 .with_param("than", current.bid_closes_at.to_rfc3339()),
         ]));
     }
@@ -571,7 +567,7 @@ async fn transition(
             .await
         })
         .await?;
-    state.challenge_list_cache.clear();
+    ListCache::clear_in(&state)?;
     let view = view_of(&mut conn, updated, viewer).await?;
     Ok(challenge_response(HttpResponse::Ok(), view))
 }
@@ -867,7 +863,7 @@ pub async fn add_clarification(
             )
             .await?
             {
-                let notice = crate::notifications::notices::ClarificationAdded {
+                let notice = crate::challenges::notices::ClarificationAdded {
                     display_name: bidder.display_name.clone(),
                     title: challenge.title.clone(),
                     question: added.question.clone(),

@@ -42,7 +42,7 @@ use uuid::Uuid;
 use super::models::{CreditImport, Severity, SubjectKind};
 use crate::audit::{self, RequestMeta};
 use crate::codes::{CodeError, mask_id_number, parse_id_number, parse_uscc};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::privacy::Privacy;
 use crate::schema::credit_imports;
 use crate::state::AppState;
@@ -80,42 +80,29 @@ pub enum FileError {
 
 impl From<FileError> for AppError {
     fn from(e: FileError) -> Self {
-        let (code, detail) = match e {
-            FileError::Empty => (
-                "credit_file_empty",
-                "文件为空，没有表头和记录 / the file is empty".to_string(),
-            ),
-            FileError::NotText => (
-                "credit_file_not_csv",
-                "文件不是 CSV 文本（含二进制内容） / the file is not CSV text (binary content)"
-                    .to_string(),
-            ),
-            FileError::Encoding(encoding) => (
-                "credit_file_encoding",
-                format!(
-                    "文件不是有效的 {encoding} 编码 / the file is not valid {encoding}; try encoding=auto, utf-8 or gbk"
-                ),
-            ),
-            FileError::NoHeader => (
-                "credit_file_not_csv",
-                "首行不是可识别的表头 / the first row is not a header with known column names"
-                    .to_string(),
-            ),
-            FileError::MissingColumns(columns) => (
-                "credit_file_missing_columns",
-                format!(
-                    "缺少必需的列：{} / required columns missing: {}",
-                    columns.join("、"),
-                    columns
-                        .iter()
-                        .filter_map(|c| COLUMNS.iter().find(|col| col.zh == *c))
-                        .map(|col| col.en)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ),
-        };
-        AppError::BadRequest { code, detail }
+        match e {
+            FileError::Empty => AppError::bad_request(ErrorCode::CreditFileEmpty),
+            FileError::NotText => {
+                AppError::bad_request(ErrorCode::CreditFileNotCsv).arg("reason", "binary")
+            }
+            FileError::Encoding(encoding) => {
+                AppError::bad_request(ErrorCode::CreditFileEncoding).arg("encoding", encoding)
+            }
+            FileError::NoHeader => {
+                AppError::bad_request(ErrorCode::CreditFileNotCsv).arg("reason", "no_header")
+            }
+            // The columns by their Chinese headers, and by the English ones for English readers.
+            FileError::MissingColumns(columns) => {
+                let english: Vec<&str> = columns
+                    .iter()
+                    .filter_map(|c| COLUMNS.iter().find(|col| col.zh == *c))
+                    .map(|col| col.en)
+                    .collect();
+                AppError::bad_request(ErrorCode::CreditFileMissingColumns)
+                    .arg("columns", columns.join("、"))
+                    .arg("columns_en", english.join(", "))
+            }
+        }
     }
 }
 
@@ -501,7 +488,7 @@ impl<'a> Parser<'a> {
                 CodeError::Character => "含有不允许的字符",
                 CodeError::CheckCharacter => "校验位错误",
             };
-            fail(index, e.code(), format!("{what}{why}"))
+            fail(index, e.code().as_str(), format!("{what}{why}"))
         };
         let (subject_key, subject_code) = match subject_kind {
             SubjectKind::Organization => {

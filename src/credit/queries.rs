@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::models::{CreditRecord, NewCreditRecord, Severity};
 use super::{Subject, business_date};
 use crate::audit::{self, RequestMeta};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::schema::credit_records;
 use crate::state::AppState;
 
@@ -62,13 +62,8 @@ pub async fn create_record(
             .await
             .map_err(|e| match &e {
                 DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    AppError::Conflict {
-                        code: "credit_record_exists",
-                        detail:
-                            "该来源已有此记录编号 / a record with this source and record id exists"
-                                .into(),
-                        errors: vec![FieldError::new("source_record_id", "taken")],
-                    }
+                    AppError::conflict(ErrorCode::CreditRecordExists)
+                        .field(FieldError::new("source_record_id", FieldCode::Taken))
                 }
                 _ => e.into(),
             })?;
@@ -109,7 +104,7 @@ pub async fn repair_record(
     let today = business_date(now);
     let repaired_on = repaired_on.unwrap_or(today);
     if repaired_on > today {
-        return Err(AppError::validation("repaired_on", "in_future"));
+        return Err(AppError::validation("repaired_on", FieldCode::InFuture));
     }
     conn.transaction::<_, AppError, _>(async |conn| {
         let current: CreditRecord = credit_records::table
@@ -119,13 +114,10 @@ pub async fn repair_record(
             .first(conn)
             .await?;
         if current.repaired_on.is_some() {
-            return Err(AppError::conflict(
-                "credit_record_already_repaired",
-                "该记录已修复 / this record is already repaired",
-            ));
+            return Err(AppError::conflict(ErrorCode::CreditRecordAlreadyRepaired));
         }
         if repaired_on < current.decided_on {
-            return Err(AppError::validation("repaired_on", "before_decision"));
+            return Err(AppError::validation("repaired_on", FieldCode::BeforeDecision));
         }
         let updated: CreditRecord = diesel::update(credit_records::table.filter(credit_records::id.eq(id)))
             .set((

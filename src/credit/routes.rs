@@ -21,10 +21,10 @@ use super::queries::{self, ManualRecord};
 use super::review::{self, ReviewView, Selection};
 use super::{CheckRequest, CheckView, Subject, business_date, lookup_keys};
 use crate::accounts::input::not_blank;
-use crate::accounts::models::Role;
 use crate::audit::RequestMeta;
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::auth::Role;
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidJson, ValidQuery};
 use crate::schema::{credit_checks, credit_imports, credit_records};
@@ -59,7 +59,7 @@ fn code_keys(
         Some(code) => {
             let keys = lookup_keys(&state.privacy, kind, code);
             if keys.is_empty() {
-                Err(AppError::validation("code", "invalid"))
+                Err(AppError::validation("code", FieldCode::Invalid))
             } else {
                 Ok(Some(keys))
             }
@@ -141,7 +141,10 @@ pub async fn create_record(
     )
     .map_err(subject_error("subject_code"))?;
     if req.valid_until.is_some_and(|end| end < req.decided_on) {
-        return Err(AppError::validation("valid_until", "before_decision"));
+        return Err(AppError::validation(
+            "valid_until",
+            FieldCode::BeforeDecision,
+        ));
     }
     let generated = Uuid::now_v7().to_string();
     let mut conn = state.conn().await?;
@@ -360,7 +363,7 @@ pub async fn import_file(
         .unwrap_or_else(|| state.settings.credit.default_source.clone());
     if !import::valid_source(&source) {
         return Err(AppError::Validation(vec![
-            FieldError::new("source", "length")
+            FieldError::new("source", FieldCode::Length)
                 .with_param("min", 1)
                 .with_param("max", 100),
         ]));
@@ -390,10 +393,8 @@ pub async fn import_file(
     }
     let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest {
-            code: "bad_request",
-            detail: format!("could not read the request body: {e}"),
-        })?;
+        let chunk =
+            chunk.map_err(|e| AppError::bad_request(ErrorCode::BadRequest).arg("error", e))?;
         if body.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge);
         }
@@ -696,11 +697,19 @@ pub async fn create_review(
     let selection = match (body.challenge_ids, body.created_from, body.created_to) {
         (Some(ids), None, None) => Selection::ChallengeIds(ids),
         (None, Some(from), Some(to)) if from < to => Selection::CreatedBetween { from, to },
-        (None, Some(_), Some(_)) => return Err(AppError::validation("created_to", "before_start")),
-        (None, Some(_), None) => return Err(AppError::validation("created_to", "required")),
-        (None, None, Some(_)) => return Err(AppError::validation("created_from", "required")),
-        (None, None, None) => return Err(AppError::validation("challenge_ids", "required")),
-        (Some(_), _, _) => return Err(AppError::validation("created_from", "not_allowed")),
+        (None, Some(_), Some(_)) => {
+            return Err(AppError::validation("created_to", FieldCode::BeforeStart));
+        }
+        (None, Some(_), None) => {
+            return Err(AppError::validation("created_to", FieldCode::Required));
+        }
+        (None, None, Some(_)) => {
+            return Err(AppError::validation("created_from", FieldCode::Required));
+        }
+        (None, None, None) => {
+            return Err(AppError::validation("challenge_ids", FieldCode::Required));
+        }
+        (Some(_), _, _) => return Err(AppError::validation("created_from", FieldCode::NotAllowed)),
     };
     let mut conn = state.conn().await?;
     let review = review::run_review(&mut conn, &state, &meta, selection, Some(user.id)).await?;

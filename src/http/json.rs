@@ -11,7 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError};
 use crate::state::AppState;
 
 /// Used when no application state is registered (unit tests of the extractor).
@@ -51,10 +51,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             }
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| AppError::BadRequest {
-                    code: "bad_request",
-                    detail: format!("could not read the request body: {e}"),
-                })?;
+                let chunk = chunk
+                    .map_err(|e| AppError::bad_request(ErrorCode::BadRequest).arg("error", e))?;
                 if body.len() + chunk.len() > limit {
                     return Err(AppError::PayloadTooLarge);
                 }
@@ -87,38 +85,34 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     };
     let inner = err.inner();
     if !inner.is_data() {
-        return Err(AppError::BadRequest {
-            code: "malformed_json",
-            detail: format!(
-                "line {} column {}: {}",
-                inner.line(),
-                inner.column(),
-                classify(inner)
-            ),
-        });
+        return Err(AppError::bad_request(ErrorCode::MalformedJson)
+            .arg("line", inner.line())
+            .arg("column", inner.column())
+            .arg("problem", classify(inner)));
     }
     let path = err.path().to_string();
     let message = inner.to_string();
     let field_error = if let Some(name) = backticked(&message, "missing field `") {
-        FieldError::new(join_path(&path, name), "required")
+        FieldError::new(join_path(&path, name), FieldCode::Required)
     } else if message.starts_with("unknown field") {
         // The path already ends at the unknown field.
-        FieldError::new(path, "unknown_field")
+        FieldError::new(path, FieldCode::UnknownField)
     } else if message.starts_with("unknown variant") {
-        FieldError::new(path, "invalid_choice")
+        FieldError::new(path, FieldCode::InvalidChoice)
     } else if message.starts_with("invalid type") {
-        FieldError::new(path, "invalid_type")
+        FieldError::new(path, FieldCode::InvalidType)
     } else {
-        FieldError::new(path, "invalid")
+        FieldError::new(path, FieldCode::Invalid)
     };
     Err(AppError::Validation(vec![field_error]))
 }
 
+/// What kind of syntax problem, for the detail message (`eof`, `syntax`, `other`).
 fn classify(err: &serde_json::Error) -> &'static str {
     match err.classify() {
-        serde_json::error::Category::Eof => "unexpected end of input",
-        serde_json::error::Category::Syntax => "syntax error",
-        _ => "unreadable body",
+        serde_json::error::Category::Eof => "eof",
+        serde_json::error::Category::Syntax => "syntax",
+        _ => "other",
     }
 }
 
@@ -164,7 +158,9 @@ mod tests {
 
     fn field(body: &str) -> (String, String) {
         match parse::<Outer>(body.as_bytes()) {
-            Err(AppError::Validation(errors)) => (errors[0].field.clone(), errors[0].code.clone()),
+            Err(AppError::Validation(errors)) => {
+                (errors[0].field.clone(), errors[0].code.to_string())
+            }
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
@@ -198,14 +194,14 @@ mod tests {
         assert!(matches!(
             parse::<Outer>(b"{\"name\": "),
             Err(AppError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 ..
             })
         ));
         assert!(matches!(
             parse::<Outer>(b"not json"),
             Err(AppError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 ..
             })
         ));

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldCode, FieldError};
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
@@ -52,14 +52,14 @@ impl PageParams {
         let mut errors = Vec::new();
         if !(1..=1_000_000).contains(&page) {
             errors.push(
-                FieldError::new("page", "range")
+                FieldError::new("page", FieldCode::Range)
                     .with_param("min", 1)
                     .with_param("max", 1_000_000),
             );
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             errors.push(
-                FieldError::new("per_page", "range")
+                FieldError::new("per_page", FieldCode::Range)
                     .with_param("min", 1)
                     .with_param("max", MAX_PER_PAGE),
             );

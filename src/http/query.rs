@@ -5,7 +5,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::{Ready, ready};
 use serde::de::DeserializeOwned;
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldCode, FieldError};
 
 #[derive(Debug)]
 pub struct ValidQuery<T>(pub T);
@@ -46,11 +46,11 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
             path
         };
         let code = if message.starts_with("unknown field") {
-            "unknown_field"
+            FieldCode::UnknownField
         } else if message.starts_with("unknown variant") {
-            "invalid_choice"
+            FieldCode::InvalidChoice
         } else {
-            "invalid"
+            FieldCode::Invalid
         };
         AppError::Validation(vec![FieldError::new(field, code)])
     })

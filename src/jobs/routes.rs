@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Job;
-use crate::accounts::models::Role;
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, ProblemBody};
+use crate::auth::Role;
+use crate::error::{AppError, AppResult, ErrorCode, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidQuery};
 use crate::schema::background_jobs;
@@ -175,10 +175,7 @@ pub async fn retry_job(
             .get_result(&mut conn)
             .await?;
             Err(if exists {
-                AppError::conflict(
-                    "job_not_failed",
-                    "只能重试已失败的任务 / only failed jobs can be retried",
-                )
+                AppError::conflict(ErrorCode::JobNotFailed)
             } else {
                 AppError::NotFound
             })

@@ -1,39 +1,33 @@
 //! Email. Features never send mail themselves: they call [`crate::notifications::notify`], which
-//! writes an in-app notification and enqueues a `send_email` job in the same transaction as the
+//! writes an in-app notification and enqueues a [`SendEmail`] job in the same transaction as the
 //! change that causes it. A background worker renders the job's template and hands the message to
-//! the configured backend: SMTP (lettre), a folder of `.eml` files (development), or memory (tests).
-//! A mail server that is down or slow never slows or fails the request; the job is retried with
-//! back-off until it goes through.
+//! the configured backend: SMTP (lettre), a folder of `.eml` files (development), or lettre's stub
+//! transport, which keeps what it is given (tests). A mail server that is down or slow never slows
+//! or fails the request; the job is retried with back-off until it goes through.
 
-pub mod sink;
 pub mod templates;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel_async::AsyncPgConnection;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::stub::AsyncStubTransport;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::accounts::models::Locale;
 use crate::config::{MailBackend, MailSettings, SmtpTls};
-use crate::error::AppResult;
-use crate::jobs;
+use crate::i18n::Locale;
+use crate::jobs::BackgroundJob;
 use crate::state::AppState;
 
 pub use templates::{Rendered, Templates};
 
-/// The job kind that sends one email.
-pub const SEND_EMAIL: &str = "send_email";
-
-/// What a `send_email` job carries: who, which template, which variables. The message id is fixed
+/// The job that sends one email: who, which template, which variables. The message id is fixed
 /// when the mail is enqueued, so that a retry after an uncertain send carries the same id.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EmailJob {
+pub struct SendEmail {
     pub message_id: String,
     pub to_email: String,
     pub to_name: String,
@@ -42,28 +36,37 @@ pub struct EmailJob {
     pub vars: serde_json::Value,
 }
 
-/// Enqueues one email: a single insert into the caller's transaction.
-pub async fn enqueue(conn: &mut AsyncPgConnection, job: &EmailJob) -> AppResult<()> {
-    jobs::enqueue(conn, SEND_EMAIL, job, None, None).await
+impl BackgroundJob for SendEmail {
+    const KIND: &'static str = "send_email";
+
+    async fn perform(self, state: &AppState) -> anyhow::Result<()> {
+        let rendered = state
+            .templates
+            .render(&self.template, self.locale, &self.vars)?;
+        let from: Mailbox = state.settings.mail.from.parse()?;
+        let to = Mailbox::new(Some(self.to_name.clone()), self.to_email.parse()?);
+        let message = Message::builder()
+            .message_id(Some(self.message_id.clone()))
+            .from(from)
+            .to(to)
+            .subject(rendered.subject)
+            .multipart(MultiPart::alternative_plain_html(
+                rendered.text,
+                rendered.html,
+            ))?;
+        state.mailer.send(message).await
+    }
 }
 
 pub fn new_message_id() -> String {
     format!("<{}@jiebang>", Uuid::now_v7())
 }
 
-/// A message as the memory backend keeps it.
-#[derive(Debug, Clone)]
-pub struct SentMail {
-    pub to: String,
-    pub message_id: String,
-    /// The whole message as it would go over the wire (RFC 5322, MIME-encoded).
-    pub raw: Vec<u8>,
-}
-
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     File(AsyncFileTransport<Tokio1Executor>),
-    Memory(Arc<Mutex<Vec<SentMail>>>),
+    /// Keeps every message (tests): [`Mailer::stub`].
+    Stub(AsyncStubTransport),
 }
 
 impl Mailer {
@@ -101,7 +104,7 @@ impl Mailer {
                     &settings.file_dir,
                 ))
             }
-            MailBackend::Memory => Mailer::Memory(Arc::default()),
+            MailBackend::Stub => Mailer::Stub(AsyncStubTransport::new_ok()),
         })
     }
 
@@ -113,55 +116,18 @@ impl Mailer {
             Mailer::File(transport) => {
                 transport.send(message).await?;
             }
-            Mailer::Memory(sent) => {
-                let to = message
-                    .envelope()
-                    .to()
-                    .first()
-                    .map(|a| a.to_string())
-                    .unwrap_or_default();
-                let message_id = message
-                    .headers()
-                    .get_raw("Message-ID")
-                    .unwrap_or_default()
-                    .to_string();
-                let raw = message.formatted();
-                sent.lock()
-                    .map_err(|_| anyhow::anyhow!("mail memory poisoned"))?
-                    .push(SentMail {
-                        to,
-                        message_id,
-                        raw,
-                    });
+            Mailer::Stub(transport) => {
+                transport.send(message).await?;
             }
         }
         Ok(())
     }
 
-    /// What the memory backend holds (empty for the others).
-    pub fn sent(&self) -> Vec<SentMail> {
+    /// The stub transport and what it kept (the `stub` backend only).
+    pub fn stub(&self) -> Option<&AsyncStubTransport> {
         match self {
-            Mailer::Memory(sent) => sent.lock().map(|s| s.clone()).unwrap_or_default(),
-            _ => Vec::new(),
+            Mailer::Stub(transport) => Some(transport),
+            _ => None,
         }
     }
-}
-
-/// Renders and sends the email of a `send_email` job.
-pub async fn deliver(state: &AppState, job: EmailJob) -> anyhow::Result<()> {
-    let rendered = state
-        .templates
-        .render(&job.template, job.locale, &job.vars)?;
-    let from: Mailbox = state.settings.mail.from.parse()?;
-    let to = Mailbox::new(Some(job.to_name.clone()), job.to_email.parse()?);
-    let message = Message::builder()
-        .message_id(Some(job.message_id.clone()))
-        .from(from)
-        .to(to)
-        .subject(rendered.subject)
-        .multipart(MultiPart::alternative_plain_html(
-            rendered.text,
-            rendered.html,
-        ))?;
-    state.mailer.send(message).await
 }

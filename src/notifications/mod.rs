@@ -2,8 +2,10 @@
 //! same transaction as the change that causes them (SPEC §8). The email goes out later, through
 //! the job runner; the notification is readable at once.
 
-pub mod notices;
+pub mod format;
 pub mod routes;
+
+pub use format::{beijing_time, yuan};
 
 use chrono::Utc;
 use diesel::prelude::*;
@@ -11,9 +13,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::accounts::models::{Locale, User};
 use crate::error::AppResult;
-use crate::mail::{self, EmailJob};
+use crate::i18n::Locale;
+use crate::jobs::BackgroundJob;
+use crate::mail::{self, SendEmail};
 use crate::schema::notifications;
 use crate::state::AppState;
 
@@ -29,17 +32,6 @@ pub struct Recipient {
     pub email: String,
     pub display_name: String,
     pub locale: Locale,
-}
-
-impl From<&User> for Recipient {
-    fn from(user: &User) -> Self {
-        Recipient {
-            user_id: user.id,
-            email: user.email.clone(),
-            display_name: user.display_name.clone(),
-            locale: user.locale,
-        }
-    }
 }
 
 /// Writes the notification and enqueues the email, in the caller's transaction.
@@ -63,16 +55,14 @@ pub async fn notify<N: Notice>(
         ))
         .execute(conn)
         .await?;
-    mail::enqueue(
-        conn,
-        &EmailJob {
-            message_id: mail::new_message_id(),
-            to_email: to.email.clone(),
-            to_name: to.display_name.clone(),
-            locale: to.locale,
-            template: N::TEMPLATE.to_string(),
-            vars,
-        },
-    )
+    SendEmail {
+        message_id: mail::new_message_id(),
+        to_email: to.email.clone(),
+        to_name: to.display_name.clone(),
+        locale: to.locale,
+        template: N::TEMPLATE.to_string(),
+        vars,
+    }
+    .enqueue(conn)
     .await
 }

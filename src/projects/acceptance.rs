@@ -18,7 +18,10 @@ pub mod close;
 pub mod draw;
 pub mod expert;
 pub mod models;
+pub mod notices;
 pub mod views;
+
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError};
 
 /// Whether the acceptance panel of this challenge has been drawn.
 pub async fn started(
@@ -65,15 +68,9 @@ pub async fn release_open_seats(
 
 /// The 409 for what the started final acceptance no longer allows (returning the last
 /// milestone, an extension).
-pub fn already_started() -> crate::error::AppError {
-    crate::error::AppError::Conflict {
-        code: "acceptance_started",
-        detail: "最终验收已启动 / the final acceptance has started".into(),
-        errors: vec![crate::error::FieldError::new(
-            "status",
-            "acceptance_started",
-        )],
-    }
+pub fn already_started() -> AppError {
+    AppError::conflict(ErrorCode::AcceptanceStarted)
+        .field(FieldError::new("status", FieldCode::AcceptanceStarted))
 }
 
 /// The routes of the final acceptance.

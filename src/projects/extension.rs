@@ -28,15 +28,16 @@ use super::overdue;
 use super::plan::{china_date, due_on};
 use super::queries::{self, ProjectViewer};
 use super::views::ProjectView;
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
-use crate::error::{AppError, AppResult, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notices::{ExtensionDecided, ExtensionRequested};
 use crate::notifications::{Recipient, notify};
+use crate::projects::notices::{ExtensionDecided, ExtensionRequested};
 use crate::schema::{milestones, project_extensions};
 use crate::state::AppState;
 
@@ -56,16 +57,10 @@ async fn may_extend(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResu
         .load(conn)
         .await?;
     if live.contains(&ExtensionStatus::Approved) {
-        return Err(AppError::conflict(
-            "extension_used",
-            "该项目已延期一次，不能再次延期 / the project has already been extended once",
-        ));
+        return Err(AppError::conflict(ErrorCode::ExtensionUsed));
     }
     if live.contains(&ExtensionStatus::Pending) {
-        return Err(AppError::conflict(
-            "extension_pending",
-            "该项目已有待审批的延期申请 / an extension request of this project is waiting for a decision",
-        ));
+        return Err(AppError::conflict(ErrorCode::ExtensionPending));
     }
     Ok(())
 }
@@ -317,12 +312,13 @@ pub async fn decide_extension(
     let req = body.into_inner();
     let reason = given(req.reason.as_deref());
     if !req.approve && reason.is_none() {
-        return Err(AppError::validation("reason", "required"));
+        return Err(AppError::validation("reason", FieldCode::Required));
     }
     let challenge_id = id.into_inner();
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let challenge = queries::find_project(conn, ProjectViewer::Admin, challenge_id, true).await?;
+        let challenge =
+            queries::find_project(conn, ProjectViewer::Admin, challenge_id, true).await?;
         running(&challenge)?;
         // Once the acceptance panel sits, nothing is left to extend: a pending request may
         // still be refused, not approved.
@@ -337,12 +333,7 @@ pub async fn decide_extension(
             .first(conn)
             .await
             .optional()?
-            .ok_or_else(|| {
-                AppError::conflict(
-                    "no_extension_pending",
-                    "该项目没有待审批的延期申请 / no extension request of this project is waiting for a decision",
-                )
-            })?;
+            .ok_or_else(|| AppError::conflict(ErrorCode::NoExtensionPending))?;
         let now = state.clock.now();
         let status = if req.approve {
             ExtensionStatus::Approved
@@ -360,7 +351,10 @@ pub async fn decide_extension(
             .get_result(conn)
             .await?;
         let (action, moved) = if req.approve {
-            ("project.extension_approve", shift(conn, &state, &challenge, extension.months).await?)
+            (
+                "project.extension_approve",
+                shift(conn, &state, &challenge, extension.months).await?,
+            )
         } else {
             ("project.extension_refuse", Vec::new())
         };

@@ -4,7 +4,7 @@
 
 use super::models::MilestoneStatus::{self, *};
 use crate::challenges::models::{Challenge, Status};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 
 /// What can happen to a milestone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,17 +76,12 @@ pub fn running(challenge: &Challenge) -> AppResult<()> {
     if challenge.status == Status::Awarded {
         return Ok(());
     }
-    Err(AppError::Conflict {
-        code: "project_not_running",
-        detail: format!(
-            "项目不在实施中（榜单状态为「{}」）/ the project is not running (the challenge is {})",
-            challenge.status.label_zh(),
-            challenge.status.as_str()
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", challenge.status),
-        ],
-    })
+    Err(AppError::conflict(ErrorCode::ProjectNotRunning)
+        .arg("current", challenge.status)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition)
+                .with_param("current", challenge.status),
+        ))
 }
 
 /// Whether `action` may be taken on a milestone in `from` of `challenge`: 409
@@ -107,16 +102,11 @@ pub fn check(
 
 /// The 409 for an action the milestone's state does not allow.
 pub fn refused(current: MilestoneStatus) -> AppError {
-    AppError::Conflict {
-        code: "invalid_milestone_state",
-        detail: format!(
-            "节点当前状态为「{}」，不允许此操作 / not allowed while the milestone is {current}",
-            current.label_zh()
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", current.as_str()),
-        ],
-    }
+    AppError::conflict(ErrorCode::InvalidMilestoneState)
+        .arg("current", current)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition).with_param("current", current),
+        )
 }
 
 #[cfg(test)]

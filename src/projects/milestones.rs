@@ -26,18 +26,19 @@ use super::plan::{china_date, end_of_day};
 use super::queries::{self, ProjectViewer};
 use super::views::{ExtensionView, MilestoneView, PaymentBrief, ProjectView, ReportView};
 use super::{overdue, payments};
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
+use crate::auth::Role;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
 use crate::challenges::routes::{IfMatch, check_if_match};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::{OptionalJson, ValidJson};
-use crate::notifications::notices::{
-    MilestoneAccepted, MilestoneReported, MilestoneReturned, ProjectReadyForAcceptance, yuan,
-};
+use crate::notifications::yuan;
 use crate::notifications::{Recipient, notify};
+use crate::projects::notices::{
+    MilestoneAccepted, MilestoneReported, MilestoneReturned, ProjectReadyForAcceptance,
+};
 use crate::schema::{challenges, milestone_reports, milestones, users};
 use crate::state::AppState;
 
@@ -184,11 +185,10 @@ async fn tell_if_ready(
 
 /// The 409 for the issuer accepting the last milestone.
 fn final_by_acceptance() -> AppError {
-    AppError::Conflict {
-        code: "final_milestone_by_acceptance",
-        detail: "最后一个节点由最终验收评定，验收通过后支付尾款 / the last milestone is decided by the final acceptance (验收); its share is paid when the acceptance passes".into(),
-        errors: vec![FieldError::new("milestone", "final_milestone_by_acceptance")],
-    }
+    AppError::conflict(ErrorCode::FinalMilestoneByAcceptance).field(FieldError::new(
+        "milestone",
+        FieldCode::FinalMilestoneByAcceptance,
+    ))
 }
 
 /// Who accepts a reported milestone, and the payee's credit check already on record.

@@ -6,6 +6,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod milestones;
 pub mod models;
+pub mod notices;
 pub mod overdue;
 pub mod payments;
 pub mod plan;

@@ -15,12 +15,10 @@ use super::plan::{china_date, end_of_day};
 use super::queries::{self, ProjectViewer};
 use crate::challenges::models::Status;
 use crate::error::{AppError, AppResult};
-use crate::notifications::notices::{MilestoneOverdue, MilestoneOverdueAdmin};
+use crate::jobs::BackgroundJob;
 use crate::notifications::{Recipient, notify};
+use crate::projects::notices::{MilestoneOverdue, MilestoneOverdueAdmin};
 use crate::state::AppState;
-
-/// The job kind.
-pub const MILESTONE_OVERDUE: &str = "milestone_overdue";
 
 /// How long between reminders.
 pub fn interval() -> Duration {
@@ -50,22 +48,13 @@ pub async fn schedule(
     due_on: NaiveDate,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    let key = format!(
-        "{MILESTONE_OVERDUE}:{milestone_id}:{due_on}:v{version}:{}",
-        at.timestamp()
-    );
-    crate::jobs::enqueue(
-        conn,
-        MILESTONE_OVERDUE,
-        &OverdueJob {
-            milestone_id,
-            due_on,
-            at,
-            version: Some(version),
-        },
-        Some(at),
-        Some(&key),
-    )
+    OverdueJob {
+        milestone_id,
+        due_on,
+        at,
+        version: Some(version),
+    }
+    .enqueue_at(conn, at)
     .await
 }
 
@@ -79,12 +68,26 @@ pub async fn schedule_due(
     schedule(conn, milestone_id, version, due_on, end_of_day(due_on)).await
 }
 
-/// The job.
-pub async fn perform(state: &AppState, job: OverdueJob) -> anyhow::Result<()> {
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| remind(conn, state, &job).await)
-        .await
-        .map_err(|e| anyhow::anyhow!("milestone overdue: {e}"))
+impl BackgroundJob for OverdueJob {
+    const KIND: &'static str = "milestone_overdue";
+
+    /// Once per milestone, due day, version and time.
+    fn dedupe_key(&self) -> Option<String> {
+        let version = self.version.unwrap_or_default();
+        Some(format!(
+            "{}:{}:v{version}:{}",
+            self.milestone_id,
+            self.due_on,
+            self.at.timestamp()
+        ))
+    }
+
+    async fn perform(self, state: &AppState) -> anyhow::Result<()> {
+        let mut conn = state.conn().await?;
+        conn.transaction::<_, AppError, _>(async |conn| remind(conn, state, &self).await)
+            .await
+            .map_err(|e| anyhow::anyhow!("milestone overdue: {e}"))
+    }
 }
 
 async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob) -> AppResult<()> {

@@ -21,17 +21,18 @@ use uuid::Uuid;
 
 use super::models::{Milestone, Payment, PaymentStatus};
 use super::queries;
-use crate::accounts::models::{Locale, Role};
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::challenges::models::Challenge;
-use crate::credit::{self, CheckRequest, CheckResult, CheckView, Purpose, Standing, Subject};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::credit::{self, CheckRequest, CheckResult, CheckView, Purpose, Subject};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::ValidQuery;
 use crate::http::pagination::PageParams;
 use crate::http::spreadsheet::{UTF8_BOM, safe_cell};
-use crate::notifications::notices::{PaymentHeld, yuan};
+use crate::notifications::yuan;
 use crate::notifications::{Recipient, notify};
+use crate::projects::notices::PaymentHeld;
 use crate::schema::{challenges, milestones, organizations, payments};
 use crate::state::AppState;
 
@@ -142,18 +143,6 @@ pub(crate) async fn record(
     Ok(payment)
 }
 
-fn standing_label(standing: Standing, locale: Locale) -> String {
-    match (standing, locale) {
-        (Standing::Serious, Locale::ZhCn) => "存在严重失信记录",
-        (Standing::General, Locale::ZhCn) => "存在一般失信记录",
-        (Standing::Good, Locale::ZhCn) => "信用良好",
-        (Standing::Serious, Locale::En) => "a serious dishonesty record is in force",
-        (Standing::General, Locale::En) => "a general dishonesty record is in force",
-        (Standing::Good, Locale::En) => "good standing",
-    }
-    .to_string()
-}
-
 /// Tells the awardee's solvers, the issuer's accounts and the admins that a payment is held.
 pub(crate) async fn notify_held(
     conn: &mut AsyncPgConnection,
@@ -175,7 +164,7 @@ pub(crate) async fn notify_held(
             milestone_title: milestone.title.clone(),
             organization_name: organization_name.clone(),
             amount: yuan(milestone.amount_fen),
-            standing_label: standing_label(check.standing, user.locale),
+            standing: check.standing,
             url: payments_url(state),
         };
         notify(conn, state, &Recipient::from(&user), &notice).await?;
@@ -445,7 +434,7 @@ pub async fn list_payments(
         .as_deref()
         .is_some_and(|f| f != "csv" && f != "json")
     {
-        return Err(AppError::validation("format", "invalid_choice"));
+        return Err(AppError::validation("format", FieldCode::InvalidChoice));
     }
     let page = PageParams {
         page: q.page,
@@ -489,13 +478,11 @@ pub async fn list_payments(
 }
 
 fn not_held(status: PaymentStatus) -> AppError {
-    AppError::Conflict {
-        code: "payment_not_held",
-        detail: format!("该款项状态为 {status}，无需放行 / the payment is {status}, not held"),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", status.as_str()),
-        ],
-    }
+    AppError::conflict(ErrorCode::PaymentNotHeld)
+        .arg("current", status)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition).with_param("current", status),
+        )
 }
 
 /// Release a held payment (admins): the payee's credit is checked again (purpose `payment`, kept
@@ -548,19 +535,13 @@ pub async fn release_payment(
     )
     .await?;
     if check.result == CheckResult::Block {
-        return Err(AppError::Conflict {
-            code: "payment_blocked",
-            detail: format!(
-                "信用审查仍未通过（{}），款项继续暂缓 / the credit check still blocks ({}); the payment stays held",
-                standing_label(check.standing, Locale::ZhCn),
-                standing_label(check.standing, Locale::En)
-            ),
-            errors: vec![
-                FieldError::new("organization", "payment_held")
-                    .with_param("standing", check.standing.as_str())
+        return Err(AppError::conflict(ErrorCode::PaymentBlocked)
+            .arg("standing", check.standing)
+            .field(
+                FieldError::new("organization", FieldCode::PaymentHeld)
+                    .with_param("standing", check.standing)
                     .with_param("check_id", check.id),
-            ],
-        });
+            ));
     }
     let payment = conn
         .transaction::<_, AppError, _>(async |conn| {

@@ -11,8 +11,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::models::{Extension, Milestone, Payment, Report};
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::challenges::models::Challenge;
 use crate::error::{AppError, AppResult};
 use crate::schema::{

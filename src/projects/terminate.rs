@@ -14,17 +14,17 @@ use validator::Validate;
 
 use super::queries;
 use crate::accounts::input::not_blank;
-use crate::accounts::models::Role;
 use crate::audit::RequestMeta;
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::challenges::lifecycle::{self, Action, Actor};
 use crate::challenges::notify::{issuer_accounts, url};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::challenges::views::ChallengeView;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notices::ProjectTerminated;
 use crate::notifications::{Recipient, notify};
+use crate::projects::notices::ProjectTerminated;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -16,14 +16,14 @@ use uuid::Uuid;
 use super::models::{Assignment, AssignmentStatus, Fee, Ranking, Score};
 use super::panel::{find_draw, not_under_review};
 use super::ranking;
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::bids::models::{Bid, BidStatus, display_code};
 use crate::bids::queries as bid_queries;
 use crate::challenges::models::Status;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::ValidQuery;
 use crate::http::pagination::PageParams;
 use crate::http::spreadsheet::{UTF8_BOM, safe_cell};
@@ -87,12 +87,21 @@ pub struct RankingView {
     pub items: Vec<RankedBid>,
 }
 
-fn not_ready(detail: String) -> AppError {
-    AppError::Conflict {
-        code: "review_not_ready",
-        detail,
-        errors: vec![FieldError::new("assignments", "not_submitted")],
-    }
+/// The 409 for a close that comes too early: before the deadline every seat must have
+/// submitted, after it at least 3.
+fn not_ready(after_deadline: bool, submitted: usize, pending: usize) -> AppError {
+    AppError::conflict(ErrorCode::ReviewNotReady)
+        .arg(
+            "case",
+            if after_deadline {
+                "after_deadline"
+            } else {
+                "before_deadline"
+            },
+        )
+        .arg("submitted", submitted)
+        .arg("pending", pending)
+        .field(FieldError::new("assignments", FieldCode::NotSubmitted))
 }
 
 /// Close the review and rank the eligible bids (admins). Allowed when every accepted or invited
@@ -123,7 +132,7 @@ pub async fn close_review(
         let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, id).await?;
         let draw = find_draw(conn, id, true).await?.ok_or(AppError::NotFound)?;
         if draw.closed_at.is_some() {
-            return Err(AppError::conflict("review_closed", "评审已结束 / the review is closed"));
+            return Err(AppError::conflict(ErrorCode::ReviewClosed));
         }
         if challenge.status != Status::UnderReview {
             return Err(not_under_review(&challenge));
@@ -139,18 +148,10 @@ pub async fn close_review(
         let now = state.clock.now();
         if now < draw.review_deadline {
             if pending > 0 || submitted.is_empty() {
-                return Err(not_ready(format!(
-                    "评审截止前须全部专家提交：{} 位已提交，{pending} 位未提交 / before the deadline every expert must submit: {} submitted, {pending} not yet",
-                    submitted.len(),
-                    submitted.len()
-                )));
+                return Err(not_ready(false, submitted.len(), pending));
             }
         } else if submitted.len() < 3 {
-            return Err(not_ready(format!(
-                "评审已截止，但仅 {} 位专家提交（至少 3 位）/ the deadline has passed but only {} expert(s) submitted (at least 3 needed)",
-                submitted.len(),
-                submitted.len()
-            )));
+            return Err(not_ready(true, submitted.len(), pending));
         }
         let eligible: Vec<Bid> = bids::table
             .filter(bids::challenge_id.eq(id))
@@ -260,10 +261,7 @@ async fn ranking_view(
         .await?
         .ok_or(AppError::NotFound)?;
     let Some(closed_at) = draw.closed_at else {
-        return Err(AppError::conflict(
-            "review_not_closed",
-            "评审尚未结束，排名在评审结束后公布 / the review is not closed yet",
-        ));
+        return Err(AppError::conflict(ErrorCode::ReviewNotClosed));
     };
     let rows: Vec<(Ranking, Bid)> = rankings::table
         .inner_join(bids::table)

@@ -18,12 +18,12 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::models::Expert;
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::challenges::models::Field;
 use crate::codes::parse_uscc;
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidJson};
 use crate::schema::{experts, organizations, users};
@@ -235,7 +235,7 @@ pub async fn create_expert(
             .await
             .optional()?;
         if role != Some(Role::Expert) {
-            return Err(AppError::validation("user_id", "not_expert"));
+            return Err(AppError::validation("user_id", FieldCode::NotExpert));
         }
         let now = state.clock.now();
         diesel::insert_into(experts::table)
@@ -253,10 +253,7 @@ pub async fn create_expert(
             .await
             .map_err(|e| match e {
                 DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    AppError::conflict(
-                        "expert_exists",
-                        "该账号或身份证号已在专家库中 / this account or ID number is already in the pool",
-                    )
+                    AppError::conflict(ErrorCode::ExpertExists)
                 }
                 other => AppError::from(other),
             })?;

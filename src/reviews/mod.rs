@@ -16,6 +16,7 @@ pub mod close;
 pub mod draw;
 pub mod experts;
 pub mod models;
+pub mod notices;
 pub mod panel;
 pub mod ranking;
 pub mod scoring;

@@ -24,26 +24,26 @@ use validator::Validate;
 use super::draw::{self, Candidate, Exclusion, Parties};
 use super::models::{Assignment, AssignmentStatus, Expert, PanelDraw};
 use super::views::AssignmentView;
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::bids::models::BidStatus;
 use crate::challenges::models::{Challenge, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::credit::{self, CheckRequest, CheckResult, Purpose, Subject};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notices::{PanelInvitation, ReviewReminder, beijing_time};
+use crate::jobs::BackgroundJob;
+use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
 use crate::privacy::ProtectedId;
+use crate::reviews::notices::{PanelInvitation, ReviewReminder};
 use crate::schema::{
     acceptance_assignments, acceptance_panels, assignments, bid_members, bids, experts,
     organizations, panel_draws, users,
 };
 use crate::state::AppState;
-
-/// The job kind of the reminder before a panel's review deadline.
-pub const REVIEW_REMINDER: &str = "review_reminder";
 
 /// `POST /challenges/{id}/panel/draw`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -444,17 +444,12 @@ pub(crate) async fn replace(
 }
 
 pub(crate) fn not_under_review(challenge: &Challenge) -> AppError {
-    AppError::Conflict {
-        code: "not_under_review",
-        detail: format!(
-            "榜单当前状态为 {}，专家评审只在评审中进行 / the challenge is {}; expert review happens while it is under_review",
-            challenge.status.label_zh(),
-            challenge.status
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", challenge.status),
-        ],
-    }
+    AppError::conflict(ErrorCode::NotUnderReview)
+        .arg("current", challenge.status)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition)
+                .with_param("current", challenge.status),
+        )
 }
 
 pub(crate) async fn find_draw(
@@ -538,17 +533,14 @@ pub(crate) async fn eligible_order(
     }
     if eligible.len() < needed {
         let found = eligible.len();
-        return Err(AppError::Conflict {
-            code: "not_enough_experts",
-            detail: format!(
-                "符合条件的专家只有 {found} 位，需要 {needed} 位 / found {found} eligible expert(s), {needed} needed"
-            ),
-            errors: vec![
-                FieldError::new("panel_size", "not_enough_experts")
+        return Err(AppError::conflict(ErrorCode::NotEnoughExperts)
+            .arg("found", found)
+            .arg("needed", needed)
+            .field(
+                FieldError::new("panel_size", FieldCode::NotEnoughExperts)
                     .with_param("found", found)
                     .with_param("needed", needed),
-            ],
-        });
+            ));
     }
     Ok((draw::order(eligible, seed), exclusions))
 }
@@ -629,14 +621,9 @@ pub async fn draw_panel(
         }
         let hours = state.settings.review.reminder_hours_before;
         let remind_at = req.review_deadline - chrono::Duration::hours(hours);
-        crate::jobs::enqueue(
-            conn,
-            REVIEW_REMINDER,
-            &json!({"challenge_id": challenge.id}),
-            Some(remind_at.max(now)),
-            Some(&format!("{REVIEW_REMINDER}:{}", challenge.id)),
-        )
-        .await?;
+        RemindReviewers { challenge_id: challenge.id }
+            .enqueue_at(conn, remind_at.max(now))
+            .await?;
         audit::record(
             conn,
             &state,
@@ -672,19 +659,16 @@ pub(crate) fn draw_seed(
     chosen: Option<u64>,
 ) -> AppResult<u64> {
     if deadline <= state.clock.now() {
-        return Err(AppError::validation("review_deadline", "in_past"));
+        return Err(AppError::validation("review_deadline", FieldCode::InPast));
     }
     if chosen.is_some() && !state.settings.review.allow_chosen_seed {
-        return Err(AppError::validation("seed", "not_allowed"));
+        return Err(AppError::validation("seed", FieldCode::NotAllowed));
     }
     Ok(chosen.unwrap_or_else(rand::random::<u64>))
 }
 
 fn panel_exists() -> AppError {
-    AppError::conflict(
-        "panel_exists",
-        "该榜单已抽取评审专家 / the panel of this challenge has been drawn",
-    )
+    AppError::conflict(ErrorCode::PanelExists)
 }
 
 async fn panel_view(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResult<PanelView> {
@@ -754,14 +738,27 @@ pub async fn get_panel(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// The reminder before a review's deadline: tells every expert of the panel who has not
+/// submitted (idempotent enough: a rerun after a crash tells them again, which does no harm).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ReminderJob {
+pub struct RemindReviewers {
     pub challenge_id: Uuid,
 }
 
-/// The reminder job: tells every expert of the panel who has not submitted (idempotent enough:
-/// a rerun after a crash tells them again, which does no harm).
-pub async fn remind(state: &AppState, job: ReminderJob) -> anyhow::Result<()> {
+impl BackgroundJob for RemindReviewers {
+    const KIND: &'static str = "review_reminder";
+
+    /// One per panel.
+    fn dedupe_key(&self) -> Option<String> {
+        Some(self.challenge_id.to_string())
+    }
+
+    async fn perform(self, state: &AppState) -> anyhow::Result<()> {
+        remind(state, self).await
+    }
+}
+
+async fn remind(state: &AppState, job: RemindReviewers) -> anyhow::Result<()> {
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let Some(draw) = find_draw(conn, job.challenge_id, false).await? else {

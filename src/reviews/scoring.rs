@@ -22,14 +22,14 @@ use super::panel::{find_draw, not_under_review, replace};
 use super::views::{
     AssignmentView, ReviewBidView, ReviewBidsView, ReviewMemberView, ScoreView, assignment_views,
 };
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::bids::models::{Bid, BidStatus, display_code};
 use crate::bids::queries as bid_queries;
 use crate::challenges::models::{Challenge, Criterion, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidJson};
 use crate::schema::{assignments, bids, review_fees, scores};
@@ -83,16 +83,16 @@ pub fn check_scores(
         match rubric.iter().find(|r| r.name == c.name) {
             None => errors.push(FieldError::new(
                 format!("criteria[{i}].name"),
-                "invalid_choice",
+                FieldCode::InvalidChoice,
             )),
             Some(_) if seen.contains_key(c.name.as_str()) => errors.push(FieldError::new(
                 format!("criteria[{i}].name"),
-                "duplicate_entry",
+                FieldCode::DuplicateEntry,
             )),
             Some(r) => {
                 if !(0..=r.max_points).contains(&c.points) {
                     errors.push(
-                        FieldError::new(format!("criteria[{i}].points"), "range")
+                        FieldError::new(format!("criteria[{i}].points"), FieldCode::Range)
                             .with_param("min", 0)
                             .with_param("max", r.max_points),
                     );
@@ -103,8 +103,10 @@ pub fn check_scores(
     }
     for r in rubric {
         if !seen.contains_key(r.name.as_str()) && !given.iter().any(|c| c.name == r.name) {
-            errors
-                .push(FieldError::new("criteria", "missing_criterion").with_param("name", &r.name));
+            errors.push(
+                FieldError::new("criteria", FieldCode::MissingCriterion)
+                    .with_param("name", &r.name),
+            );
         }
     }
     if !errors.is_empty() {
@@ -145,20 +147,16 @@ async fn own(
 }
 
 fn wrong_state(a: &Assignment, wanted: &str) -> AppError {
-    AppError::Conflict {
-        code: "invalid_assignment_state",
-        detail: format!(
-            "评审任务当前状态为 {}，须为 {wanted} / the assignment is {}; it must be {wanted}",
-            a.status, a.status
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", a.status),
-        ],
-    }
+    AppError::conflict(ErrorCode::InvalidAssignmentState)
+        .arg("current", a.status)
+        .arg("wanted", wanted)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition).with_param("current", a.status),
+        )
 }
 
 fn review_closed() -> AppError {
-    AppError::conflict("review_closed", "评审已结束 / the review is closed")
+    AppError::conflict(ErrorCode::ReviewClosed)
 }
 
 /// The challenge under review and its open draw, for a change by an expert.
@@ -627,15 +625,12 @@ pub async fn submit(
                 .await?;
             let missing = ids.len() as i64 - scored;
             if missing > 0 {
-                return Err(AppError::Conflict {
-                    code: "scores_incomplete",
-                    detail: format!(
-                        "尚有 {missing} 份方案未评分 / {missing} bid(s) not scored yet"
-                    ),
-                    errors: vec![
-                        FieldError::new("scores", "not_scored").with_param("count", missing),
-                    ],
-                });
+                return Err(AppError::conflict(ErrorCode::ScoresIncomplete)
+                    .arg("count", missing)
+                    .field(
+                        FieldError::new("scores", FieldCode::NotScored)
+                            .with_param("count", missing),
+                    ));
             }
             let now = state.clock.now();
             let a: Assignment = diesel::update(assignments::table.find(a.id))

@@ -626,7 +626,7 @@ async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
     let resp = draw(&app, &admin, &review.id, request(&app, 1)).await;
     let body = assert_problem(resp, 409, "not_awarded").await;
     assert!(
-        body["detail"].as_str().unwrap().contains("under_review"),
+        body["detail"].as_str().unwrap().contains("评审中"),
         "{body}"
     );
     assert_eq!(body["errors"][0]["field"], "status");
@@ -682,7 +682,7 @@ async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
     )
     .await;
     assert!(
-        body["detail"].as_str().unwrap().contains("found 3"),
+        body["detail"].as_str().unwrap().contains("只有 3 位"),
         "{body}"
     );
 
@@ -772,7 +772,7 @@ async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
     )
     .await;
     assert!(
-        body["detail"].as_str().unwrap().contains("found 1"),
+        body["detail"].as_str().unwrap().contains("只有 1 位"),
         "{body}"
     );
 
@@ -873,7 +873,7 @@ async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
     )
     .await;
     assert!(
-        body["detail"].as_str().unwrap().contains("2 submitted"),
+        body["detail"].as_str().unwrap().contains("2 位已提交"),
         "{body}"
     );
     app.state.clock.advance(Duration::days(11));
@@ -884,7 +884,7 @@ async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
     )
     .await;
     assert!(
-        body["detail"].as_str().unwrap().contains("only 2"),
+        body["detail"].as_str().unwrap().contains("仅 2 位"),
         "{body}"
     );
 

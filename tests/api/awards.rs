@@ -1,6 +1,7 @@
 //! Award, public notice and objections (SPEC §6), through HTTP with the clock driven here.
 
 use chrono::{DateTime, Duration, Utc};
+use jiebang::jobs::BackgroundJob;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -286,12 +287,11 @@ async fn the_whole_path_from_ranking_to_a_confirmed_award() {
 
     // A re-run of the job changes nothing and tells nobody again.
     let before = notification_kinds(&app, &admin.access).await.len();
-    jiebang::awards::confirm::perform(
-        &app.state,
-        jiebang::awards::confirm::ConfirmJob {
-            award_id: award["id"].as_str().unwrap().parse().unwrap(),
-        },
-    )
+    jiebang::awards::confirm::ConfirmAward {
+        award_id: award["id"].as_str().unwrap().parse().unwrap(),
+        after_objection: None,
+    }
+    .perform(&app.state)
     .await
     .unwrap();
     assert_eq!(notification_kinds(&app, &admin.access).await.len(), before);
@@ -643,12 +643,11 @@ async fn credit_turning_serious_during_the_notice_blocks_the_confirmation_and_th
     assert_eq!(blocks, 1);
 
     // A re-run does nothing more: still blocked, no new checks.
-    jiebang::awards::confirm::perform(
-        &app.state,
-        jiebang::awards::confirm::ConfirmJob {
-            award_id: award["id"].as_str().unwrap().parse().unwrap(),
-        },
-    )
+    jiebang::awards::confirm::ConfirmAward {
+        award_id: award["id"].as_str().unwrap().parse().unwrap(),
+        after_objection: None,
+    }
+    .perform(&app.state)
     .await
     .unwrap();
     let checks: i64 = db

@@ -390,7 +390,7 @@ async fn the_whole_flow_sealed_until_the_deadline_then_formal_review() {
         problem["detail"]
             .as_str()
             .unwrap()
-            .contains("1 submitted bid"),
+            .contains("尚有 1 份申报"),
         "{problem}"
     );
     let resp = app.post(&start, &json!({}), Some(&issuer.access)).await;

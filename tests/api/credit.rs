@@ -515,8 +515,22 @@ async fn bad_files_are_refused_whole_or_reported_never_half_applied() {
     .await;
     let problem = assert_problem(resp, 400, "credit_file_missing_columns").await;
     let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("记录编号"), "{detail}");
+    // In English, the columns by their English names.
+    let resp = app
+        .client
+        .post(app.url("/api/v1/credit/imports"))
+        .bearer_auth(&admin.access)
+        .header("content-type", "text/csv")
+        .header("accept-language", "en")
+        .body("主体类型,主体名称,严重程度,认定日期\n法人,某,严重失信,2024-01-02\n")
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(resp, 400, "credit_file_missing_columns").await;
+    let detail = problem["detail"].as_str().unwrap();
     assert!(
-        detail.contains("记录编号") && detail.contains("record_id"),
+        detail.contains("record_id") && !detail.contains("记录编号"),
         "{detail}"
     );
     let resp = app

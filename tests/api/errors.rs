@@ -18,7 +18,7 @@ async fn malformed_json_is_a_400() {
         .unwrap();
     let body = assert_problem(resp, 400, "malformed_json").await;
     assert!(
-        body["detail"].as_str().unwrap().contains("line 1"),
+        body["detail"].as_str().unwrap().contains("第 1 行"),
         "{body}"
     );
 }

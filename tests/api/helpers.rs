@@ -5,10 +5,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::dev::ServerHandle;
 use actix_web::web::Data;
-use jiebang::accounts::models::{Locale, Role};
 use jiebang::accounts::queries::{self, NewAccount};
+use jiebang::auth::Role;
 use jiebang::codes::complete_uscc;
 use jiebang::config::{Environment, Settings};
+use jiebang::i18n::Locale;
 use jiebang::startup::Application;
 use jiebang::state::AppState;
 use reqwest::StatusCode;
@@ -261,6 +262,11 @@ impl TestApp {
         jiebang::jobs::run_until_idle(&self.state)
             .await
             .expect("jobs run")
+    }
+
+    /// The mail the stub transport was given, in order.
+    pub async fn sent_mail(&self) -> Vec<SentMail> {
+        sent_mail(&self.state).await
     }
 
     /// A direct connection to this test's database.
@@ -530,5 +536,41 @@ pub async fn notification_kinds(app: &TestApp, token: &str) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// One message as the stub transport kept it.
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    pub to: String,
+    pub message_id: String,
+    /// The whole message as it would go over the wire (RFC 5322, MIME-encoded).
+    pub raw: Vec<u8>,
+}
+
+/// What the stub transport of `state` was given (the `stub` mail backend of the tests).
+pub async fn sent_mail(state: &AppState) -> Vec<SentMail> {
+    let stub = state
+        .mailer
+        .stub()
+        .expect("the tests' mail backend is the stub");
+    stub.messages()
+        .await
+        .into_iter()
+        .map(|(envelope, raw)| {
+            let message_id = mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .and_then(|m| m.message_id().map(str::to_string))
+                .unwrap_or_default();
+            SentMail {
+                to: envelope
+                    .to()
+                    .first()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+                message_id,
+                raw: raw.into_bytes(),
+            }
+        })
         .collect()
 }

@@ -1,18 +1,20 @@
 //! The job runner: scheduling, back-off, parking failed jobs, and the admin endpoints.
 
 use chrono::Duration;
-use jiebang::mail::{self, EmailJob};
+use jiebang::jobs::BackgroundJob;
+use jiebang::mail::{self, SendEmail};
+use jiebang::reviews::panel::RemindReviewers;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem};
 
-fn broken_mail() -> EmailJob {
-    EmailJob {
+fn broken_mail() -> SendEmail {
+    SendEmail {
         message_id: mail::new_message_id(),
         to_email: "x@example.com".into(),
         to_name: "x".into(),
-        locale: jiebang::accounts::models::Locale::ZhCn,
+        locale: jiebang::i18n::Locale::ZhCn,
         // No such template: fails every time.
         template: "no_such_template".into(),
         vars: json!({}),
@@ -23,41 +25,38 @@ fn broken_mail() -> EmailJob {
 async fn scheduled_jobs_wait_for_their_time() {
     let app = TestApp::spawn().await;
     let mut conn = app.state.conn().await.unwrap();
-    let (_, vars) = jiebang::notifications::notices::samples().remove(3);
-    let job = EmailJob {
+    let vars = crate::emails::sample("account_disabled");
+    let job = SendEmail {
         message_id: mail::new_message_id(),
         to_email: "x@example.com".into(),
         to_name: "x".into(),
-        locale: jiebang::accounts::models::Locale::En,
+        locale: jiebang::i18n::Locale::En,
         template: "account_disabled".into(),
         vars,
     };
     let at = app.state.clock.now() + Duration::minutes(30);
-    // The same key twice: the second adds nothing while the first is pending.
+    job.enqueue_at(&mut conn, at).await.unwrap();
+    // A job with a dedupe key, twice: the second adds nothing while the first is pending (a
+    // reminder of a panel that does not exist does nothing when it runs).
+    let reminder = RemindReviewers {
+        challenge_id: uuid::Uuid::new_v4(),
+    };
     for _ in 0..2 {
-        jiebang::jobs::enqueue(
-            &mut conn,
-            mail::SEND_EMAIL,
-            &job,
-            Some(at),
-            Some("reminder:x"),
-        )
-        .await
-        .unwrap();
+        reminder.enqueue_at(&mut conn, at).await.unwrap();
     }
     assert_eq!(app.run_jobs().await, 0);
     app.state.clock.advance(Duration::minutes(29));
     assert_eq!(app.run_jobs().await, 0);
     app.state.clock.advance(Duration::minutes(2));
-    assert_eq!(app.run_jobs().await, 1);
-    assert_eq!(app.state.mailer.sent().len(), 1);
+    assert_eq!(app.run_jobs().await, 2);
+    assert_eq!(app.sent_mail().await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_job_that_keeps_failing_is_parked_for_an_admin_to_retry() {
     let app = TestApp::spawn().await;
     let mut conn = app.state.conn().await.unwrap();
-    mail::enqueue(&mut conn, &broken_mail()).await.unwrap();
+    broken_mail().enqueue(&mut conn).await.unwrap();
     drop(conn);
 
     // Each failure waits twice as long as the one before; the twelfth parks the job.
@@ -142,12 +141,12 @@ async fn the_runner_inside_serve_delivers_by_itself() {
     .await;
     app.register("auto@example.com", "issuer").await;
     let started = std::time::Instant::now();
-    while app.state.mailer.sent().is_empty() {
+    while app.sent_mail().await.is_empty() {
         assert!(
             started.elapsed() < std::time::Duration::from_secs(10),
             "the runner never sent the mail"
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(app.state.mailer.sent()[0].to, "auto@example.com");
+    assert_eq!(app.sent_mail().await[0].to, "auto@example.com");
 }

@@ -5,13 +5,14 @@ use std::sync::{Arc, Mutex};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use jiebang::config::{MailBackend, SmtpTls};
-use jiebang::mail::sink::SmtpSink;
-use jiebang::mail::{self, EmailJob};
+use jiebang::jobs::BackgroundJob;
+use jiebang::mail::{self, SendEmail};
 use mail_parser::MessageParser;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, database_url, new_uscc};
+use crate::helpers::{PASSWORD, TestApp, database_url, new_uscc, sent_mail};
+use crate::smtp_sink::SmtpSink;
 
 fn smtp_app(port: u16) -> impl FnOnce(&mut jiebang::config::Settings) {
     move |s| {
@@ -140,16 +141,13 @@ async fn a_mail_server_that_is_down_loses_nothing_and_sends_once_when_back() {
     assert_eq!(left.get::<_, i64>(0), 0);
 }
 
-fn job(n: usize) -> EmailJob {
-    let (_, vars) = jiebang::notifications::notices::samples()
-        .into_iter()
-        .find(|(name, _)| *name == "account_disabled")
-        .unwrap();
-    EmailJob {
+fn job(n: usize) -> SendEmail {
+    let vars = crate::emails::sample("account_disabled");
+    SendEmail {
         message_id: mail::new_message_id(),
         to_email: format!("user{n}@example.com"),
         to_name: format!("用户{n}"),
-        locale: jiebang::accounts::models::Locale::ZhCn,
+        locale: jiebang::i18n::Locale::ZhCn,
         template: "account_disabled".into(),
         vars,
     }
@@ -160,12 +158,12 @@ async fn two_runners_racing_do_each_job_once() {
     let app = TestApp::spawn().await;
     let mut conn = app.state.conn().await.unwrap();
     for n in 0..60 {
-        mail::enqueue(&mut conn, &job(n)).await.unwrap();
+        job(n).enqueue(&mut conn).await.unwrap();
     }
     drop(conn);
 
     // A second instance on the same database, with its own mailer.
-    let other = jiebang::state::AppState::new(
+    let other = jiebang::startup::assemble(
         app.state.settings.clone(),
         jiebang::db::build_pool(&app.state.settings.database).unwrap(),
     )
@@ -177,11 +175,10 @@ async fn two_runners_racing_do_each_job_once() {
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a + b, 60, "{a} + {b}");
     let mut ids: Vec<String> = app
-        .state
-        .mailer
-        .sent()
+        .sent_mail()
+        .await
         .into_iter()
-        .chain(other.mailer.sent())
+        .chain(sent_mail(&other).await)
         .map(|m| m.message_id)
         .collect();
     assert_eq!(ids.len(), 60);
@@ -204,7 +201,8 @@ async fn enqueueing_a_mail_is_one_insert_in_the_callers_transaction() {
         }
     });
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
-        mail::enqueue(conn, &job(1))
+        job(1)
+            .enqueue(conn)
             .await
             .map_err(|_| diesel::result::Error::RollbackTransaction)?;
         Ok(())
@@ -226,12 +224,13 @@ async fn enqueueing_a_mail_is_one_insert_in_the_callers_transaction() {
     // And a rolled-back change takes its mail with it.
     let _ = conn
         .transaction::<(), diesel::result::Error, _>(async |conn| {
-            mail::enqueue(conn, &job(2))
+            job(2)
+                .enqueue(conn)
                 .await
                 .map_err(|_| diesel::result::Error::RollbackTransaction)?;
             Err(diesel::result::Error::RollbackTransaction)
         })
         .await;
     assert_eq!(app.run_jobs().await, 1);
-    assert_eq!(app.state.mailer.sent().len(), 1);
+    assert_eq!(app.sent_mail().await.len(), 1);
 }

@@ -123,7 +123,7 @@ async fn admin_changes_are_told_to_the_account_by_mail_and_notification() {
     );
 
     assert_eq!(app.run_jobs().await, 4);
-    let sent = app.state.mailer.sent();
+    let sent = app.sent_mail().await;
     assert!(sent.iter().all(|m| m.to == "told@example.com"));
     let subjects: Vec<String> = sent
         .iter()

@@ -177,7 +177,7 @@ async fn the_project_path_report_return_report_accept_and_the_ledger_by_role() {
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "status");
-    assert!(problem["detail"].as_str().unwrap().contains("pending"));
+    assert!(problem["detail"].as_str().unwrap().contains("待提交"));
     // The deliverable is required and at most 5000 characters; links must be links.
     for body in [
         json!({"deliverable": "  "}),
@@ -1021,7 +1021,7 @@ async fn overdue_reminders_follow_the_due_day_stop_when_reported_and_move_with_a
         "invalid_transition",
     )
     .await;
-    assert!(problem["detail"].as_str().unwrap().contains("failed"));
+    assert!(problem["detail"].as_str().unwrap().contains("未通过验收"));
     app.state.clock.advance(Duration::days(7));
     app.run_jobs().await;
     assert_eq!(overdue().await, 5);

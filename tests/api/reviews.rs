@@ -98,7 +98,7 @@ async fn each_exclusion_rule_on_its_own_and_the_draw_is_stored() {
     let problem = assert_problem(resp, 409, "not_enough_experts").await;
     let detail = problem["detail"].as_str().unwrap();
     assert!(
-        detail.contains("found 2") && detail.contains("3 needed"),
+        detail.contains("只有 2 位") && detail.contains("需要 3 位"),
         "{detail}"
     );
     let kept: i64 = app
@@ -532,7 +532,12 @@ async fn blind_bids_show_no_names_and_experts_reach_only_their_own_panel() {
     let submit = format!("/api/v1/assignments/{assignment}/submit");
     let resp = app.post(&submit, &json!({}), Some(&me.tokens.access)).await;
     let problem = assert_problem(resp, 409, "scores_incomplete").await;
-    assert!(problem["detail"].as_str().unwrap().contains("1 bid"));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("尚有 1 份方案")
+    );
     let resp = score(
         &app,
         &me.tokens.access,
@@ -638,7 +643,7 @@ async fn closing_ranks_with_ties_flags_divergence_reminds_and_pays_fees() {
     // Not before everyone has submitted (the deadline has not passed).
     let resp = app.post(&close, &json!({}), Some(&admin.access)).await;
     let problem = assert_problem(resp, 409, "review_not_ready").await;
-    assert!(problem["detail"].as_str().unwrap().contains("1 submitted"));
+    assert!(problem["detail"].as_str().unwrap().contains("1 位已提交"));
     for (i, expert) in pool.iter().enumerate().skip(1) {
         let resp = app
             .post(&submit(i), &json!({}), Some(&expert.tokens.access))

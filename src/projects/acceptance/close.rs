@@ -16,16 +16,17 @@ use super::draw::not_awarded;
 use super::expert::acceptance_closed;
 use super::models::{AcceptanceAssignment, AcceptanceResult, Verdict, majority, tallies};
 use super::views::{AcceptanceView, Reader, acceptance_view, find_panel, panel_bid};
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::challenges::lifecycle::{self, Action, Actor};
 use crate::challenges::models::{Challenge, Status};
 use crate::challenges::notify::{issuer_accounts, url};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
-use crate::notifications::notices::{AcceptanceFailed, AcceptancePassed};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::notifications::{Recipient, notify};
+use crate::projects::acceptance::notices::{AcceptanceFailed, AcceptancePassed};
 use crate::reviews::models::AssignmentStatus;
 use crate::schema::{acceptance_assignments, acceptance_panels, acceptance_verdicts, users};
 use crate::state::AppState;
@@ -34,12 +35,24 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(close_acceptance);
 }
 
-fn not_ready(detail: String) -> AppError {
-    AppError::Conflict {
-        code: "acceptance_not_ready",
-        detail,
-        errors: vec![FieldError::new("assignments", "verdicts_not_submitted")],
-    }
+/// The 409 for a close that comes too early: before the deadline every seat must have
+/// submitted (and at least 3), after it at least 3.
+fn not_ready(after_deadline: bool, submitted: usize, pending: usize) -> AppError {
+    AppError::conflict(ErrorCode::AcceptanceNotReady)
+        .arg(
+            "case",
+            if after_deadline {
+                "after_deadline"
+            } else {
+                "before_deadline"
+            },
+        )
+        .arg("submitted", submitted)
+        .arg("pending", pending)
+        .field(FieldError::new(
+            "assignments",
+            FieldCode::VerdictsNotSubmitted,
+        ))
 }
 
 /// Who is told the result: the awardee's solver accounts, the issuer's accounts, the admins.
@@ -121,14 +134,10 @@ pub async fn close_acceptance(
             let now = state.clock.now();
             if now < panel.review_deadline {
                 if pending > 0 || n < 3 {
-                    return Err(not_ready(format!(
-                        "验收截止前须全部专家提交意见且至少 3 位：{n} 位已提交，{pending} 位未提交 / before the deadline every expert must submit, and at least 3: {n} submitted, {pending} not yet"
-                    )));
+                    return Err(not_ready(false, n, pending));
                 }
             } else if n < 3 {
-                return Err(not_ready(format!(
-                    "验收已截止，但仅 {n} 位专家提交意见（至少 3 位）/ the deadline has passed but only {n} expert(s) submitted (at least 3 needed)"
-                )));
+                return Err(not_ready(true, n, pending));
             }
             let ids: Vec<Uuid> = submitted.iter().map(|a| a.id).collect();
             let verdicts: Vec<Verdict> = acceptance_verdicts::table

@@ -23,25 +23,25 @@ use validator::Validate;
 
 use super::models::AcceptanceAssignment;
 use super::views::{AcceptanceView, Reader, acceptance_view, find_panel, find_visible};
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::bids::models::{Bid, BidStatus};
 use crate::challenges::models::{Challenge, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notices::{
-    AcceptanceInvitation, AcceptanceReminder, AcceptanceStarted, beijing_time,
-};
+use crate::jobs::BackgroundJob;
+use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
+use crate::projects::acceptance::notices::{
+    AcceptanceInvitation, AcceptanceReminder, AcceptanceStarted,
+};
 use crate::reviews::models::AssignmentStatus;
 use crate::reviews::panel::{ExclusionView, Stage, eligible_order, next_eligible};
 use crate::schema::{acceptance_assignments, acceptance_panels, bids, users};
 use crate::state::AppState;
-
-/// The job kind of the reminder before an acceptance panel's deadline.
-pub const ACCEPTANCE_REMINDER: &str = "acceptance_reminder";
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(draw_acceptance)
@@ -59,16 +59,11 @@ async fn schedule_reminder(
 ) -> AppResult<()> {
     let hours = state.settings.review.reminder_hours_before;
     let remind_at = deadline - chrono::Duration::hours(hours);
-    crate::jobs::enqueue(
-        conn,
-        ACCEPTANCE_REMINDER,
-        &ReminderJob { challenge_id },
-        Some(remind_at.max(state.clock.now())),
-        Some(&format!(
-            "{ACCEPTANCE_REMINDER}:{challenge_id}:{}",
-            deadline.timestamp()
-        )),
-    )
+    RemindAcceptanceExperts {
+        challenge_id,
+        deadline: Some(deadline),
+    }
+    .enqueue_at(conn, remind_at.max(state.clock.now()))
     .await
 }
 
@@ -110,7 +105,7 @@ pub async fn extend_acceptance(
     user.require(&[Role::Admin])?;
     let deadline = body.into_inner().review_deadline;
     if deadline <= state.clock.now() {
-        return Err(AppError::validation("review_deadline", "in_past"));
+        return Err(AppError::validation("review_deadline", FieldCode::InPast));
     }
     let id = id.into_inner();
     let mut conn = state.conn().await?;
@@ -243,38 +238,27 @@ pub struct AcceptanceRequest {
 
 /// The 409 for an acceptance action on a challenge that is not `awarded`.
 pub(crate) fn not_awarded(challenge: &Challenge) -> AppError {
-    AppError::Conflict {
-        code: "not_awarded",
-        detail: format!(
-            "榜单当前状态为 {}，验收只在挂帅（项目实施）期间进行 / the challenge is {}; final acceptance happens while it is awarded",
-            challenge.status.label_zh(),
-            challenge.status
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", challenge.status),
-        ],
-    }
+    AppError::conflict(ErrorCode::NotAwarded)
+        .arg("current", challenge.status)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition)
+                .with_param("current", challenge.status),
+        )
 }
 
 fn acceptance_exists() -> AppError {
-    AppError::conflict(
-        "acceptance_exists",
-        "该项目已抽取验收专家 / the acceptance panel of this project has been drawn",
-    )
+    AppError::conflict(ErrorCode::AcceptanceExists)
 }
 
 async fn refuse_outstanding(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppResult<()> {
     let count = crate::projects::milestones_outstanding(conn, challenge_id).await?;
     if count > 0 {
-        return Err(AppError::Conflict {
-            code: "milestones_outstanding",
-            detail: format!(
-                "尚有 {count} 个节点未完成：最后一个节点须已提交成果，其余须已确认 / {count} milestone(s) not ready: the last must be reported, the others accepted"
-            ),
-            errors: vec![
-                FieldError::new("milestones", "milestones_outstanding").with_param("count", count),
-            ],
-        });
+        return Err(AppError::conflict(ErrorCode::MilestonesOutstanding)
+            .arg("count", count)
+            .field(
+                FieldError::new("milestones", FieldCode::MilestonesOutstanding)
+                    .with_param("count", count),
+            ));
     }
     Ok(())
 }
@@ -508,13 +492,32 @@ pub async fn get_acceptance(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// The reminder's payload, the review's own: `{"challenge_id"}`.
-pub use crate::reviews::panel::ReminderJob;
+/// The reminder before an acceptance panel's deadline: tells every expert of the panel who has
+/// not submitted. Does nothing once the acceptance is closed or the challenge is no longer
+/// awarded; a rerun after a crash tells them again, which does no harm.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RemindAcceptanceExperts {
+    pub challenge_id: Uuid,
+    /// The deadline it reminds of (its dedupe key: one reminder per panel and deadline). Absent
+    /// in jobs queued before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
+}
 
-/// The reminder job: tells every expert of the panel who has not submitted. Does nothing once
-/// the acceptance is closed or the challenge is no longer awarded; a rerun after a crash tells
-/// them again, which does no harm.
-pub async fn remind(state: &AppState, job: ReminderJob) -> anyhow::Result<()> {
+impl BackgroundJob for RemindAcceptanceExperts {
+    const KIND: &'static str = "acceptance_reminder";
+
+    fn dedupe_key(&self) -> Option<String> {
+        let at = self.deadline.map(|at| at.timestamp()).unwrap_or_default();
+        Some(format!("{}:{at}", self.challenge_id))
+    }
+
+    async fn perform(self, state: &AppState) -> anyhow::Result<()> {
+        remind(state, self).await
+    }
+}
+
+async fn remind(state: &AppState, job: RemindAcceptanceExperts) -> anyhow::Result<()> {
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let Some(panel) = find_panel(conn, job.challenge_id, false).await? else {

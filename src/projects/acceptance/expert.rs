@@ -25,13 +25,13 @@ use super::views::{
     AcceptanceAssignmentView, KpiView, assignment_views, find_panel, kpi_views,
     one_assignment_view, panel_bid,
 };
-use crate::accounts::models::Role;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::bids::queries as bid_queries;
 use crate::challenges::models::{Challenge, Field, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
-use crate::error::{AppError, AppResult, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidJson};
 use crate::reviews::models::AssignmentStatus;
@@ -154,20 +154,16 @@ async fn own(
 }
 
 fn wrong_state(a: &AcceptanceAssignment, wanted: &str) -> AppError {
-    AppError::Conflict {
-        code: "invalid_assignment_state",
-        detail: format!(
-            "验收任务当前状态为 {}，须为 {wanted} / the assignment is {}; it must be {wanted}",
-            a.status, a.status
-        ),
-        errors: vec![
-            FieldError::new("status", "invalid_transition").with_param("current", a.status),
-        ],
-    }
+    AppError::conflict(ErrorCode::InvalidAssignmentState)
+        .arg("current", a.status)
+        .arg("wanted", wanted)
+        .field(
+            FieldError::new("status", FieldCode::InvalidTransition).with_param("current", a.status),
+        )
 }
 
 pub(crate) fn acceptance_closed() -> AppError {
-    AppError::conflict("acceptance_closed", "验收已结束 / the acceptance is closed")
+    AppError::conflict(ErrorCode::AcceptanceClosed)
 }
 
 /// The awarded challenge and its open acceptance, for a change by an expert.
@@ -630,11 +626,8 @@ pub async fn submit(
                 return Err(wrong_state(&a, "accepted"));
             }
             let Some(verdict) = own_verdict(conn, a.id).await? else {
-                return Err(AppError::Conflict {
-                    code: "verdict_missing",
-                    detail: "尚未填写验收意见 / no verdict saved yet".into(),
-                    errors: vec![FieldError::new("verdict", "required")],
-                });
+                return Err(AppError::conflict(ErrorCode::VerdictMissing)
+                    .field(FieldError::new("verdict", FieldCode::Required)));
             };
             // The KPIs cannot change while awarded; a sheet saved earlier still covers them all.
             check_sheet(&challenge.kpi_list(), &verdict.kpi_list())?;

@@ -12,7 +12,7 @@ use validator::Validate;
 
 use crate::challenges::models::Kpi;
 use crate::db_enum;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldCode, FieldError};
 use crate::reviews::models::AssignmentStatus;
 use crate::schema::{acceptance_assignments, acceptance_panels, acceptance_verdicts};
 
@@ -128,16 +128,23 @@ pub fn check_sheet(kpis: &[Kpi], given: &[KpiVerdict]) -> AppResult<Vec<KpiVerdi
     let mut seen: HashMap<&str, &KpiVerdict> = HashMap::new();
     for (i, v) in given.iter().enumerate() {
         if !kpis.iter().any(|k| k.name == v.kpi) {
-            errors.push(FieldError::new(format!("kpis[{i}].kpi"), "invalid_choice"));
+            errors.push(FieldError::new(
+                format!("kpis[{i}].kpi"),
+                FieldCode::InvalidChoice,
+            ));
         } else if seen.contains_key(v.kpi.as_str()) {
-            errors.push(FieldError::new(format!("kpis[{i}].kpi"), "duplicate_entry"));
+            errors.push(FieldError::new(
+                format!("kpis[{i}].kpi"),
+                FieldCode::DuplicateEntry,
+            ));
         } else {
             seen.insert(&v.kpi, v);
         }
     }
     for k in kpis {
         if !seen.contains_key(k.name.as_str()) {
-            errors.push(FieldError::new("kpis", "kpi_not_judged").with_param("name", &k.name));
+            errors
+                .push(FieldError::new("kpis", FieldCode::KpiNotJudged).with_param("name", &k.name));
         }
     }
     if !errors.is_empty() {

@@ -16,8 +16,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::models::{AcceptanceAssignment, AcceptancePanel, AcceptanceResult, KpiVerdict, Verdict};
-use crate::accounts::models::Role;
 use crate::auth::AuthUser;
+use crate::auth::Role;
 use crate::bids::input::KpiCommitment;
 use crate::bids::models::Bid;
 use crate::challenges::models::{Challenge, Status};
