@@ -244,7 +244,7 @@ pub fn decode(
         EncodingChoice::Gbk => (gb().ok_or(FileError::Encoding("GBK/GB18030"))?, "gb18030"),
         EncodingChoice::Auto => match utf8() {
             Some(text) => (text, "utf-8"),
-            None => (gb().ok_or(FileError::Encoding("UTF-8 / GBK"))?, "gb18030"),
+            None => (gb().ok_or(FileError::Encoding("UTF-8, GBK"))?, "gb18030"),
         },
     };
     if text.trim().is_empty() {

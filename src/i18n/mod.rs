@@ -158,6 +158,16 @@ pub fn lookup(locale: Locale, id: &str, args: &Args) -> Option<String> {
         .find_map(|l| LOCALES.lookup_single_language(l.id(), id, args).ok())
 }
 
+/// A text the system stores in a record that anyone may read later, in either language: both,
+/// `"中文 / English"`.
+pub fn bilingual(id: &str, args: &Args) -> String {
+    format!(
+        "{} / {}",
+        text(Locale::ZhCn, id, args),
+        text(Locale::En, id, args)
+    )
+}
+
 /// Whether `locale` itself (without falling back) has the message `id`, formatting without
 /// errors given `args` (tests check that every message exists in every language).
 pub fn has(locale: Locale, id: &str, args: &Args) -> bool {

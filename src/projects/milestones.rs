@@ -34,6 +34,7 @@ use crate::challenges::notify::issuer_accounts;
 use crate::challenges::routes::{IfMatch, check_if_match};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::{OptionalJson, ValidJson};
+use crate::i18n::{self, Args};
 use crate::notifications::yuan;
 use crate::notifications::{Recipient, notify};
 use crate::projects::notices::{
@@ -298,10 +299,11 @@ pub(crate) async fn accept_final(
     let payee = queries::awardee(conn, challenge.id).await?;
     let check =
         payments::credit_check(conn, state, meta, Some(actor), challenge, payee, last.id).await?;
+    let comment = i18n::bilingual("record-final_acceptance_passed", &Args::new());
     let decision = Decision {
         actor,
         by_acceptance: true,
-        comment: Some("最终验收通过 / final acceptance passed"),
+        comment: Some(&comment),
         payee,
         check: &check,
     };

@@ -23,6 +23,7 @@ use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::challenges::views::ChallengeView;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::ValidJson;
+use crate::i18n::{self, Args};
 use crate::notifications::{Recipient, notify};
 use crate::projects::notices::ProjectTerminated;
 use crate::state::AppState;
@@ -86,7 +87,7 @@ pub async fn terminate_project(
                 conn,
                 updated.id,
                 state.clock.now(),
-                "项目已终止 / the project was terminated",
+                &i18n::bilingual("record-project_terminated", &Args::new()),
             )
             .await?;
             if !released.is_empty() {

@@ -353,7 +353,7 @@ pub async fn decline(
             let (challenge, draw) = open_review(conn, read.challenge_id, true).await?;
             let a = own(conn, &user, id, true).await?;
             if !AssignmentStatus::OPEN.contains(&a.status) {
-                return Err(wrong_state(&a, "invited / accepted"));
+                return Err(wrong_state(&a, "invited, accepted"));
             }
             let a: Assignment = diesel::update(assignments::table.find(a.id))
                 .set((

@@ -25,6 +25,7 @@ use crate::challenges::models::{Challenge, Status};
 use crate::challenges::notify::{issuer_accounts, url};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
+use crate::i18n::{self, Args};
 use crate::notifications::{Recipient, notify};
 use crate::projects::acceptance::notices::{AcceptanceFailed, AcceptancePassed};
 use crate::reviews::models::AssignmentStatus;
@@ -109,7 +110,9 @@ pub async fn close_acceptance(
     let (challenge, panel, bid) = conn
         .transaction::<_, AppError, _>(async |conn| {
             let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, id).await?;
-            let panel = find_panel(conn, id, true).await?.ok_or(AppError::NotFound)?;
+            let panel = find_panel(conn, id, true)
+                .await?
+                .ok_or(AppError::NotFound)?;
             if panel.closed_at.is_some() {
                 return Err(acceptance_closed());
             }
@@ -184,18 +187,15 @@ pub async fn close_acceptance(
             )
             .await?;
             let total = verdicts.len();
+            let counts = Args::new().with("passes", passes).with("total", total);
             let (action, reason) = match result {
                 AcceptanceResult::Passed => (
                     Action::Accept,
-                    format!(
-                        "验收通过: {passes}/{total} 位专家判定通过 / acceptance passed: {passes} of {total} experts passed the project"
-                    ),
+                    i18n::bilingual("record-acceptance_passed", &counts),
                 ),
                 AcceptanceResult::Failed => (
                     Action::Fail,
-                    format!(
-                        "验收未通过: {passes}/{total} 位专家判定通过，未过半数 / acceptance failed: {passes} of {total} experts passed the project, not a majority"
-                    ),
+                    i18n::bilingual("record-acceptance_failed", &counts),
                 ),
             };
             if result == AcceptanceResult::Passed {
@@ -240,7 +240,9 @@ pub async fn close_acceptance(
                     }
                 }
             }
-            let panel = find_panel(conn, id, false).await?.ok_or(AppError::NotFound)?;
+            let panel = find_panel(conn, id, false)
+                .await?
+                .ok_or(AppError::NotFound)?;
             Ok((challenge, panel, bid))
         })
         .await?;

@@ -32,6 +32,7 @@ use crate::challenges::models::{Challenge, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::ValidJson;
+use crate::i18n::{self, Args};
 use crate::jobs::BackgroundJob;
 use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
@@ -132,8 +133,10 @@ pub async fn extend_acceptance(
                 )
                 .set((
                     acceptance_assignments::status.eq(AssignmentStatus::Declined),
-                    acceptance_assignments::decline_reason
-                        .eq("未在截止时间前提交验收意见 / no verdict by the deadline"),
+                    acceptance_assignments::decline_reason.eq(i18n::bilingual(
+                        "record-no_verdict_by_deadline",
+                        &Args::new(),
+                    )),
                     acceptance_assignments::responded_at.eq(now),
                 ))
                 .returning(acceptance_assignments::expert_id)

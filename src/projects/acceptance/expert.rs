@@ -345,7 +345,7 @@ pub async fn decline(
             let (challenge, panel) = open_acceptance(conn, read.challenge_id, true).await?;
             let a = own(conn, &user, id, true).await?;
             if !AssignmentStatus::OPEN.contains(&a.status) {
-                return Err(wrong_state(&a, "invited / accepted"));
+                return Err(wrong_state(&a, "invited, accepted"));
             }
             let a: AcceptanceAssignment = diesel::update(acceptance_assignments::table.find(a.id))
                 .set((

@@ -1,0 +1,8 @@
+## Texts the system writes into records (reasons, comments) that anyone may read later in either
+## language: stored in both, "中文 / English" (`i18n::bilingual`).
+
+record-final_acceptance_passed = final acceptance passed
+record-project_terminated = the project was terminated
+record-no_verdict_by_deadline = no verdict by the deadline
+record-acceptance_passed = acceptance passed: { $passes } of { $total } experts passed the project
+record-acceptance_failed = acceptance failed: { $passes } of { $total } experts passed the project, not a majority
