@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, Tokens, assert_problem, error_fields, notification_kinds, rfc3339};
-use crate::scenario::{
+use crate::legacy::{
     Expert, Ranked, Review, draw as review_draw, expert, force_award, ids, ranked, under_review,
 };
 

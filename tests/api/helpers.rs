@@ -9,9 +9,10 @@ use jiebang::accounts::models::{Locale, Role};
 use jiebang::accounts::queries::{self, NewAccount};
 use jiebang::codes::complete_uscc;
 use jiebang::config::{Environment, Settings};
+use jiebang::mail::EmailJob;
 use jiebang::startup::Application;
 use jiebang::state::AppState;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -294,30 +295,84 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
-        let mut req = self.client.patch(self.url(path)).json(body);
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        req.send().await.expect("request sent")
+        self.send_json(Method::PATCH, path, body, token).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        self.send_json(Method::PUT, path, body, token).await
+    }
+
+    async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        self.request(method, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET` answering 200; answers the JSON body.
+    pub async fn get_ok(&self, path: &str, token: Option<&str>) -> Value {
+        assert_status(self.get(path, token).await, 200).await
+    }
+
+    /// `POST` answering 200; answers the JSON body.
+    pub async fn post_ok(&self, path: &str, body: &Value, token: Option<&str>) -> Value {
+        assert_status(self.post(path, body, token).await, 200).await
+    }
+
+    /// `POST` answering 201; answers the JSON body.
+    pub async fn post_created(&self, path: &str, body: &Value, token: Option<&str>) -> Value {
+        assert_status(self.post(path, body, token).await, 201).await
+    }
+
+    /// The first column of the first row of `sql` (a count), read straight from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.db().await.query_one(sql, &[]).await.unwrap().get(0)
+    }
+
+    /// How many audit entries have this action.
+    pub async fn audited(&self, action: &str) -> i64 {
+        self.db()
+            .await
+            .query_one(
+                "SELECT count(*) FROM audit_log WHERE action = $1",
+                &[&action],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    }
+
+    /// The mail this server has handed to its (memory) mailer.
+    pub fn sent_mail(&self) -> Vec<SentMail> {
+        sent_mail_of(&self.state)
     }
 
     /// Registers an issuer or solver with a new organisation; answers the account.
     pub async fn register(&self, email: &str, role: &str) -> Value {
+        self.register_as(&Registration::new(role).email(email))
+            .await
+    }
+
+    /// Registers as `registration` says; answers the account.
+    pub async fn register_as(&self, registration: &Registration) -> Value {
         let resp = self
-            .post(
-                "/api/v1/auth/register",
-                &json!({
-                    "email": email,
-                    "password": PASSWORD,
-                    "display_name": "测试用户",
-                    "role": role,
-                    "organization": {"name": "测试单位", "uscc": new_uscc(), "kind": "enterprise"},
-                }),
-                None,
-            )
+            .post("/api/v1/auth/register", &registration.body, None)
             .await;
-        assert_eq!(resp.status(), StatusCode::CREATED, "register {email}");
-        resp.json().await.unwrap()
+        assert_status(resp, 201).await
+    }
+
+    /// Registers as `registration` says and logs in.
+    pub async fn sign_up(&self, registration: &Registration) -> Tokens {
+        self.register_as(registration).await;
+        self.login_ok(registration.body["email"].as_str().unwrap())
+            .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
@@ -339,16 +394,12 @@ impl TestApp {
 
     /// A solver account, logged in.
     pub async fn solver(&self) -> Tokens {
-        let email = format!("solver-{}@example.com", Uuid::new_v4().simple());
-        self.register(&email, "solver").await;
-        self.login_ok(&email).await
+        self.sign_up(&Registration::new("solver")).await
     }
 
     /// An issuer account with a new organisation, logged in.
     pub async fn issuer(&self) -> Tokens {
-        let email = format!("issuer-{}@example.com", Uuid::new_v4().simple());
-        self.register(&email, "issuer").await;
-        self.login_ok(&email).await
+        self.sign_up(&Registration::new("issuer")).await
     }
 
     /// A request with the caller's token, for methods and headers the helpers above do not cover.
@@ -531,4 +582,174 @@ pub async fn notification_kinds(app: &TestApp, token: &str) -> Vec<String> {
         .iter()
         .map(|n| n["kind"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// A registration (`POST /auth/register`): a new email, 测试用户 of a new enterprise 测试单位,
+/// changed field by field.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub body: Value,
+}
+
+impl Registration {
+    pub fn new(role: &str) -> Self {
+        Registration {
+            body: json!({
+                "email": format!("{role}-{}@example.com", Uuid::new_v4().simple()),
+                "password": PASSWORD,
+                "display_name": "测试用户",
+                "role": role,
+                "organization": {"name": "测试单位", "uscc": new_uscc(), "kind": "enterprise"},
+            }),
+        }
+    }
+
+    pub fn email(mut self, email: &str) -> Self {
+        self.body["email"] = json!(email);
+        self
+    }
+
+    pub fn name(mut self, display_name: &str) -> Self {
+        self.body["display_name"] = json!(display_name);
+        self
+    }
+
+    /// The organisation's name and USCC (a registration naming a known USCC joins it).
+    pub fn org(mut self, name: &str, uscc: &str) -> Self {
+        self.body["organization"]["name"] = json!(name);
+        self.body["organization"]["uscc"] = json!(uscc);
+        self
+    }
+
+    pub fn kind(mut self, kind: &str) -> Self {
+        self.body["organization"]["kind"] = json!(kind);
+        self
+    }
+
+    pub fn locale(mut self, locale: &str) -> Self {
+        self.body["locale"] = json!(locale);
+        self
+    }
+}
+
+/// Asserts the status (showing the body when it differs); answers the body as JSON (`Null` when
+/// empty).
+pub async fn assert_status(resp: reqwest::Response, status: u16) -> Value {
+    let actual = resp.status().as_u16();
+    let text = resp.text().await.expect("a body");
+    assert_eq!(actual, status, "{text}");
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+}
+
+/// The `id` of a created thing.
+pub fn id_of(body: &Value) -> String {
+    body["id"].as_str().expect("an id").to_string()
+}
+
+/// The `key` of each element of a JSON array, as strings.
+pub fn ids(list: &Value, key: &str) -> Vec<String> {
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v[key].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Asserts a CSV answer (`text/csv`); answers its text without the byte-order mark.
+pub async fn assert_csv(resp: reqwest::Response) -> String {
+    assert_eq!(resp.status(), StatusCode::OK);
+    let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    let text = resp.text().await.unwrap();
+    text.trim_start_matches('\u{feff}').to_string()
+}
+
+/// The caller's newest notification of `kind`.
+pub async fn notification(app: &TestApp, token: &str, kind: &str) -> Value {
+    let page = app.get_ok("/api/v1/notifications", Some(token)).await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind} notification in {page}"))
+}
+
+/// Asserts that the caller has a notification of `kind`.
+pub async fn assert_notified(app: &TestApp, token: &str, kind: &str) {
+    let kinds = notification_kinds(app, token).await;
+    assert!(kinds.iter().any(|k| k == kind), "no {kind} in {kinds:?}");
+}
+
+/// Asserts that the caller has no notification of `kind`.
+pub async fn assert_not_notified(app: &TestApp, token: &str, kind: &str) {
+    let kinds = notification_kinds(app, token).await;
+    assert!(!kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+}
+
+/// How many of the caller's notifications are of `kind`.
+pub async fn notified_count(app: &TestApp, token: &str, kind: &str) -> usize {
+    let kinds = notification_kinds(app, token).await;
+    kinds.iter().filter(|k| *k == kind).count()
+}
+
+/// A mail as the test mailer kept it.
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    pub to: String,
+    pub message_id: String,
+    /// The whole message (RFC 5322, MIME-encoded).
+    pub raw: Vec<u8>,
+}
+
+impl SentMail {
+    pub fn subject(&self) -> String {
+        mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .expect("a message")
+            .subject()
+            .expect("a subject")
+            .to_string()
+    }
+}
+
+/// The mail a server (or a second instance's state) has handed to its memory mailer: the one place
+/// that reads the mailer.
+pub fn sent_mail_of(state: &AppState) -> Vec<SentMail> {
+    state
+        .mailer
+        .sent()
+        .into_iter()
+        .map(|m| SentMail {
+            to: m.to,
+            message_id: m.message_id,
+            raw: m.raw,
+        })
+        .collect()
+}
+
+/// The sample variables of a notice's email template (`account_disabled`, ...).
+pub fn notice_vars(template: &str) -> Value {
+    jiebang::notifications::notices::samples()
+        .into_iter()
+        .find(|(name, _)| *name == template)
+        .map(|(_, vars)| vars)
+        .unwrap_or_else(|| panic!("no sample for {template}"))
+}
+
+/// A `send_email` job to `to` of `template` filled in with `vars`.
+pub fn email_job(to: &str, template: &str, vars: Value, locale: Locale) -> EmailJob {
+    EmailJob {
+        message_id: jiebang::mail::new_message_id(),
+        to_email: to.into(),
+        to_name: to.split('@').next().unwrap_or(to).into(),
+        locale,
+        template: template.into(),
+        vars,
+    }
 }

@@ -4,14 +4,15 @@
 use std::sync::{Arc, Mutex};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use jiebang::accounts::models::Locale;
 use jiebang::config::{MailBackend, SmtpTls};
 use jiebang::mail::sink::SmtpSink;
 use jiebang::mail::{self, EmailJob};
 use mail_parser::MessageParser;
-use reqwest::StatusCode;
-use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, database_url, new_uscc};
+use crate::helpers::{
+    Registration, TestApp, database_url, email_job, new_uscc, notice_vars, sent_mail_of,
+};
 
 fn smtp_app(port: u16) -> impl FnOnce(&mut jiebang::config::Settings) {
     move |s| {
@@ -24,21 +25,14 @@ fn smtp_app(port: u16) -> impl FnOnce(&mut jiebang::config::Settings) {
 }
 
 async fn register(app: &TestApp, email: &str, locale: &str) {
-    let resp = app
-        .post(
-            "/api/v1/auth/register",
-            &json!({
-                "email": email,
-                "password": PASSWORD,
-                "display_name": "陈思远",
-                "role": "solver",
-                "organization": {"name": "海西大学材料学院", "uscc": new_uscc(), "kind": "university"},
-                "locale": locale,
-            }),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
+    let uscc = new_uscc();
+    let registration = Registration::new("solver")
+        .email(email)
+        .name("陈思远")
+        .org("海西大学材料学院", &uscc)
+        .kind("university")
+        .locale(locale);
+    app.register_as(&registration).await;
 }
 
 #[tokio::test]
@@ -141,18 +135,12 @@ async fn a_mail_server_that_is_down_loses_nothing_and_sends_once_when_back() {
 }
 
 fn job(n: usize) -> EmailJob {
-    let (_, vars) = jiebang::notifications::notices::samples()
-        .into_iter()
-        .find(|(name, _)| *name == "account_disabled")
-        .unwrap();
-    EmailJob {
-        message_id: mail::new_message_id(),
-        to_email: format!("user{n}@example.com"),
-        to_name: format!("用户{n}"),
-        locale: jiebang::accounts::models::Locale::ZhCn,
-        template: "account_disabled".into(),
-        vars,
-    }
+    email_job(
+        &format!("user{n}@example.com"),
+        "account_disabled",
+        notice_vars("account_disabled"),
+        Locale::ZhCn,
+    )
 }
 
 #[tokio::test]
@@ -177,11 +165,9 @@ async fn two_runners_racing_do_each_job_once() {
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a + b, 60, "{a} + {b}");
     let mut ids: Vec<String> = app
-        .state
-        .mailer
-        .sent()
+        .sent_mail()
         .into_iter()
-        .chain(other.mailer.sent())
+        .chain(sent_mail_of(&other))
         .map(|m| m.message_id)
         .collect();
     assert_eq!(ids.len(), 60);
@@ -233,5 +219,5 @@ async fn enqueueing_a_mail_is_one_insert_in_the_callers_transaction() {
         })
         .await;
     assert_eq!(app.run_jobs().await, 1);
-    assert_eq!(app.state.mailer.sent().len(), 1);
+    assert_eq!(app.sent_mail().len(), 1);
 }

@@ -15,6 +15,7 @@ mod cli;
 mod credit;
 mod errors;
 mod jobs;
+mod legacy;
 mod mail;
 mod notifications;
 mod openapi;

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, Tokens, assert_problem, error_fields, notification_kinds};
-use crate::scenario::{self, Ranked, force_award, ranked, ranked_with};
+use crate::legacy::{self, Ranked, force_award, ranked, ranked_with};
 
 const BIDDERS: &[(&str, u32, &str, &str)] = &[
     ("甲大学", 10, "陈思远", "林晓"),
@@ -466,7 +466,7 @@ async fn the_project_path_report_return_report_accept_and_the_ledger_by_role() {
 }
 
 fn thirds(n: u32, leader: &str, member: &str) -> Value {
-    let mut bid = scenario::bid(n, leader, member);
+    let mut bid = legacy::bid(n, leader, member);
     bid["requested_fen"] = json!(100_000_001);
     bid["milestones"] = json!([
         {"title": "方案设计", "due_month": 3, "share_percent": 33},

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::helpers::{
     TestApp, assert_problem, error_fields, new_uscc, notification_kinds, rfc3339,
 };
-use crate::scenario::{
+use crate::legacy::{
     Expert, accept, assignment_of, draw, draw_ok, expert, id_number, ids, score, sheet,
     under_review,
 };
