@@ -659,13 +659,12 @@ pub fn ids(list: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-/// Asserts a CSV answer (`text/csv`); answers its text without the byte-order mark.
+/// Asserts a CSV answer (200, `text/csv`); answers its text.
 pub async fn assert_csv(resp: reqwest::Response) -> String {
     assert_eq!(resp.status(), StatusCode::OK);
     let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
     assert!(content_type.starts_with("text/csv"), "{content_type}");
-    let text = resp.text().await.unwrap();
-    text.trim_start_matches('\u{feff}').to_string()
+    resp.text().await.unwrap()
 }
 
 /// The caller's newest notification of `kind`.
