@@ -15,7 +15,6 @@ mod cli;
 mod credit;
 mod errors;
 mod jobs;
-mod legacy;
 mod mail;
 mod notifications;
 mod openapi;
