@@ -7,8 +7,8 @@
 //! ```
 //!
 //! The builder makes the parties, a published challenge and its bids, and takes them to the stage
-//! asked for: `closed()` (the deadline passed, the closing job ran), `under_review()` (every bid
-//! eligible, the review started), `ranked()` (a panel of three scored the bids in the order they
+//! asked for: `under_review()` (the deadline passed, every bid found eligible, the review
+//! started), `ranked()` (a panel of three scored the bids in the order they
 //! were made and the review closed), `awarded()` (the first bid confirmed after its public notice)
 //! or `ready_for_acceptance()` (every milestone reported, all but the last accepted). The built
 //! [`Scenario`] has the same steps as methods, for tests that go on from there. Only the test clock
@@ -379,7 +379,6 @@ pub const BIDDERS: [Bidder; 3] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
     Published,
-    Closed,
     UnderReview,
     Ranked,
     Awarded,
@@ -450,11 +449,6 @@ impl<'a> ScenarioBuilder<'a> {
         self
     }
 
-    pub fn closed(mut self) -> Self {
-        self.stage = Stage::Closed;
-        self
-    }
-
     pub fn under_review(mut self) -> Self {
         self.stage = Stage::UnderReview;
         self
@@ -516,10 +510,8 @@ impl<'a> ScenarioBuilder<'a> {
             experts,
             closes_in: self.closes_in,
         };
-        if self.stage >= Stage::Closed {
-            s.close_bidding().await;
-        }
         if self.stage >= Stage::UnderReview {
+            s.close_bidding().await;
             s.start_review().await;
         }
         if self.stage >= Stage::Ranked {
