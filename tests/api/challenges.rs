@@ -200,16 +200,12 @@ async fn clarified_in_public_and_every_step_audited(app: &TestApp, id: &str, iss
     let list = app.get_ok(&path, None).await;
     assert_eq!(list[0]["answer"], "可以，须具备 CMA 资质。");
 
-    let rows = app
-        .db()
-        .await
-        .query(
+    let actions: Vec<String> = app
+        .column(
             "SELECT action FROM audit_log WHERE object_type = 'challenge' AND object_id = $1 ORDER BY id",
             &[&id],
         )
-        .await
-        .unwrap();
-    let actions: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        .await;
     assert_eq!(
         actions,
         [

@@ -1,8 +1,6 @@
 //! Credit (信用审查): records, imports (UTF-8, BOM, GBK, bad lines, bad files), standing with
 //! expired and repaired records, the policy, immutable checks, batch reviews, the command line.
 
-use std::process::Command;
-
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use jiebang::audit::RequestMeta;
@@ -11,6 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::cli::jiebang;
 use crate::helpers::{
     TestApp, Tokens, assert_csv, assert_problem, assert_status, database_url, error_fields,
     new_uscc,
@@ -204,17 +203,12 @@ async fn a_repaired_record_is_no_longer_in_force_and_each_change_is_audited_mask
     assert_eq!(list["items"][0]["id"], org["id"]);
 
     // Audited, with the masked ID number only.
-    let db = app.db().await;
-    let actions: Vec<String> = db
-        .query(
+    let actions: Vec<String> = app
+        .column(
             "SELECT action FROM audit_log WHERE action LIKE 'credit.%' ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(
         actions,
         vec![
@@ -223,14 +217,9 @@ async fn a_repaired_record_is_no_longer_in_force_and_each_change_is_audited_mask
             "credit.record_repair"
         ]
     );
-    let leaked: i64 = db
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE summary::text LIKE '%' || $1 || '%'",
-            &[&"3405241980010100"],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let leaked = app
+        .count("SELECT count(*) FROM audit_log WHERE summary::text LIKE '%3405241980010100%'")
+        .await;
     assert_eq!(leaked, 0);
 }
 
@@ -859,11 +848,7 @@ async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
 async fn the_import_credit_command_imports_a_file() {
     let app = TestApp::spawn().await;
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_jiebang"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("JIEBANG_ENV", "test")
-            .env("DATABASE_URL", database_url(&app.db_name))
-            .env_remove("RUST_LOG")
+        jiebang(&database_url(&app.db_name))
             .args(args)
             .output()
             .unwrap()

@@ -17,6 +17,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
+use tokio_postgres::types::{FromSql, ToSql};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -336,6 +337,15 @@ impl TestApp {
         self.db().await.query_one(sql, &[]).await.unwrap().get(0)
     }
 
+    /// The first column of each row of `sql`, read straight from the database.
+    pub async fn column<T>(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Vec<T>
+    where
+        T: for<'r> FromSql<'r>,
+    {
+        let rows = self.db().await.query(sql, params).await.unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+
     /// How many audit entries have this action.
     pub async fn audited(&self, action: &str) -> i64 {
         self.db()
@@ -382,6 +392,11 @@ impl TestApp {
             None,
         )
         .await
+    }
+
+    /// Asserts that logging in is refused (401) with `code`; answers the problem.
+    pub async fn assert_login_refused(&self, email: &str, password: &str, code: &str) -> Value {
+        assert_problem(self.login(email, password).await, 401, code).await
     }
 
     /// Logs in and answers the token response.
@@ -535,10 +550,20 @@ pub fn error_fields(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Asserts that the access token is refused (`GET /me` answers 401 `invalid_token`).
+pub async fn assert_token_refused(app: &TestApp, access: &str) {
+    let resp = app.get("/api/v1/me", Some(access)).await;
+    assert_problem(resp, 401, "invalid_token").await;
+}
+
+/// Asserts that the access token works (`GET /me` answers 200).
+pub async fn assert_token_works(app: &TestApp, access: &str) {
+    app.get_ok("/api/v1/me", Some(access)).await;
+}
+
 /// Asserts that neither token of a login works any more.
 pub async fn assert_signed_out(app: &TestApp, tokens: &Tokens) {
-    let resp = app.get("/api/v1/me", Some(&tokens.access)).await;
-    assert_problem(resp, 401, "invalid_token").await;
+    assert_token_refused(app, &tokens.access).await;
     let resp = app
         .post(
             "/api/v1/auth/refresh",

@@ -57,17 +57,12 @@ async fn admin_changes_are_told_to_the_account_by_mail_and_notification() {
         assert_status(resp, 200).await;
     }
 
-    let db = app.db().await;
-    let kinds: Vec<String> = db
-        .query(
+    let kinds: Vec<String> = app
+        .column(
             "SELECT kind FROM notifications WHERE user_id::text = $1 ORDER BY created_at, id",
             &[&user["id"].as_str().unwrap()],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(
         kinds,
         vec![
