@@ -89,11 +89,13 @@ async fn judge(s: &Scenario<'_>, members: &[&Expert], passes: &[bool]) {
     }
 }
 
-/// The amount in the payment ledger for the challenge.
-async fn ledger_total(s: &Scenario<'_>) -> i64 {
-    let path = format!("/api/v1/payments?challenge_id={}", s.challenge_id);
-    let page = s.app.get_ok(&path, Some(&s.admin.access)).await;
-    page["total_amount_fen"].as_i64().unwrap()
+/// The panel drawn with `seed` from the scenario's experts, who judge as `passes` says; answers
+/// them in panel order.
+async fn drawn_and_judged<'a>(s: &'a Scenario<'_>, seed: u64, passes: &[bool]) -> Vec<&'a Expert> {
+    let panel = draw_ok(s, seed).await;
+    let members = panel_members(&panel, &s.experts);
+    judge(s, &members, passes).await;
+    members
 }
 
 /// The project's last milestone, as the awardee reads it.
@@ -105,6 +107,26 @@ async fn last_milestone(s: &Scenario<'_>) -> Value {
         .last()
         .unwrap()
         .clone()
+}
+
+/// Asserts how a closed acceptance left the project: the challenge's last event (`action` into
+/// `status`), the status of the last milestone, and the amount in the payment ledger. Answers the
+/// event.
+async fn assert_project_ended(
+    s: &Scenario<'_>,
+    (action, status): (&str, &str),
+    last_milestone_status: &str,
+    paid_fen: i64,
+) -> Value {
+    assert_eq!(s.status().await, status);
+    assert_eq!(last_milestone(s).await["status"], last_milestone_status);
+    let path = format!("/api/v1/payments?challenge_id={}", s.challenge_id);
+    let ledger = s.app.get_ok(&path, Some(&s.admin.access)).await;
+    assert_eq!(ledger["total_amount_fen"], paid_fen);
+    let last = s.events().await.pop().expect("an event");
+    assert_eq!(last["action"], action);
+    assert_eq!(last["to_status"], status);
+    last
 }
 
 #[tokio::test]
@@ -250,9 +272,7 @@ async fn panel_experts_read_the_project_and_keep_their_verdicts_to_themselves() 
 async fn a_passing_majority_accepts_the_project_and_the_parties_read_the_verdicts_unnamed() {
     let app = TestApp::spawn().await;
     let s = ready(&app).await;
-    let panel = draw_ok(&s, 5).await;
-    let members = panel_members(&panel, &s.experts);
-    judge(&s, &members, &[true, true, false]).await;
+    let members = drawn_and_judged(&s, 5, &[true, true, false]).await;
 
     // Closed by an admin: two of three pass → accepted.
     assert_problem(close(&s, &s.issuer).await, 403, "forbidden").await;
@@ -267,16 +287,10 @@ async fn a_passing_majority_accepts_the_project_and_the_parties_read_the_verdict
     assert_eq!(closed["verdicts"][0]["expert_id"], members[0].id.as_str());
     assert_problem(close(&s, &s.admin).await, 409, "acceptance_closed").await;
 
-    assert_eq!(s.status().await, "accepted");
     // The passed acceptance accepted the last milestone and released its share (尾款): the
     // ledger now holds the whole awarded amount.
-    assert_eq!(last_milestone(&s).await["status"], "accepted");
-    assert_eq!(ledger_total(&s).await, 250_000_000);
-    let events = s.events().await;
-    let last = events.last().unwrap();
-    assert_eq!(last["action"], "accept");
+    let last = assert_project_ended(&s, ("accept", "accepted"), "accepted", 250_000_000).await;
     assert_eq!(last["from_status"], "awarded");
-    assert_eq!(last["to_status"], "accepted");
     assert_eq!(last["actor_id"], closed["draw"]["drawn_by"]);
 
     // The awardee, the issuer and the admins are told.
@@ -314,9 +328,7 @@ async fn a_passing_majority_accepts_the_project_and_the_parties_read_the_verdict
 async fn a_majority_of_failing_verdicts_fails_the_project() {
     let app = TestApp::spawn().await;
     let s = ready(&app).await;
-    let panel = draw_ok(&s, 9).await;
-    let members = panel_members(&panel, &s.experts);
-    judge(&s, &members, &[true, false, false]).await;
+    let members = drawn_and_judged(&s, 9, &[true, false, false]).await;
 
     let closed = assert_status(close(&s, &s.admin).await, 200).await;
     assert_eq!(closed["result"], "failed");
@@ -324,15 +336,9 @@ async fn a_majority_of_failing_verdicts_fails_the_project() {
     assert_eq!(closed["fails"], 2);
     assert_eq!(closed["kpis"][0]["met"], 1);
 
-    assert_eq!(s.status().await, "failed");
     // No final share for a failed project: the last milestone stays reported, unpaid (60 % of
     // 250 万元 is in the ledger).
-    assert_eq!(last_milestone(&s).await["status"], "reported");
-    assert_eq!(ledger_total(&s).await, 150_000_000);
-    let events = s.events().await;
-    let last = events.last().unwrap();
-    assert_eq!(last["action"], "fail");
-    assert_eq!(last["to_status"], "failed");
+    let last = assert_project_ended(&s, ("fail", "failed"), "reported", 150_000_000).await;
     let reason = last["reason"].as_str().unwrap();
     assert!(reason.starts_with("验收未通过: 1/3"), "{last}");
     for token in [&s.bids[0].solver, &s.issuer, &s.admin] {

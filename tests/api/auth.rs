@@ -169,13 +169,18 @@ async fn login_failures_do_not_tell_whether_the_email_exists() {
     assert_eq!(wrong_password, unknown_email);
 }
 
+/// A server allowing this many login attempts a minute per account and per address.
+async fn limited_to(per_account: u32, per_address: u32) -> TestApp {
+    TestApp::spawn_with(|s| {
+        s.auth.login_attempts_per_account_per_minute = per_account;
+        s.auth.login_attempts_per_address_per_minute = per_address;
+    })
+    .await
+}
+
 #[tokio::test]
 async fn login_attempts_are_limited_per_account() {
-    let app = TestApp::spawn_with(|s| {
-        s.auth.login_attempts_per_account_per_minute = 3;
-        s.auth.login_attempts_per_address_per_minute = 100;
-    })
-    .await;
+    let app = limited_to(3, 100).await;
     app.register("target@example.com", "solver").await;
     for _ in 0..3 {
         app.assert_login_refused(
@@ -201,11 +206,7 @@ async fn login_attempts_are_limited_per_account() {
 
 #[tokio::test]
 async fn login_attempts_are_limited_per_address() {
-    let app = TestApp::spawn_with(|s| {
-        s.auth.login_attempts_per_account_per_minute = 100;
-        s.auth.login_attempts_per_address_per_minute = 3;
-    })
-    .await;
+    let app = limited_to(100, 3).await;
     for i in 0..3 {
         app.assert_login_refused(
             &format!("u{i}@example.com"),

@@ -55,6 +55,13 @@ async fn object_ok(s: &Scenario<'_>, who: &Tokens, reason: &str) -> Value {
     assert_status(object(s, Some(&who.access), reason).await, 201).await
 }
 
+/// 异议人王五's objection to the proposal, filed; answers the objector and the objection.
+async fn objection(s: &Scenario<'_>) -> (Tokens, Value) {
+    let objector = person(s.app, "异议人王五").await;
+    let filed = object_ok(s, &objector, OBJECTION).await;
+    (objector, filed)
+}
+
 async fn resolve(
     s: &Scenario<'_>,
     objection: &Value,
@@ -304,8 +311,7 @@ async fn objections_are_filed_once_per_person_and_named_to_admins_only() {
 async fn an_upheld_objection_withdraws_the_award_and_moots_the_others() {
     let app = TestApp::spawn().await;
     let (s, _) = proposed(&app).await;
-    let objector = person(&app, "异议人王五").await;
-    let filed = object_ok(&s, &objector, OBJECTION).await;
+    let (objector, filed) = objection(&s).await;
     let second = person(&app, "异议人赵六").await;
     let second_filed = object_ok(
         &s,
@@ -350,8 +356,7 @@ async fn an_upheld_objection_withdraws_the_award_and_moots_the_others() {
 async fn after_a_withdrawal_another_bid_is_proposed_only_with_a_reason() {
     let app = TestApp::spawn().await;
     let (s, _) = proposed(&app).await;
-    let objector = person(&app, "异议人王五").await;
-    let filed = object_ok(&s, &objector, OBJECTION).await;
+    let (_, filed) = objection(&s).await;
     let upheld = json!({"outcome": "upheld", "reason": "经核查，所反映情况属实。"});
     assert_status(resolve(&s, &filed, upheld, &s.admin).await, 200).await;
     let first_award = awards_of(&s).await[0].clone();
@@ -396,8 +401,7 @@ async fn after_a_withdrawal_another_bid_is_proposed_only_with_a_reason() {
 async fn a_dismissed_objection_tells_the_objector_why_and_the_confirmation_follows() {
     let app = TestApp::spawn().await;
     let (s, award) = proposed(&app).await;
-    let objector = person(&app, "异议人王五").await;
-    let filed = object_ok(&s, &objector, OBJECTION).await;
+    let (objector, filed) = objection(&s).await;
 
     // The notice ends with the objection pending: nothing is confirmed.
     past_the_notice(&app, &award);

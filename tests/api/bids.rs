@@ -81,18 +81,6 @@ async fn act(
     app.post(&path, &body, Some(&who.access)).await
 }
 
-/// Asserts the status each caller gets for the bid (and 404 for a guessed id).
-async fn assert_seen(app: &TestApp, bid: &str, callers: &[(&str, Option<&Tokens>, u16)]) {
-    let path = format!("/api/v1/bids/{bid}");
-    let guessed = format!("/api/v1/bids/{}", Uuid::now_v7());
-    for (who, token, expected) in callers {
-        let token = token.map(|t| t.access.as_str());
-        assert_eq!(app.get(&path, token).await.status(), *expected, "{who}");
-        let status = app.get(&guessed, token).await.status();
-        assert_eq!(status, 404, "{who} guessed");
-    }
-}
-
 #[tokio::test]
 async fn a_submitted_bid_shows_no_code_and_no_id_number_anywhere() {
     let app = TestApp::spawn().await;
@@ -162,16 +150,35 @@ async fn sealed(app: &TestApp) -> Sealed<'_> {
     }
 }
 
+impl Sealed<'_> {
+    /// Asserts who reads the submitted bid: its organisation and admins, the issuer as given
+    /// (`issuer_sees`), nobody else; and that a guessed id is 404 for everyone.
+    async fn assert_seen(&self, issuer_sees: u16) {
+        let (app, s) = (self.s.app, &self.s);
+        let path = format!("/api/v1/bids/{}", s.bids[0].id);
+        let guessed = format!("/api/v1/bids/{}", Uuid::now_v7());
+        for (who, token, expected) in [
+            ("own solver", Some(&s.bids[0].solver), 200),
+            ("admin", Some(&s.admin), 200),
+            ("issuer", Some(&s.issuer), issuer_sees),
+            ("other solver", Some(&self.rival), 404),
+            ("other issuer", Some(&self.other_issuer), 404),
+            ("expert", Some(&self.expert), 404),
+            ("anonymous", None, 404),
+        ] {
+            let token = token.map(|t| t.access.as_str());
+            assert_eq!(app.get(&path, token).await.status(), expected, "{who}");
+            let status = app.get(&guessed, token).await.status();
+            assert_eq!(status, 404, "{who} guessed");
+        }
+    }
+}
+
 #[tokio::test]
 async fn before_the_deadline_only_the_bidders_organisation_and_admins_see_a_bid() {
     let app = TestApp::spawn().await;
-    let Sealed {
-        s,
-        rival,
-        draft,
-        other_issuer,
-        expert,
-    } = sealed(&app).await;
+    let t = sealed(&app).await;
+    let s = &t.s;
     let (solver, id) = (&s.bids[0].solver, &s.bids[0].id);
 
     // Formal review is refused while bidding is open.
@@ -180,28 +187,23 @@ async fn before_the_deadline_only_the_bidders_organisation_and_admins_see_a_bid(
     assert_problem(resp, 409, "formal_review_closed").await;
 
     // Sealed: before the deadline only the solver's own organisation and admins see the bid.
-    assert_seen(
-        &app,
-        id,
-        &[
-            ("own solver", Some(solver), 200),
-            ("admin", Some(&s.admin), 200),
-            ("other solver", Some(&rival), 404),
-            ("issuer", Some(&s.issuer), 404),
-            ("other issuer", Some(&other_issuer), 404),
-            ("expert", Some(&expert), 404),
-            ("anonymous", None, 404),
-        ],
-    )
-    .await;
+    t.assert_seen(404).await;
     let challenge = s.challenge_id.as_str();
     assert_eq!(
         listed(&app, challenge, Some(solver)).await,
         vec![id.clone()]
     );
-    assert_eq!(listed(&app, challenge, Some(&rival)).await, vec![draft]);
+    assert_eq!(
+        listed(&app, challenge, Some(&t.rival)).await,
+        vec![t.draft.clone()]
+    );
     assert_eq!(listed(&app, challenge, Some(&s.admin)).await.len(), 2);
-    for token in [Some(&s.issuer), Some(&other_issuer), Some(&expert), None] {
+    for token in [
+        Some(&s.issuer),
+        Some(&t.other_issuer),
+        Some(&t.expert),
+        None,
+    ] {
         assert!(listed(&app, challenge, token).await.is_empty());
     }
     // Admins see what the system found for the formal review.
@@ -216,9 +218,8 @@ async fn before_the_deadline_only_the_bidders_organisation_and_admins_see_a_bid(
 #[tokio::test]
 async fn once_the_deadline_passes_every_write_is_refused_even_before_the_closing_job() {
     let app = TestApp::spawn().await;
-    let Sealed {
-        s, rival, draft, ..
-    } = sealed(&app).await;
+    let sealed = sealed(&app).await;
+    let (s, rival, draft) = (&sealed.s, &sealed.rival, &sealed.draft);
     let (solver, id) = (&s.bids[0].solver, &s.bids[0].id);
     let (late, _) = solver_of(&app, "enterprise").await;
 
@@ -237,7 +238,7 @@ async fn once_the_deadline_passes_every_write_is_refused_even_before_the_closing
     assert_problem(resp, 409, "bidding_closed").await;
     let resp = act(&app, id, "withdraw", json!({}), solver).await;
     assert_problem(resp, 409, "bidding_closed").await;
-    let resp = act(&app, &draft, "submit", json!({}), &rival).await;
+    let resp = act(&app, draft, "submit", json!({}), rival).await;
     assert_problem(resp, 409, "bidding_closed").await;
     assert!(
         listed(&app, &s.challenge_id, Some(&s.issuer))
@@ -249,33 +250,15 @@ async fn once_the_deadline_passes_every_write_is_refused_even_before_the_closing
 #[tokio::test]
 async fn after_the_close_the_issuer_sees_the_submitted_bid_under_its_code() {
     let app = TestApp::spawn().await;
-    let Sealed {
-        s,
-        rival,
-        draft,
-        other_issuer,
-        expert,
-    } = sealed(&app).await;
+    let t = sealed(&app).await;
+    let s = &t.s;
     let (solver, id) = (&s.bids[0].solver, &s.bids[0].id);
 
     // The job closes bidding: the issuer now sees the submitted bid (not the draft).
     s.close_bidding().await;
-    assert_seen(
-        &app,
-        id,
-        &[
-            ("own solver", Some(solver), 200),
-            ("admin", Some(&s.admin), 200),
-            ("issuer", Some(&s.issuer), 200),
-            ("other solver", Some(&rival), 404),
-            ("other issuer", Some(&other_issuer), 404),
-            ("expert", Some(&expert), 404),
-            ("anonymous", None, 404),
-        ],
-    )
-    .await;
+    t.assert_seen(200).await;
     let hidden = app
-        .get(&format!("/api/v1/bids/{draft}"), Some(&s.issuer.access))
+        .get(&format!("/api/v1/bids/{}", t.draft), Some(&s.issuer.access))
         .await;
     assert_eq!(hidden.status(), 404, "drafts stay hidden");
     let challenge = s.challenge_id.as_str();
@@ -284,7 +267,7 @@ async fn after_the_close_the_issuer_sees_the_submitted_bid_under_its_code() {
         vec![id.clone()]
     );
     assert!(
-        listed(&app, challenge, Some(&other_issuer))
+        listed(&app, challenge, Some(&t.other_issuer))
             .await
             .is_empty()
     );
@@ -295,8 +278,10 @@ async fn after_the_close_the_issuer_sees_the_submitted_bid_under_its_code() {
     // Opened: the one submitted bid is 方案 A; the draft got no code.
     assert_eq!(issuer_view["anonymous_code"], "A");
     assert_eq!(issuer_view["display_code"], "方案 A");
-    let uncoded =
-        format!("SELECT count(*) FROM bids WHERE id = '{draft}' AND anonymous_code IS NULL");
+    let uncoded = format!(
+        "SELECT count(*) FROM bids WHERE id = '{}' AND anonymous_code IS NULL",
+        t.draft
+    );
     assert_eq!(app.count(&uncoded).await, 1);
     assert_eq!(issuer_view["team"][0]["name"], "陈思远");
     assert!(!issuer_view.to_string().contains(&id_number(1)));
@@ -307,7 +292,8 @@ async fn after_the_close_the_issuer_sees_the_submitted_bid_under_its_code() {
 #[tokio::test]
 async fn formal_review_by_an_admin_decides_each_bid_before_the_review_starts() {
     let app = TestApp::spawn().await;
-    let Sealed { s, draft, .. } = sealed(&app).await;
+    let sealed = sealed(&app).await;
+    let (s, draft) = (&sealed.s, &sealed.draft);
     let (solver, id) = (&s.bids[0].solver, &s.bids[0].id);
     s.close_bidding().await;
 
@@ -331,7 +317,7 @@ async fn formal_review_by_an_admin_decides_each_bid_before_the_review_starts() {
     let resp = review(id, json!({"result": "ineligible"}), &s.admin).await;
     let problem = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["reason"]);
-    let resp = review(&draft, eligible, &s.admin).await;
+    let resp = review(draft, eligible, &s.admin).await;
     assert_problem(resp, 409, "invalid_bid_state").await;
     let with_reason = json!({"result": "eligible", "reason": "材料齐全"});
     let reviewed = assert_status(review(id, with_reason, &s.admin).await, 200).await;
@@ -533,13 +519,7 @@ async fn a_general_record_warns_unless_the_challenge_says_it_blocks() {
     );
 
     // A batch review covers the bidders, their leaders and members.
-    let review = app
-        .post_created(
-            "/api/v1/credit/reviews",
-            &json!({"challenge_ids": [s.challenge_id]}),
-            Some(&s.admin.access),
-        )
-        .await;
+    let review = s.credit_review().await;
     assert_eq!(review["totals"]["organization"]["total"], 2, "{review}");
     assert_eq!(review["totals"]["person"]["total"], 2, "{review}");
     assert_eq!(review["totals"]["person"]["warn"], 1, "{review}");

@@ -85,6 +85,8 @@ fn run_with_stdin(mut cmd: Command, input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+const GOOD_PASSWORD: &str = "a-long-enough-password";
+
 /// `create-admin`, the password given on standard input.
 fn create_admin(db: &ScratchDatabase, email: &str, name: &str, password: &str) -> Output {
     let mut cmd = jiebang(&db.url());
@@ -105,12 +107,7 @@ fn migrate_creates_the_database_and_create_admin_reads_the_password_from_stdin()
     let again = jiebang(&db.url()).arg("migrate").output().unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("up to date"));
 
-    let out = create_admin(
-        &db,
-        "root@example.gov.cn",
-        "项目办",
-        "a-long-enough-password",
-    );
+    let out = create_admin(&db, "root@example.gov.cn", "项目办", GOOD_PASSWORD);
     assert!(
         out.status.success(),
         "{}",
@@ -127,19 +124,14 @@ fn migrate_creates_the_database_and_create_admin_reads_the_password_from_stdin()
         vec![vec!["user.create_admin".to_string()]]
     );
     // The password is not echoed anywhere.
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("a-long-enough-password"));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("a-long-enough-password"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(GOOD_PASSWORD));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(GOOD_PASSWORD));
 
     let out = create_admin(&db, "short@example.gov.cn", "x", "short");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("8 to 128"));
 
-    let out = create_admin(
-        &db,
-        "ROOT@example.gov.cn",
-        "again",
-        "a-long-enough-password",
-    );
+    let out = create_admin(&db, "ROOT@example.gov.cn", "again", GOOD_PASSWORD);
     assert!(!out.status.success(), "duplicate admin email must fail");
 }
 

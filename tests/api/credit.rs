@@ -42,6 +42,11 @@ async fn import_ok(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> Va
     assert_status(import(app, token, query, body).await, 201).await
 }
 
+/// One of the sample files imported by the admin; answers the import's report.
+async fn import_sample(app: &TestApp, admin: &Tokens, query: &str, file: &str) -> Value {
+    import_ok(app, &admin.access, query, sample(file)).await
+}
+
 fn counts(report: &Value) -> (i64, i64, i64, i64, i64) {
     let n = |k: &str| report[k].as_i64().unwrap();
     (
@@ -99,25 +104,16 @@ async fn records_are_entered_by_admins_only_once_and_with_valid_codes() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let solver = app.solver().await;
-    let resp = app
-        .post(
-            "/api/v1/credit/records",
-            &serious_org(),
-            Some(&solver.access),
-        )
-        .await;
-    assert_problem(resp, 403, "forbidden").await;
+    let enter = async |body: &Value, who: &Tokens| {
+        app.post("/api/v1/credit/records", body, Some(&who.access))
+            .await
+    };
+    assert_problem(enter(&serious_org(), &solver).await, 403, "forbidden").await;
     let org = add_record(&app, &admin.access, serious_org()).await;
     assert_eq!(org["subject_code"], "9135021359498494XQ");
     assert_eq!(org["source"], "manual");
     assert_eq!(org["in_force"], true);
-    let resp = app
-        .post(
-            "/api/v1/credit/records",
-            &serious_org(),
-            Some(&admin.access),
-        )
-        .await;
+    let resp = enter(&serious_org(), &admin).await;
     assert_problem(resp, 409, "credit_record_exists").await;
 
     // Wrong check characters, and letters outside the USCC alphabet, name the field.
@@ -128,9 +124,7 @@ async fn records_are_entered_by_admins_only_once_and_with_valid_codes() {
     ] {
         let body = json!({"subject_kind": kind, "subject_code": code, "subject_name": "某",
                           "severity": "general", "decided_on": "2024-01-02"});
-        let resp = app
-            .post("/api/v1/credit/records", &body, Some(&admin.access))
-            .await;
+        let resp = enter(&body, &admin).await;
         let problem = assert_problem(resp, 422, "validation_failed").await;
         assert_eq!(error_fields(&problem), vec!["subject_code"]);
         assert_eq!(problem["errors"][0]["code"], reason, "{code}");
@@ -227,11 +221,11 @@ async fn a_repaired_record_is_no_longer_in_force_and_each_change_is_audited_mask
 async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let first = import_ok(&app, &admin.access, "", sample("sample-utf8.csv")).await;
+    let first = import_sample(&app, &admin, "", "sample-utf8.csv").await;
     assert_eq!(counts(&first), (5, 5, 0, 0, 0), "{first}");
     assert_eq!(first["encoding"], "utf-8");
     assert_eq!(first["source"], "credit_center");
-    let again = import_ok(&app, &admin.access, "", sample("sample-utf8.csv")).await;
+    let again = import_sample(&app, &admin, "", "sample-utf8.csv").await;
     assert_eq!(counts(&again), (5, 0, 0, 5, 0), "{again}");
     assert_eq!(record_count(&app).await, 5);
 
@@ -250,13 +244,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates
     assert_eq!(general, 1);
 
     // Another source is another record.
-    let other = import_ok(
-        &app,
-        &admin.access,
-        "?source=other_centre",
-        sample("sample-utf8.csv"),
-    )
-    .await;
+    let other = import_sample(&app, &admin, "?source=other_centre", "sample-utf8.csv").await;
     assert_eq!(counts(&other), (5, 5, 0, 0, 0));
 
     // The stored summary can be read back; the import is audited.
@@ -318,25 +306,13 @@ async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates
 async fn a_gbk_file_reads_as_its_utf8_twin_and_persons_are_kept_masked() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let gbk = import_ok(&app, &admin.access, "", sample("sample-gbk.csv")).await;
+    let gbk = import_sample(&app, &admin, "", "sample-gbk.csv").await;
     assert_eq!(gbk["encoding"], "gb18030");
     assert_eq!(counts(&gbk), (5, 5, 0, 0, 0), "{gbk}");
     // The UTF-8 (BOM) twin decodes to exactly the same records.
-    let utf8 = import_ok(
-        &app,
-        &admin.access,
-        "?encoding=utf-8",
-        sample("sample-utf8.csv"),
-    )
-    .await;
+    let utf8 = import_sample(&app, &admin, "?encoding=utf-8", "sample-utf8.csv").await;
     assert_eq!(counts(&utf8), (5, 0, 0, 5, 0), "{utf8}");
-    let forced = import_ok(
-        &app,
-        &admin.access,
-        "?encoding=gbk",
-        sample("sample-gbk.csv"),
-    )
-    .await;
+    let forced = import_sample(&app, &admin, "?encoding=gbk", "sample-gbk.csv").await;
     assert_eq!(counts(&forced), (5, 0, 0, 5, 0));
 
     let rows = app

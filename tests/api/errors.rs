@@ -162,34 +162,43 @@ async fn titles_follow_accept_language() {
     let zh: Value = assert_problem(resp, 401, "unauthenticated").await;
     assert_eq!(zh["title"], "未登录或登录已失效");
 
-    let in_language = |method: Method, path: &str, language: &str| {
-        app.request(method, path, None)
-            .header("accept-language", language)
-    };
-    let resp = in_language(Method::GET, "/api/v1/me", "en-GB,en;q=0.9,zh;q=0.5")
-        .send()
-        .await
-        .unwrap();
-    let en = assert_problem(resp, 401, "unauthenticated").await;
-    assert_eq!(en["title"], "Not authenticated");
-
-    // Field messages too.
-    let resp = in_language(Method::POST, "/api/v1/auth/login", "en")
-        .json(&json!({"email": "a@example.com"}))
-        .send()
-        .await
-        .unwrap();
-    let en = assert_problem(resp, 422, "validation_failed").await;
-    assert_eq!(en["title"], "Invalid field values");
-    assert_eq!(en["errors"][0]["message"], "is required");
-
-    // Responses actix-web makes itself as well.
-    let resp = in_language(Method::GET, "/nowhere", "en")
-        .send()
-        .await
-        .unwrap();
-    let en = assert_problem(resp, 404, "route_not_found").await;
-    assert_eq!(en["title"], "No such endpoint");
+    // In English when asked: field messages too, and the responses actix-web makes itself.
+    let login = json!({"email": "a@example.com"});
+    for (method, path, language, body, (status, code, title)) in [
+        (
+            Method::GET,
+            "/api/v1/me",
+            "en-GB,en;q=0.9,zh;q=0.5",
+            None,
+            (401, "unauthenticated", "Not authenticated"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/login",
+            "en",
+            Some(&login),
+            (422, "validation_failed", "Invalid field values"),
+        ),
+        (
+            Method::GET,
+            "/nowhere",
+            "en",
+            None,
+            (404, "route_not_found", "No such endpoint"),
+        ),
+    ] {
+        let mut req = app
+            .request(method, path, None)
+            .header("accept-language", language);
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let en = assert_problem(req.send().await.unwrap(), status, code).await;
+        assert_eq!(en["title"], title);
+        if status == 422 {
+            assert_eq!(en["errors"][0]["message"], "is required");
+        }
+    }
 }
 
 #[tokio::test]

@@ -394,6 +394,12 @@ impl TestApp {
         .await
     }
 
+    /// `POST /auth/refresh` with this refresh token.
+    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        let body = json!({"refresh_token": refresh_token});
+        self.post("/api/v1/auth/refresh", &body, None).await
+    }
+
     /// Asserts that logging in is refused (401) with `code`; answers the problem.
     pub async fn assert_login_refused(&self, email: &str, password: &str, code: &str) -> Value {
         assert_problem(self.login(email, password).await, 401, code).await
@@ -564,13 +570,7 @@ pub async fn assert_token_works(app: &TestApp, access: &str) {
 /// Asserts that neither token of a login works any more.
 pub async fn assert_signed_out(app: &TestApp, tokens: &Tokens) {
     assert_token_refused(app, &tokens.access).await;
-    let resp = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": tokens.refresh}),
-            None,
-        )
-        .await;
+    let resp = app.refresh(&tokens.refresh).await;
     assert_problem(resp, 401, "invalid_refresh_token").await;
 }
 

@@ -158,16 +158,16 @@ fn exclusion<'a>(draw: &'a Value, who: &Expert) -> &'a Value {
         .unwrap_or_else(|| panic!("{} not excluded in {draw}", who.id))
 }
 
+/// One bid (甲大学) under review, panels of three, and a pool of `experts` (1 to `experts`).
+async fn one_bid_under_review(app: &TestApp, experts: u32) -> Scenario<'_> {
+    let builder = app.scenario().with_experts(1..=experts).with_bids(1);
+    builder.under_review().build().await
+}
+
 #[tokio::test]
 async fn the_same_seed_gives_the_same_panel_and_the_order_can_be_verified() {
     let app = TestApp::spawn().await;
-    let first = app
-        .scenario()
-        .with_experts(1..=6)
-        .with_bids(1)
-        .under_review()
-        .build()
-        .await;
+    let first = one_bid_under_review(&app, 6).await;
     let under_review = async |bidder| {
         app.scenario()
             .admin(&first.admin)
@@ -205,13 +205,7 @@ async fn decline(app: &TestApp, assignment: &str, who: &Expert, reason: &str) ->
 #[tokio::test]
 async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_order() {
     let app = TestApp::spawn().await;
-    let s = app
-        .scenario()
-        .with_experts(1..=6)
-        .with_bids(1)
-        .under_review()
-        .build()
-        .await;
+    let s = one_bid_under_review(&app, 6).await;
     let panel = s.draw_ok(99).await;
     let order = ids(&panel["candidates"], "expert_id");
     let by_id = |id: &str| s.experts.iter().find(|e| e.id == id).unwrap();
@@ -270,13 +264,7 @@ async fn a_decline_needs_a_reason_and_draws_the_next_eligible_from_the_stored_or
 
     // A batch credit review of the challenge covers the experts drawn for it (the four invited,
     // declined or not) next to the bid's leader and member.
-    let batch = app
-        .post_created(
-            "/api/v1/credit/reviews",
-            &json!({"challenge_ids": [s.challenge_id]}),
-            Some(&s.admin.access),
-        )
-        .await;
+    let batch = s.credit_review().await;
     assert_eq!(batch["totals"]["person"]["total"], 2 + 4, "{batch}");
 }
 
@@ -351,26 +339,15 @@ async fn blind_bids_show_no_names_and_experts_reach_only_their_own_panel() {
     let resp = app.get(&bids_path, Some(&outsider.tokens.access)).await;
     assert_problem(resp, 404, "not_found").await;
     let good = sheet([30, 20, 10, 8, 8]);
-    let resp = score(
-        &app,
-        &outsider.tokens.access,
-        &assignment,
-        &s.bids[0].id,
-        &good,
-    )
-    .await;
+    let score_as = async |who: &Expert, bid: &str| {
+        score(&app, &who.tokens.access, &assignment, bid, &good).await
+    };
+    let resp = score_as(outsider, &s.bids[0].id).await;
     assert_problem(resp, 404, "not_found").await;
     let resp = app.get(&bids_path, Some(&s.admin.access)).await;
     assert_problem(resp, 403, "forbidden").await;
     // Its own assignment, but another challenge's bid: 404.
-    let resp = score(
-        &app,
-        &me.tokens.access,
-        &assignment,
-        &other.bids[0].id,
-        &good,
-    )
-    .await;
+    let resp = score_as(me, &other.bids[0].id).await;
     assert_problem(resp, 404, "not_found").await;
 }
 
@@ -694,13 +671,7 @@ async fn after_the_deadline_three_submitted_reviews_are_enough_to_close() {
 #[tokio::test]
 async fn concurrent_draws_make_exactly_one_panel() {
     let app = TestApp::spawn().await;
-    let s = app
-        .scenario()
-        .with_experts(1..=4)
-        .with_bids(1)
-        .under_review()
-        .build()
-        .await;
+    let s = one_bid_under_review(&app, 4).await;
     let (a, b) = tokio::join!(s.draw(1), s.draw(2));
     let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
     statuses.sort();

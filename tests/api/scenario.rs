@@ -606,6 +606,14 @@ impl Scenario<'_> {
         id_of(&self.project(&self.bids[0].solver).await["milestones"][i])
     }
 
+    /// A batch credit review of this challenge, made by the admin; answers it.
+    pub async fn credit_review(&self) -> Value {
+        let body = json!({"challenge_ids": [self.challenge_id]});
+        self.app
+            .post_created("/api/v1/credit/reviews", &body, Some(&self.admin.access))
+            .await
+    }
+
     /// The deadline passes and the closing job runs.
     pub async fn close_bidding(&self) {
         self.app

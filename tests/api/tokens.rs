@@ -13,34 +13,25 @@ use crate::helpers::{
     assert_token_refused, assert_token_works,
 };
 
-async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post(
-        "/api/v1/auth/refresh",
-        &json!({"refresh_token": token}),
-        None,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
     let app = TestApp::spawn().await;
     let first = app.solver().await;
 
-    let second = Tokens::from(&assert_status(refresh(&app, &first.refresh).await, 200).await);
+    let second = Tokens::from(&assert_status(app.refresh(&first.refresh).await, 200).await);
     assert_ne!(second.refresh, first.refresh);
     assert_ne!(second.access, first.access);
     assert_token_works(&app, &second.access).await;
 
     // The spent token again: someone holds a copy. The whole family goes.
     assert_problem(
-        refresh(&app, &first.refresh).await,
+        app.refresh(&first.refresh).await,
         401,
         "refresh_token_reused",
     )
     .await;
     assert_problem(
-        refresh(&app, &second.refresh).await,
+        app.refresh(&second.refresh).await,
         401,
         "invalid_refresh_token",
     )
@@ -57,10 +48,7 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
 async fn concurrent_refreshes_of_one_token_rotate_it_at_most_once() {
     let app = TestApp::spawn().await;
     let tokens = app.solver().await;
-    let (a, b) = tokio::join!(
-        refresh(&app, &tokens.refresh),
-        refresh(&app, &tokens.refresh)
-    );
+    let (a, b) = tokio::join!(app.refresh(&tokens.refresh), app.refresh(&tokens.refresh));
     let statuses = [a.status(), b.status()];
     assert_eq!(
         statuses.iter().filter(|s| **s == StatusCode::OK).count(),
@@ -74,7 +62,7 @@ async fn concurrent_refreshes_of_one_token_rotate_it_at_most_once() {
 async fn unknown_refresh_tokens_are_refused() {
     let app = TestApp::spawn().await;
     assert_problem(
-        refresh(&app, "not-a-token").await,
+        app.refresh("not-a-token").await,
         401,
         "invalid_refresh_token",
     )
