@@ -41,11 +41,6 @@ async fn solver_of(app: &TestApp, kind: &str) -> (Tokens, String) {
     (app.sign_up(&registration).await, uscc)
 }
 
-/// A published challenge (closing in ten days, issuer and admin made for it) with no bid yet.
-async fn open_challenge(app: &TestApp) -> Scenario<'_> {
-    app.scenario().closing_in(Duration::days(10)).build().await
-}
-
 async fn post_bid(
     app: &TestApp,
     challenge: &str,
@@ -84,7 +79,7 @@ async fn act(
 #[tokio::test]
 async fn a_submitted_bid_shows_no_code_and_no_id_number_anywhere() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let (solver, _) = solver_of(&app, "university").await;
     let created = bid_ok(&app, &s.challenge_id, &solver, &complete_bid(1)).await;
     assert_eq!(created["status"], "submitted");
@@ -344,7 +339,7 @@ async fn formal_review_by_an_admin_decides_each_bid_before_the_review_starts() {
 #[tokio::test]
 async fn each_refusal_names_its_field() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let challenge = s.challenge_id.as_str();
     let (solver, _) = solver_of(&app, "university").await;
 
@@ -444,7 +439,7 @@ async fn bid_checks(app: &TestApp) -> (i64, i64) {
 #[tokio::test]
 async fn a_seriously_dishonest_organisation_is_refused_and_its_checks_remain() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let (blocked_org, uscc) = solver_of(&app, "university").await;
     add_credit_record(&app, &s.admin, "organization", &uscc, "serious").await;
     let resp = post_bid(&app, &s.challenge_id, &blocked_org, &complete_bid(40)).await;
@@ -465,7 +460,7 @@ async fn a_seriously_dishonest_organisation_is_refused_and_its_checks_remain() {
 #[tokio::test]
 async fn a_seriously_dishonest_member_is_named_alone_also_when_a_draft_is_submitted() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let (solver, _) = solver_of(&app, "university").await;
     add_credit_record(&app, &s.admin, "person", &id_number(51), "serious").await;
     let resp = post_bid(&app, &s.challenge_id, &solver, &complete_bid(50)).await;
@@ -487,7 +482,7 @@ async fn a_seriously_dishonest_member_is_named_alone_also_when_a_draft_is_submit
 #[tokio::test]
 async fn a_general_record_warns_unless_the_challenge_says_it_blocks() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     // A general record only warns: the bid is accepted and flagged for the formal review.
     let (warned, _) = solver_of(&app, "university").await;
     add_credit_record(&app, &s.admin, "person", &id_number(60), "general").await;
@@ -528,7 +523,7 @@ async fn a_general_record_warns_unless_the_challenge_says_it_blocks() {
 #[tokio::test]
 async fn a_concurrent_double_submit_makes_exactly_one_bid() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let (solver, _) = solver_of(&app, "university").await;
     let body = complete_bid(70);
     let attempts = (0..6).map(|_| post_bid(&app, &s.challenge_id, &solver, &body));
@@ -547,7 +542,7 @@ async fn a_concurrent_double_submit_makes_exactly_one_bid() {
 #[tokio::test]
 async fn a_draft_is_completed_submitted_and_edited_at_the_current_version() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let (solver, _) = solver_of(&app, "university").await;
     let (other, _) = solver_of(&app, "university").await;
 
@@ -595,7 +590,7 @@ async fn a_draft_is_completed_submitted_and_edited_at_the_current_version() {
 #[tokio::test]
 async fn a_withdrawn_bid_may_be_made_again_and_bidders_hear_of_clarifications_and_cancellation() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let (solver, _) = solver_of(&app, "university").await;
     let (other, _) = solver_of(&app, "university").await;
     let first = id_of(&bid_ok(&app, &s.challenge_id, &solver, &complete_bid(80)).await);
@@ -638,7 +633,7 @@ async fn a_withdrawn_bid_may_be_made_again_and_bidders_hear_of_clarifications_an
 #[tokio::test]
 async fn naming_a_rivals_uscc_at_registration_gives_no_access_to_its_bids_until_approved() {
     let app = TestApp::spawn().await;
-    let s = open_challenge(&app).await;
+    let s = app.scenario().build().await;
     let (solver, uscc) = solver_of(&app, "university").await;
     let created = bid_ok(&app, &s.challenge_id, &solver, &complete_bid(1)).await;
     let path = format!("/api/v1/bids/{}", id_of(&created));

@@ -9,17 +9,12 @@ use crate::helpers::{
     TestApp, Tokens, assert_notified, assert_problem, assert_status, error_fields, id_of, ids,
     rfc3339,
 };
-use crate::scenario::{Scenario, challenge_body, create_challenge, merge, publish};
+use crate::scenario::{challenge_body, create_challenge, merge, publish};
 
 /// A draft of the issuer's closing `closes_in` from now; answers its id.
 async fn draft(app: &TestApp, issuer: &Tokens, title: &str, closes_in: Duration) -> String {
     let body = challenge_body(app, title, closes_in);
     id_of(&create_challenge(app, issuer, &body).await)
-}
-
-/// A published challenge (a new issuer's, a new admin's) closing `closes_in` from now.
-async fn published(app: &TestApp, closes_in: Duration) -> Scenario<'_> {
-    app.scenario().closing_in(closes_in).build().await
 }
 
 /// `POST /challenges/{id}/{action}` by `who`.
@@ -253,7 +248,7 @@ async fn a_draft_and_a_pending_challenge_refuse_the_wrong_step_and_the_wrong_rol
 #[tokio::test]
 async fn a_published_challenge_is_cancelled_by_its_issuer_with_a_reason_and_then_final() {
     let app = TestApp::spawn().await;
-    let s = published(&app, Duration::days(10)).await;
+    let s = app.scenario().closing_in(Duration::days(10)).build().await;
     let (id, issuer, admin) = (s.challenge_id.as_str(), &s.issuer, &s.admin);
     for (action, who) in [("submit", issuer), ("approve", admin), ("reject", admin)] {
         let resp = act(&app, id, action, who, json!({"reason": "再来一次"})).await;
@@ -285,7 +280,7 @@ async fn a_published_challenge_is_cancelled_by_its_issuer_with_a_reason_and_then
 #[tokio::test]
 async fn after_the_deadline_only_the_program_office_may_cancel() {
     let app = TestApp::spawn().await;
-    let s = published(&app, Duration::hours(2)).await;
+    let s = app.scenario().closing_in(Duration::hours(2)).build().await;
     let id = s.challenge_id.as_str();
     app.state.clock.advance(Duration::hours(3));
     app.run_jobs().await;
@@ -483,7 +478,7 @@ async fn two_concurrent_edits_never_both_win() {
 #[tokio::test]
 async fn bidding_closes_by_itself_at_the_deadline_to_the_minute() {
     let app = TestApp::spawn().await;
-    let s = published(&app, Duration::hours(1)).await;
+    let s = app.scenario().closing_in(Duration::hours(1)).build().await;
 
     app.run_jobs().await;
     assert_eq!(s.status().await, "published");
@@ -511,7 +506,11 @@ async fn bidding_closes_by_itself_at_the_deadline_to_the_minute() {
 #[tokio::test]
 async fn a_deadline_missed_while_no_server_ran_is_caught_up_at_start() {
     let app = TestApp::spawn().await;
-    let s = published(&app, Duration::minutes(30)).await;
+    let s = app
+        .scenario()
+        .closing_in(Duration::minutes(30))
+        .build()
+        .await;
     // The scheduled job is lost (say, parked by an operator), and the deadline passes.
     let removed = app
         .db()
