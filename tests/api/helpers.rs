@@ -1,4 +1,6 @@
-//! `TestApp`: a server of its own on a database of its own.
+//! `TestApp`: a server of its own on a database of its own, with the requests and assertions every
+//! module uses (`get_ok`, `assert_status`, `assert_problem`, notifications, registrations) and the
+//! one place that reads the test mailer (`sent_mail`) and the notices' sample data (`notice_vars`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

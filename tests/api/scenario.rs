@@ -6,13 +6,16 @@
 //! let project = s.project(&s.bids[0].solver).await;
 //! ```
 //!
-//! The builder makes the parties, a published challenge and its bids, and takes them to the stage
-//! asked for: `under_review()` (the deadline passed, every bid found eligible, the review
-//! started), `ranked()` (a panel of three scored the bids in the order they
-//! were made and the review closed), `awarded()` (the first bid confirmed after its public notice)
-//! or `ready_for_acceptance()` (every milestone reported, all but the last accepted). The built
-//! [`Scenario`] has the same steps as methods, for tests that go on from there. Only the test clock
-//! is moved behind the API's back.
+//! The builder makes an admin, an issuer, a published challenge and its bids, and takes them to
+//! the stage asked for: `under_review()` (the deadline passed, every bid found eligible, the
+//! review started), `ranked()` (a panel of three scored the bids in the order they were made and
+//! the review closed), `awarded()` (the first bid confirmed after its public notice) or
+//! `ready_for_acceptance()` (every milestone reported, all but the last accepted). The built
+//! [`Scenario`] has the same steps as methods, for tests that go on from there. Everything goes
+//! through the HTTP API; only the test clock is moved behind its back.
+//!
+//! Below the builder: the shared request bodies (challenge, bid, expert, credit record, milestone
+//! report) and the steps of the panels, the award and the milestones.
 
 use std::ops::RangeInclusive;
 
@@ -449,21 +452,25 @@ impl<'a> ScenarioBuilder<'a> {
         self
     }
 
+    /// The deadline passes, every bid is found eligible and the expert review starts.
     pub fn under_review(mut self) -> Self {
         self.stage = Stage::UnderReview;
         self
     }
 
+    /// Under review, then ranked by a panel of three (see [`Scenario::rank`]).
     pub fn ranked(mut self) -> Self {
         self.stage = Stage::Ranked;
         self
     }
 
+    /// Ranked, then the first bid awarded (see [`Scenario::award`]).
     pub fn awarded(mut self) -> Self {
         self.stage = Stage::Awarded;
         self
     }
 
+    /// Awarded, then every milestone reported and all but the last accepted.
     pub fn ready_for_acceptance(mut self) -> Self {
         self.stage = Stage::ReadyForAcceptance;
         self
