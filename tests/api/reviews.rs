@@ -12,8 +12,8 @@ use crate::helpers::{
     error_fields, id_of, ids, new_uscc, rfc3339,
 };
 use crate::scenario::{
-    Expert, REVIEW, Scenario, accept, add_credit_record, assignment_of, id_number, score, sheet,
-    submit,
+    Expert, REVIEW, Scenario, accept, add_credit_record, assignment_of, expert_account, id_number,
+    score, sheet, submit,
 };
 
 /// The experts of the exclusion tests, each excluded for one reason (or eligible).
@@ -559,19 +559,39 @@ async fn the_pool_is_kept_by_admins_and_experts_edit_their_own_profile() {
     let resp = app.get("/api/v1/experts", Some(&e.tokens.access)).await;
     assert_problem(resp, 403, "forbidden").await;
 
-    // The same account twice: 409; a solver account: 422.
+    // The same account twice: 409; a solver account: 422; a wrong check character: 422.
     let solver = app.solver().await;
-    for (user, n, status, code) in [
-        (&e.id, 2, 409, "expert_exists"),
-        (&solver.user_id, 3, 422, "validation_failed"),
+    let account = expert_account("newcomer@example.com", 4, &new_uscc());
+    let newcomer = app
+        .post_created("/api/v1/users", &account, Some(&admin.access))
+        .await;
+    let mut bad_id = id_number(4);
+    let wrong = if bad_id.ends_with('0') { '1' } else { '0' };
+    bad_id.replace_range(17.., &wrong.to_string());
+    for (user, id, status, code, field) in [
+        (&e.id, id_number(2), 409, "expert_exists", None),
+        (
+            &solver.user_id,
+            id_number(3),
+            422,
+            "validation_failed",
+            Some("user_id"),
+        ),
+        (
+            &id_of(&newcomer),
+            bad_id,
+            422,
+            "validation_failed",
+            Some("id_number"),
+        ),
     ] {
-        let profile = json!({"user_id": user, "id_number": id_number(n), "fields": ["marine"]});
+        let profile = json!({"user_id": user, "id_number": id, "fields": ["marine"]});
         let resp = app
             .post("/api/v1/experts", &profile, Some(&admin.access))
             .await;
         let problem = assert_problem(resp, status, code).await;
-        if status == 422 {
-            assert_eq!(error_fields(&problem), vec!["user_id"]);
+        if let Some(field) = field {
+            assert_eq!(error_fields(&problem), vec![field]);
         }
     }
 
