@@ -4,137 +4,54 @@
 //! notices, declines with replacements, and the refusals.
 
 use chrono::Duration;
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, Tokens, assert_problem, error_fields, notification_kinds, rfc3339};
+use crate::helpers::{
+    TestApp, Tokens, assert_not_notified, assert_notified, assert_problem, assert_status,
+    error_fields, id_of, ids, rfc3339,
+};
 use crate::scenario::{
-    Expert, Ranked, Review, draw as review_draw, expert, force_award, ids, ranked, under_review,
+    ACCEPTANCE, Expert, Scenario, accept, assignment_of, milestone, report_body, submit,
 };
 
-const BIDDERS: &[(&str, u32, &str, &str)] = &[
-    ("甲大学", 10, "陈思远", "林晓"),
-    ("乙研究院", 20, "周明", "吴芳"),
-];
-
-/// A ranked challenge awarded to its first bid (甲大学, team 10 and 11), ready for acceptance.
-async fn awarded(app: &TestApp, admin: &Tokens) -> Ranked {
-    let ranked = ranked(app, admin, BIDDERS).await;
-    award_and_complete(app, &ranked.review).await;
-    ranked
-}
-
-/// Awards the first bid and brings its project to the acceptance: every milestone before the last
-/// reported and accepted by the issuer, the last reported (the panel judges it).
-async fn award_and_complete(app: &TestApp, review: &Review) {
-    force_award(app, review, 0).await;
-    complete(app, review).await;
-}
-
-/// Reports every milestone of the first bid's project and has the issuer accept all but the last.
-async fn complete(app: &TestApp, review: &Review) {
-    let project = milestones(app, review).await;
-    let list = project["milestones"].as_array().unwrap();
-    for (i, m) in list.iter().enumerate() {
-        let id = m["id"].as_str().unwrap();
-        let resp = app
-            .post(
-                &format!("/api/v1/milestones/{id}/report"),
-                &json!({"deliverable": "节点成果已完成，检测报告见附件。"}),
-                Some(&review.solvers[0].access),
-            )
-            .await;
-        assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
-        if i + 1 < list.len() {
-            let resp = app
-                .post(
-                    &format!("/api/v1/milestones/{id}/accept"),
-                    &json!({}),
-                    Some(&review.issuer.access),
-                )
-                .await;
-            assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
-        }
-    }
-}
-
-/// The amount in the payment ledger for the challenge.
-async fn ledger_total(app: &TestApp, admin: &Tokens, challenge: &str) -> i64 {
-    let page: Value = app
-        .get(
-            &format!("/api/v1/payments?challenge_id={challenge}"),
-            Some(&admin.access),
-        )
+/// Two ranked bids, the first (甲大学, team 10 and 11) awarded and its project through its
+/// milestones: ready for the final acceptance.
+async fn ready(app: &TestApp) -> Scenario<'_> {
+    app.scenario()
+        .with_bids(2)
+        .ready_for_acceptance()
+        .build()
         .await
-        .json()
-        .await
-        .unwrap();
-    page["total_amount_fen"].as_i64().unwrap()
 }
 
-/// The project of the first bid, as its solver sees it.
-async fn milestones(app: &TestApp, review: &Review) -> Value {
-    let resp = app
-        .get(
-            &format!("/api/v1/challenges/{}/milestones", review.id),
-            Some(&review.solvers[0].access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    resp.json().await.unwrap()
-}
-
-async fn draw(app: &TestApp, token: &Tokens, challenge: &str, body: Value) -> reqwest::Response {
-    draw_as(app, &token.access, challenge, body).await
-}
-
-async fn draw_as(app: &TestApp, token: &str, challenge: &str, body: Value) -> reqwest::Response {
-    app.post(
-        &format!("/api/v1/challenges/{challenge}/acceptance"),
-        &body,
-        Some(token),
-    )
-    .await
-}
-
+/// A draw request with `seed`, the verdicts due in ten days.
 fn request(app: &TestApp, seed: u64) -> Value {
     let deadline = app.state.clock.now() + Duration::days(10);
     json!({"review_deadline": rfc3339(deadline), "seed": seed})
 }
 
-/// The expert's acceptance assignment on the challenge, if any.
-async fn assignment_of(app: &TestApp, expert: &Expert, challenge: &str) -> Option<Value> {
-    let page: Value = app
-        .get(
-            "/api/v1/acceptance-assignments",
-            Some(&expert.tokens.access),
-        )
+/// `POST /challenges/{id}/acceptance` (the draw) by `who`.
+async fn draw(s: &Scenario<'_>, who: &Tokens, body: Value) -> reqwest::Response {
+    s.app
+        .post(&s.path("/acceptance"), &body, Some(&who.access))
         .await
-        .json()
-        .await
-        .unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["challenge_id"] == challenge)
-        .cloned()
 }
 
-async fn accept(app: &TestApp, expert: &Expert, challenge: &str) -> String {
-    let a = assignment_of(app, expert, challenge)
+/// The admin draws the acceptance panel with `seed`; answers it.
+async fn draw_ok(s: &Scenario<'_>, seed: u64) -> Value {
+    assert_status(draw(s, &s.admin, request(s.app, seed)).await, 201).await
+}
+
+/// The acceptance as `who` reads it.
+async fn view(s: &Scenario<'_>, who: &Tokens) -> reqwest::Response {
+    s.app.get(&s.path("/acceptance"), Some(&who.access)).await
+}
+
+/// `POST /challenges/{id}/acceptance/close` by `who`.
+async fn close(s: &Scenario<'_>, who: &Tokens) -> reqwest::Response {
+    s.app
+        .post(&s.path("/acceptance/close"), &json!({}), Some(&who.access))
         .await
-        .expect("an acceptance assignment");
-    let id = a["id"].as_str().unwrap().to_string();
-    let resp = app
-        .post(
-            &format!("/api/v1/acceptance-assignments/{id}/accept"),
-            &json!({}),
-            Some(&expert.tokens.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    id
 }
 
 fn verdict(pass: bool) -> Value {
@@ -147,28 +64,12 @@ fn verdict(pass: bool) -> Value {
 
 async fn put_verdict(
     app: &TestApp,
-    token: &str,
+    who: &Expert,
     assignment: &str,
     body: &Value,
 ) -> reqwest::Response {
-    app.request(
-        Method::PUT,
-        &format!("/api/v1/acceptance-assignments/{assignment}/verdict"),
-        Some(token),
-    )
-    .json(body)
-    .send()
-    .await
-    .unwrap()
-}
-
-async fn submit(app: &TestApp, expert: &Expert, assignment: &str) -> reqwest::Response {
-    app.post(
-        &format!("/api/v1/acceptance-assignments/{assignment}/submit"),
-        &json!({}),
-        Some(&expert.tokens.access),
-    )
-    .await
+    let path = format!("{ACCEPTANCE}/{assignment}/verdict");
+    app.put(&path, body, Some(&who.tokens.access)).await
 }
 
 /// The experts of `pool` on the panel, in panel order.
@@ -180,83 +81,81 @@ fn panel_members<'a>(panel: &Value, pool: &'a [Expert]) -> Vec<&'a Expert> {
 }
 
 /// Every panel expert accepts, and saves and submits `passes[i]`.
-async fn judge(app: &TestApp, challenge: &str, members: &[&Expert], passes: &[bool]) {
+async fn judge(s: &Scenario<'_>, members: &[&Expert], passes: &[bool]) {
     for (e, pass) in members.iter().zip(passes) {
-        let id = accept(app, e, challenge).await;
-        let resp = put_verdict(app, &e.tokens.access, &id, &verdict(*pass)).await;
-        assert_eq!(resp.status(), StatusCode::OK);
-        assert_eq!(submit(app, e, &id).await.status(), StatusCode::OK);
+        let id = accept(s.app, ACCEPTANCE, e, &s.challenge_id).await;
+        assert_status(put_verdict(s.app, e, &id, &verdict(*pass)).await, 200).await;
+        assert_status(submit(s.app, ACCEPTANCE, e, &id).await, 200).await;
     }
 }
 
+/// The panel drawn with `seed` from the scenario's experts, who judge as `passes` says; answers
+/// them in panel order.
+async fn drawn_and_judged<'a>(s: &'a Scenario<'_>, seed: u64, passes: &[bool]) -> Vec<&'a Expert> {
+    let panel = draw_ok(s, seed).await;
+    let members = panel_members(&panel, &s.experts);
+    judge(s, &members, passes).await;
+    members
+}
+
+/// The project's last milestone, as the awardee reads it.
+async fn last_milestone(s: &Scenario<'_>) -> Value {
+    let project = s.project(&s.bids[0].solver).await;
+    project["milestones"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone()
+}
+
+/// Asserts how a closed acceptance left the project: the challenge's last event (`action` into
+/// `status`), the status of the last milestone, and the amount in the payment ledger. Answers the
+/// event.
+async fn assert_project_ended(
+    s: &Scenario<'_>,
+    (action, status): (&str, &str),
+    last_milestone_status: &str,
+    paid_fen: i64,
+) -> Value {
+    assert_eq!(s.status().await, status);
+    assert_eq!(last_milestone(s).await["status"], last_milestone_status);
+    let path = format!("/api/v1/payments?challenge_id={}", s.challenge_id);
+    let ledger = s.app.get_ok(&path, Some(&s.admin.access)).await;
+    assert_eq!(ledger["total_amount_fen"], paid_fen);
+    let last = s.events().await.pop().expect("an event");
+    assert_eq!(last["action"], action);
+    assert_eq!(last["to_status"], status);
+    last
+}
+
 #[tokio::test]
-async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
+async fn the_acceptance_panel_avoids_the_awardee_and_is_drawn_once() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let ranked = awarded(&app, &admin).await;
-    let review = &ranked.review;
-    let id = &review.id;
+    let mut s = ready(&app).await;
     // Left out: of the awardee's organisation, in its team (ID number 11, 林晓), of the other
     // bidder, of the issuer.
-    let of_awardee = expert(
-        &app,
-        &admin,
-        Some(&review.bidder_usccs[0]),
-        30,
-        &["new_materials"],
-        &[],
-    )
-    .await;
-    let in_team = expert(&app, &admin, None, 11, &["new_materials"], &[]).await;
-    let of_other = expert(
-        &app,
-        &admin,
-        Some(&review.bidder_usccs[1]),
-        31,
-        &["new_materials"],
-        &[],
-    )
-    .await;
-    let of_issuer = expert(
-        &app,
-        &admin,
-        Some(&review.issuer_uscc),
-        32,
-        &["new_materials"],
-        &[],
-    )
-    .await;
-    let mut pool: Vec<Expert> = ranked.experts;
-    pool.push(expert(&app, &admin, None, 33, &["new_materials"], &[]).await);
+    let of_awardee = s.expert(30).of_org(&s.bids[0].uscc).create().await;
+    let in_team = s.expert(11).create().await;
+    let of_other = s.expert(31).of_org(&s.bids[1].uscc).create().await;
+    let of_issuer = s.expert(32).of_org(&s.issuer_uscc).create().await;
+    let newcomer = s.expert(33).create().await;
+    s.experts.push(newcomer);
 
     // Only admins draw.
-    let resp = draw(&app, &review.issuer, id, request(&app, 5)).await;
+    let resp = draw(&s, &s.issuer, request(&app, 5)).await;
     assert_problem(resp, 403, "forbidden").await;
 
     // The admins were told the project is ready; a draw tells the issuer and the awardee.
-    assert!(
-        notification_kinds(&app, &admin.access)
-            .await
-            .contains(&"project_ready_for_acceptance".to_string())
-    );
-    let resp = draw(&app, &admin, id, request(&app, 5)).await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    for token in [&review.issuer.access, &review.solvers[0].access] {
-        assert!(
-            notification_kinds(&app, token)
-                .await
-                .contains(&"acceptance_started".to_string())
-        );
+    assert_notified(&app, &s.admin.access, "project_ready_for_acceptance").await;
+    let panel = draw_ok(&s, 5).await;
+    for token in [&s.issuer, &s.bids[0].solver] {
+        assert_notified(&app, &token.access, "acceptance_started").await;
     }
-    assert!(
-        !notification_kinds(&app, &review.solvers[1].access)
-            .await
-            .contains(&"acceptance_started".to_string())
-    );
-    let panel: Value = resp.json().await.unwrap();
+    assert_not_notified(&app, &s.bids[1].solver.access, "acceptance_started").await;
     assert_eq!(panel["state"], "open");
     assert_eq!(panel["panel_size"], 3, "the challenge's panel size");
-    assert_eq!(panel["bid_id"], review.bid_ids[0].as_str());
+    assert_eq!(panel["bid_id"], s.bids[0].id.as_str());
     assert_eq!(panel["awardee_organization_name"], "甲大学");
     assert_eq!(panel["kpis"][0]["name"], "拉伸强度");
     assert_eq!(panel["kpis"][0]["commitment"], "≥ 5.8 GPa");
@@ -265,78 +164,59 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
     let candidates = ids(&panel["draw"]["candidates"], "expert_id");
     let mut sorted = candidates.clone();
     sorted.sort();
-    let mut eligible: Vec<String> = pool.iter().map(|e| e.id.clone()).collect();
+    let mut eligible: Vec<String> = s.experts.iter().map(|e| e.id.clone()).collect();
     eligible.sort();
     assert_eq!(
         sorted, eligible,
         "the reviewers and the new expert, nobody else"
     );
-    let reasons = |who: &Expert| -> Vec<String> {
-        panel["draw"]["exclusions"]
+    for (who, reason) in [
+        (&of_awardee, "bidder_org"),
+        (&in_team, "team_member"),
+        (&of_other, "bidder_org"),
+        (&of_issuer, "issuer_org"),
+    ] {
+        let exclusion = panel["draw"]["exclusions"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e["expert_id"] == who.id.as_str())
-            .map(|e| ids_of(&e["reasons"]))
-            .unwrap_or_default()
-    };
-    assert_eq!(reasons(&of_awardee), vec!["bidder_org"]);
-    assert_eq!(reasons(&in_team), vec!["team_member"]);
-    assert_eq!(reasons(&of_other), vec!["bidder_org"]);
-    assert_eq!(reasons(&of_issuer), vec!["issuer_org"]);
-    let members = panel_members(&panel, &pool);
-    assert_eq!(members.len(), 3);
+            .unwrap_or_else(|| panic!("{reason} not excluded"));
+        assert_eq!(exclusion["reasons"], json!([reason]));
+    }
     assert_eq!(
         ids(&panel["experts"], "expert_id"),
         candidates[..3].to_vec()
     );
     // The credit checks of the draw are kept, marked as the acceptance's.
-    let checks: i64 = app
-        .db()
-        .await
-        .query_one(
-            "SELECT count(*) FROM credit_checks WHERE purpose = 'panel_draw' AND context->>'stage' = 'acceptance'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let checks = app
+        .count("SELECT count(*) FROM credit_checks WHERE purpose = 'panel_draw' AND context->>'stage' = 'acceptance'")
+        .await;
     assert_eq!(checks, 4);
 
     // Drawn once only; invitations by notice; audited.
-    let resp = draw(&app, &admin, id, request(&app, 6)).await;
+    let resp = draw(&s, &s.admin, request(&app, 6)).await;
     assert_problem(resp, 409, "acceptance_exists").await;
+    let members = panel_members(&panel, &s.experts);
+    assert_eq!(members.len(), 3);
     for m in &members {
-        assert!(
-            notification_kinds(&app, &m.tokens.access)
-                .await
-                .contains(&"acceptance_invitation".to_string())
-        );
+        assert_notified(&app, &m.tokens.access, "acceptance_invitation").await;
     }
-    let audited: i64 = app
-        .db()
-        .await
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE action = 'acceptance.draw'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(audited, 1);
+    assert_eq!(app.audited("acceptance.draw").await, 1);
+}
+
+#[tokio::test]
+async fn panel_experts_read_the_project_and_keep_their_verdicts_to_themselves() {
+    let app = TestApp::spawn().await;
+    let s = ready(&app).await;
+    let panel = draw_ok(&s, 5).await;
+    let members = panel_members(&panel, &s.experts);
+    let (first, second) = (members[0], members[1]);
 
     // The first expert accepts, reads the project and saves a verdict, then revises it.
-    let first = members[0];
-    let a0 = accept(&app, first, id).await;
-    let project: Value = app
-        .get(
-            &format!("/api/v1/acceptance-assignments/{a0}/project"),
-            Some(&first.tokens.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a0 = accept(&app, ACCEPTANCE, first, &s.challenge_id).await;
+    let project_path = format!("{ACCEPTANCE}/{a0}/project");
+    let project = app.get_ok(&project_path, Some(&first.tokens.access)).await;
     assert_eq!(project["kpis"][0]["target"], "≥ 5.5");
     assert_eq!(project["kpis"][0]["commitment"], "≥ 5.8 GPa");
     // The panel reads the project's milestones with their reported deliverables.
@@ -345,58 +225,38 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
     assert_eq!(list[1]["status"], "reported");
     assert_eq!(
         list[1]["reports"][0]["deliverable"],
-        "节点成果已完成，检测报告见附件。"
+        report_body()["deliverable"]
     );
     assert_eq!(project["awardee_organization_name"], "甲大学");
     assert!(project["my_verdict"].is_null());
-    let resp = put_verdict(
-        &app,
-        &first.tokens.access,
-        &a0,
-        &json!({"kpis": [{"kpi": "颜值", "met": true}], "pass": true, "comment": "好"}),
-    )
-    .await;
+    let unknown_kpi =
+        json!({"kpis": [{"kpi": "颜值", "met": true}], "pass": true, "comment": "好"});
+    let resp = put_verdict(&app, first, &a0, &unknown_kpi).await;
     let body = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&body), vec!["kpis[0].kpi", "kpis"]);
-    let resp = put_verdict(&app, &first.tokens.access, &a0, &verdict(false)).await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let resp = put_verdict(&app, &first.tokens.access, &a0, &verdict(true)).await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let saved: Value = resp.json().await.unwrap();
+    assert_status(put_verdict(&app, first, &a0, &verdict(false)).await, 200).await;
+    let saved = assert_status(put_verdict(&app, first, &a0, &verdict(true)).await, 200).await;
     assert_eq!(saved["pass"], true);
 
     // Another panel expert reaches neither the first one's assignment nor any verdict.
-    let second = members[1];
-    let a1 = accept(&app, second, id).await;
-    let resp = app
-        .get(
-            &format!("/api/v1/acceptance-assignments/{a0}/project"),
-            Some(&second.tokens.access),
-        )
-        .await;
+    let a1 = accept(&app, ACCEPTANCE, second, &s.challenge_id).await;
+    let resp = app.get(&project_path, Some(&second.tokens.access)).await;
     assert_problem(resp, 404, "not_found").await;
-    let resp = put_verdict(&app, &second.tokens.access, &a0, &verdict(false)).await;
+    let resp = put_verdict(&app, second, &a0, &verdict(false)).await;
     assert_problem(resp, 404, "not_found").await;
-    let path = format!("/api/v1/challenges/{id}/acceptance");
-    let seen: Value = app
-        .get(&path, Some(&second.tokens.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let seen = assert_status(view(&s, &second.tokens).await, 200).await;
     assert!(seen["verdicts"].is_null(), "{seen}");
     assert!(seen.get("experts").is_none() && seen.get("draw").is_none());
     assert_eq!(seen["counts"]["accepted"], 2);
     // Submitting needs a saved verdict.
-    let resp = submit(&app, second, &a1).await;
+    let resp = submit(&app, ACCEPTANCE, second, &a1).await;
     assert_problem(resp, 409, "verdict_missing").await;
 
-    // Not closed before everyone has submitted.
-    assert_eq!(submit(&app, first, &a0).await.status(), StatusCode::OK);
-    let resp = put_verdict(&app, &first.tokens.access, &a0, &verdict(false)).await;
+    // Not closed before everyone has submitted; a submitted verdict is final.
+    assert_status(submit(&app, ACCEPTANCE, first, &a0).await, 200).await;
+    let resp = put_verdict(&app, first, &a0, &verdict(false)).await;
     assert_problem(resp, 409, "invalid_assignment_state").await;
-    let close = format!("/api/v1/challenges/{id}/acceptance/close");
-    let resp = app.post(&close, &json!({}), Some(&admin.access)).await;
+    let resp = close(&s, &s.admin).await;
     assert_problem(resp, 409, "acceptance_not_ready").await;
 
     // The reminder a day before the deadline reaches those who have not submitted.
@@ -404,30 +264,19 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
         .clock
         .advance(Duration::days(9) + Duration::hours(1));
     app.run_jobs().await;
-    assert!(
-        !notification_kinds(&app, &first.tokens.access)
-            .await
-            .contains(&"acceptance_reminder".to_string())
-    );
-    assert!(
-        notification_kinds(&app, &second.tokens.access)
-            .await
-            .contains(&"acceptance_reminder".to_string())
-    );
+    assert_not_notified(&app, &first.tokens.access, "acceptance_reminder").await;
+    assert_notified(&app, &second.tokens.access, "acceptance_reminder").await;
+}
 
-    let resp = put_verdict(&app, &second.tokens.access, &a1, &verdict(true)).await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(submit(&app, second, &a1).await.status(), StatusCode::OK);
-    judge(&app, id, &members[2..], &[false]).await;
+#[tokio::test]
+async fn a_passing_majority_accepts_the_project_and_the_parties_read_the_verdicts_unnamed() {
+    let app = TestApp::spawn().await;
+    let s = ready(&app).await;
+    let members = drawn_and_judged(&s, 5, &[true, true, false]).await;
 
-    // Closed: two of three pass → accepted.
-    let resp = app
-        .post(&close, &json!({}), Some(&review.issuer.access))
-        .await;
-    assert_problem(resp, 403, "forbidden").await;
-    let resp = app.post(&close, &json!({}), Some(&admin.access)).await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let closed: Value = resp.json().await.unwrap();
+    // Closed by an admin: two of three pass → accepted.
+    assert_problem(close(&s, &s.issuer).await, 403, "forbidden").await;
+    let closed = assert_status(close(&s, &s.admin).await, 200).await;
     assert_eq!(closed["state"], "closed");
     assert_eq!(closed["result"], "passed");
     assert_eq!(closed["passes"], 2);
@@ -435,63 +284,24 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
     assert_eq!(closed["challenge_status"], "accepted");
     assert_eq!(closed["kpis"][0]["met"], 2);
     assert_eq!(closed["kpis"][0]["not_met"], 1);
-    assert_eq!(closed["verdicts"][0]["expert_id"], first.id.as_str());
-    let resp = app.post(&close, &json!({}), Some(&admin.access)).await;
-    assert_problem(resp, 409, "acceptance_closed").await;
+    assert_eq!(closed["verdicts"][0]["expert_id"], members[0].id.as_str());
+    assert_problem(close(&s, &s.admin).await, 409, "acceptance_closed").await;
 
-    let challenge: Value = app
-        .get(&format!("/api/v1/challenges/{id}"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(challenge["status"], "accepted");
     // The passed acceptance accepted the last milestone and released its share (尾款): the
     // ledger now holds the whole awarded amount.
-    let project = milestones(&app, review).await;
-    let last_milestone = project["milestones"].as_array().unwrap().last().unwrap();
-    assert_eq!(last_milestone["status"], "accepted");
-    assert_eq!(ledger_total(&app, &admin, id).await, 250_000_000);
-    let events: Value = app
-        .get(
-            &format!("/api/v1/challenges/{id}/events"),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let last = events.as_array().unwrap().last().unwrap();
-    assert_eq!(last["action"], "accept");
+    let last = assert_project_ended(&s, ("accept", "accepted"), "accepted", 250_000_000).await;
     assert_eq!(last["from_status"], "awarded");
-    assert_eq!(last["to_status"], "accepted");
     assert_eq!(last["actor_id"], closed["draw"]["drawn_by"]);
 
     // The awardee, the issuer and the admins are told.
-    for token in [
-        &review.solvers[0].access,
-        &review.issuer.access,
-        &admin.access,
-    ] {
-        assert!(
-            notification_kinds(&app, token)
-                .await
-                .contains(&"acceptance_passed".to_string())
-        );
+    for token in [&s.bids[0].solver, &s.issuer, &s.admin] {
+        assert_notified(&app, &token.access, "acceptance_passed").await;
     }
-    assert!(
-        !notification_kinds(&app, &review.solvers[1].access)
-            .await
-            .contains(&"acceptance_passed".to_string())
-    );
+    assert_not_notified(&app, &s.bids[1].solver.access, "acceptance_passed").await;
 
     // After the close the parties read the verdicts, without the experts' identities.
-    for token in [
-        &review.issuer.access,
-        &review.solvers[0].access,
-        &second.tokens.access,
-    ] {
-        let seen: Value = app.get(&path, Some(token)).await.json().await.unwrap();
+    for token in [&s.issuer, &s.bids[0].solver, &members[1].tokens] {
+        let seen = assert_status(view(&s, token).await, 200).await;
         assert_eq!(seen["result"], "passed");
         let verdicts = seen["verdicts"].as_array().unwrap();
         assert_eq!(verdicts.len(), 3);
@@ -501,237 +311,112 @@ async fn an_awarded_project_is_accepted_by_a_panel_that_avoids_the_awardee() {
                 .iter()
                 .all(|v| v.get("expert_id").is_none() && v.get("expert_name").is_none())
         );
-        assert!(!seen.to_string().contains(&first.id));
+        assert!(!seen.to_string().contains(&members[0].id));
     }
-    // Others: 404.
-    for token in [
-        &review.solvers[1].access,
-        &of_issuer.tokens.access,
-        &app.issuer().await.access,
-    ] {
-        let resp = app.get(&path, Some(token)).await;
-        assert_problem(resp, 404, "not_found").await;
+    // Others: 404 (the other bidder, an expert not on the panel, another issuer).
+    let off_panel = s.expert(32).of_org(&s.issuer_uscc).create().await;
+    for token in [&s.bids[1].solver, &off_panel.tokens, &app.issuer().await] {
+        assert_problem(view(&s, token).await, 404, "not_found").await;
     }
-    let closes: i64 = app
-        .db()
-        .await
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE action IN ('acceptance.close', 'challenge.accept')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let closes = app
+        .count("SELECT count(*) FROM audit_log WHERE action IN ('acceptance.close', 'challenge.accept')")
+        .await;
     assert_eq!(closes, 2);
-}
-
-fn ids_of(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
 }
 
 #[tokio::test]
 async fn a_majority_of_failing_verdicts_fails_the_project() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let ranked = awarded(&app, &admin).await;
-    let review = &ranked.review;
-    let resp = draw(&app, &admin, &review.id, request(&app, 9)).await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    let panel: Value = resp.json().await.unwrap();
-    let members = panel_members(&panel, &ranked.experts);
-    judge(&app, &review.id, &members, &[true, false, false]).await;
+    let s = ready(&app).await;
+    let members = drawn_and_judged(&s, 9, &[true, false, false]).await;
 
-    let resp = app
-        .post(
-            &format!("/api/v1/challenges/{}/acceptance/close", review.id),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let closed: Value = resp.json().await.unwrap();
+    let closed = assert_status(close(&s, &s.admin).await, 200).await;
     assert_eq!(closed["result"], "failed");
     assert_eq!(closed["passes"], 1);
     assert_eq!(closed["fails"], 2);
     assert_eq!(closed["kpis"][0]["met"], 1);
 
-    let challenge: Value = app
-        .get(&format!("/api/v1/challenges/{}", review.id), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(challenge["status"], "failed");
     // No final share for a failed project: the last milestone stays reported, unpaid (60 % of
     // 250 万元 is in the ledger).
-    let project = milestones(&app, review).await;
-    let last_milestone = project["milestones"].as_array().unwrap().last().unwrap();
-    assert_eq!(last_milestone["status"], "reported");
-    assert_eq!(ledger_total(&app, &admin, &review.id).await, 150_000_000);
-    let events: Value = app
-        .get(
-            &format!("/api/v1/challenges/{}/events", review.id),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let last = events.as_array().unwrap().last().unwrap();
-    assert_eq!(last["action"], "fail");
-    assert_eq!(last["to_status"], "failed");
-    assert!(
-        last["reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("验收未通过: 1/3"),
-        "{last}"
-    );
-    for token in [
-        &review.solvers[0].access,
-        &review.issuer.access,
-        &admin.access,
-    ] {
-        let kinds = notification_kinds(&app, token).await;
-        assert!(
-            kinds.contains(&"acceptance_failed".to_string()),
-            "{kinds:?}"
-        );
-        assert!(!kinds.contains(&"acceptance_passed".to_string()));
+    let last = assert_project_ended(&s, ("fail", "failed"), "reported", 150_000_000).await;
+    let reason = last["reason"].as_str().unwrap();
+    assert!(reason.starts_with("验收未通过: 1/3"), "{last}");
+    for token in [&s.bids[0].solver, &s.issuer, &s.admin] {
+        assert_notified(&app, &token.access, "acceptance_failed").await;
+        assert_not_notified(&app, &token.access, "acceptance_passed").await;
     }
     // The panel's experts cannot act any more.
-    let a = assignment_of(&app, members[0], &review.id).await.unwrap();
-    let resp = put_verdict(
-        &app,
-        &members[0].tokens.access,
-        a["id"].as_str().unwrap(),
-        &verdict(true),
-    )
-    .await;
+    let a = assignment_of(&app, ACCEPTANCE, members[0], &s.challenge_id).await;
+    let resp = put_verdict(&app, members[0], &id_of(&a.unwrap()), &verdict(true)).await;
     assert_problem(resp, 409, "acceptance_closed").await;
 }
 
 #[tokio::test]
 async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let ranked = ranked(&app, &admin, BIDDERS).await;
-    let review = &ranked.review;
+    let s = app.scenario().with_bids(2).ranked().build().await;
 
-    // Still under review: refused, naming the state.
-    let resp = draw(&app, &admin, &review.id, request(&app, 1)).await;
+    // Still under review: refused, naming the state; nothing to read yet.
+    let resp = draw(&s, &s.admin, request(&app, 1)).await;
     let body = assert_problem(resp, 409, "not_awarded").await;
-    assert!(
-        body["detail"].as_str().unwrap().contains("评审中"),
-        "{body}"
-    );
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("评审中"), "{body}");
     assert_eq!(body["errors"][0]["field"], "status");
-    // Nothing to read yet.
-    let resp = app
-        .get(
-            &format!("/api/v1/challenges/{}/acceptance", review.id),
-            Some(&admin.access),
-        )
-        .await;
-    assert_problem(resp, 404, "not_found").await;
+    assert_problem(view(&s, &s.admin).await, 404, "not_found").await;
 
     // Awarded, but the project is not through its milestones: the last must be reported and the
     // others accepted first.
-    force_award(&app, review, 0).await;
-    let resp = draw(&app, &admin, &review.id, request(&app, 1)).await;
+    s.award(0).await;
+    let resp = draw(&s, &s.admin, request(&app, 1)).await;
     let body = assert_problem(resp, 409, "milestones_outstanding").await;
     assert!(body["detail"].as_str().unwrap().contains('2'), "{body}");
-    complete(&app, review).await;
-    for token in [
-        &review.issuer.access,
-        &review.solvers[0].access,
-        &ranked.experts[0].tokens.access,
-    ] {
-        let resp = draw_as(&app, token, &review.id, request(&app, 1)).await;
+    s.complete_milestones().await;
+    for who in [&s.issuer, &s.bids[0].solver, &s.experts[0].tokens] {
+        let resp = draw(&s, who, request(&app, 1)).await;
         assert_problem(resp, 403, "forbidden").await;
     }
     // The deadline must lie ahead; the panel has at least three.
     let past = json!({"review_deadline": rfc3339(app.state.clock.now() - Duration::hours(1))});
-    let body = assert_problem(
-        draw(&app, &admin, &review.id, past).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["review_deadline"]);
     let mut small = request(&app, 1);
     small["panel_size"] = json!(2);
-    let body = assert_problem(
-        draw(&app, &admin, &review.id, small).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["panel_size"]);
+    for (body, field) in [(past, "review_deadline"), (small, "panel_size")] {
+        let resp = draw(&s, &s.admin, body).await;
+        let problem = assert_problem(resp, 422, "validation_failed").await;
+        assert_eq!(error_fields(&problem), vec![field]);
+    }
     // A panel of four from three eligible experts: refused, saying how many.
     let mut four = request(&app, 1);
     four["panel_size"] = json!(4);
-    let body = assert_problem(
-        draw(&app, &admin, &review.id, four).await,
-        409,
-        "not_enough_experts",
-    )
-    .await;
+    let body = assert_problem(draw(&s, &s.admin, four).await, 409, "not_enough_experts").await;
     assert!(
         body["detail"].as_str().unwrap().contains("只有 3 位"),
         "{body}"
     );
 
-    let resp = draw(&app, &admin, &review.id, request(&app, 1)).await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    let resp = draw(&app, &admin, &review.id, request(&app, 2)).await;
+    draw_ok(&s, 1).await;
+    let resp = draw(&s, &s.admin, request(&app, 2)).await;
     assert_problem(resp, 409, "acceptance_exists").await;
 
     // The panel sits: the last milestone is its to decide, and the project's time is up.
-    let project = milestones(&app, review).await;
-    let last = project["milestones"].as_array().unwrap().last().unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let resp = app
-        .post(
-            &format!("/api/v1/milestones/{last}/return"),
-            &json!({"reason": "补充检测报告"}),
-            Some(&review.issuer.access),
-        )
-        .await;
+    let last = id_of(&last_milestone(&s).await);
+    let why = json!({"reason": "补充检测报告"});
+    let resp = milestone(&app, &last, "return", &why, &s.issuer).await;
     assert_problem(resp, 409, "acceptance_started").await;
+    let extension = json!({"months": 3, "reason": "设备延迟"});
     let resp = app
         .post(
-            &format!("/api/v1/challenges/{}/extension", review.id),
-            &json!({"months": 3, "reason": "设备延迟"}),
-            Some(&review.solvers[0].access),
+            &s.path("/extension"),
+            &extension,
+            Some(&s.bids[0].solver.access),
         )
         .await;
     assert_problem(resp, 409, "acceptance_started").await;
 
     // Terminated while the panel sits: the seats are given up, the experts free again.
-    let resp = app
-        .post(
-            &format!("/api/v1/challenges/{}/terminate", review.id),
-            &json!({"reason": "揭榜团队解散，项目无法继续实施。"}),
-            Some(&admin.access),
-        )
+    let reason = json!({"reason": "揭榜团队解散，项目无法继续实施。"});
+    app.post_ok(&s.path("/terminate"), &reason, Some(&s.admin.access))
         .await;
-    assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
-    let view: Value = app
-        .get(
-            &format!("/api/v1/challenges/{}/acceptance", review.id),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = assert_status(view(&s, &s.admin).await, 200).await;
     assert_eq!(view["counts"]["invited"], 0);
     assert_eq!(view["counts"]["declined"], 3);
 }
@@ -740,187 +425,128 @@ async fn the_acceptance_needs_an_awarded_project_and_an_admin() {
 async fn a_decline_invites_the_next_eligible_expert_and_outsiders_get_404() {
     // One open invitation, of either panel, makes an expert too busy.
     let app = TestApp::spawn_with(|s| s.review.max_open_assignments = 1).await;
-    let admin = app.admin().await;
-    let ranked = awarded(&app, &admin).await;
-    let review = &ranked.review;
-    let mut pool: Vec<Expert> = ranked.experts;
-    pool.push(expert(&app, &admin, None, 40, &["new_materials"], &[]).await);
-    let outsider = expert(&app, &admin, None, 41, &["biomedicine"], &[]).await;
+    let mut s = ready(&app).await;
+    let newcomer = s.expert(40).create().await;
+    s.experts.push(newcomer);
+    let outsider = s.expert(41).fields(&["biomedicine"]).create().await;
 
-    let resp = draw(&app, &admin, &review.id, request(&app, 3)).await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    let panel: Value = resp.json().await.unwrap();
+    let panel = draw_ok(&s, 3).await;
     let candidates = ids(&panel["draw"]["candidates"], "expert_id");
     assert_eq!(candidates.len(), 4);
-    let members = panel_members(&panel, &pool);
-    let fourth = pool.iter().find(|e| e.id == candidates[3]).unwrap();
-    assert!(assignment_of(&app, fourth, &review.id).await.is_none());
+    let members = panel_members(&panel, &s.experts);
+    let fourth = s.experts.iter().find(|e| e.id == candidates[3]).unwrap();
+    let invitation = assignment_of(&app, ACCEPTANCE, fourth, &s.challenge_id).await;
+    assert!(invitation.is_none());
 
-    // The acceptance panel's experts are now too busy for a review panel: only the fourth is left.
-    let other = under_review(
-        &app,
-        &admin,
-        "new_materials",
-        3,
-        &[("丙公司", 60, "赵一", "钱二")],
-    )
-    .await;
-    let body = assert_problem(
-        review_draw(&app, &admin, &other.id, 1).await,
-        409,
-        "not_enough_experts",
-    )
-    .await;
+    the_panel_is_too_busy_for_a_review_and_closed_to_outsiders(&s, &members, &outsider).await;
+    a_decline_invites_the_next_of_the_order_until_nobody_is_left(&s, &members, fourth).await;
+    two_verdicts_decide_nothing_and_a_new_deadline_keeps_the_panel(&s, &[members[2], fourth]).await;
+}
+
+/// Step: the acceptance panel's experts are too busy for a review panel (only the fourth is
+/// left); outsiders (an expert of another field, the other bidder, another issuer) get 404; the
+/// project is read once the invitation is accepted.
+async fn the_panel_is_too_busy_for_a_review_and_closed_to_outsiders(
+    s: &Scenario<'_>,
+    members: &[&Expert],
+    outsider: &Expert,
+) {
+    let app = s.app;
+    let other = app
+        .scenario()
+        .admin(&s.admin)
+        .with_bidders(&[("丙公司", 60, "赵一", "钱二")])
+        .under_review()
+        .build()
+        .await;
+    let body = assert_problem(other.draw(1).await, 409, "not_enough_experts").await;
     assert!(
         body["detail"].as_str().unwrap().contains("只有 1 位"),
         "{body}"
     );
 
-    // Outsiders: an expert of another field, the other bidder, another issuer.
-    let path = format!("/api/v1/challenges/{}/acceptance", review.id);
-    for token in [
-        &outsider.tokens.access,
-        &review.solvers[1].access,
-        &app.issuer().await.access,
-    ] {
-        assert_problem(app.get(&path, Some(token)).await, 404, "not_found").await;
+    for token in [&outsider.tokens, &s.bids[1].solver, &app.issuer().await] {
+        assert_problem(view(s, token).await, 404, "not_found").await;
     }
-    let a0 = assignment_of(&app, members[0], &review.id).await.unwrap();
-    let a0 = a0["id"].as_str().unwrap();
+    let a0 = assignment_of(app, ACCEPTANCE, members[0], &s.challenge_id).await;
+    let a0 = id_of(&a0.unwrap());
+    let accept = format!("{ACCEPTANCE}/{a0}/accept");
     let resp = app
-        .post(
-            &format!("/api/v1/acceptance-assignments/{a0}/accept"),
-            &json!({}),
-            Some(&outsider.tokens.access),
-        )
+        .post(&accept, &json!({}), Some(&outsider.tokens.access))
         .await;
     assert_problem(resp, 404, "not_found").await;
-    // The project is read once accepted.
-    let resp = app
-        .get(
-            &format!("/api/v1/acceptance-assignments/{a0}/project"),
-            Some(&members[0].tokens.access),
-        )
-        .await;
+    let project = format!("{ACCEPTANCE}/{a0}/project");
+    let resp = app.get(&project, Some(&members[0].tokens.access)).await;
     assert_problem(resp, 409, "invalid_assignment_state").await;
+}
 
-    // A decline needs a reason; then the fourth of the order is invited.
-    let decline = format!("/api/v1/acceptance-assignments/{a0}/decline");
-    let resp = app
-        .post(
-            &decline,
-            &json!({"reason": " "}),
-            Some(&members[0].tokens.access),
-        )
-        .await;
+/// Step: a decline needs a reason; then the fourth of the order is invited. The declined expert
+/// no longer reads the acceptance; nobody is left for a second decline.
+async fn a_decline_invites_the_next_of_the_order_until_nobody_is_left(
+    s: &Scenario<'_>,
+    members: &[&Expert],
+    fourth: &Expert,
+) {
+    let app = s.app;
+    let decline = async |who: &Expert, reason: &str| {
+        let a = assignment_of(app, ACCEPTANCE, who, &s.challenge_id).await;
+        let path = format!("{ACCEPTANCE}/{}/decline", id_of(&a.unwrap()));
+        app.post(&path, &json!({"reason": reason}), Some(&who.tokens.access))
+            .await
+    };
+    let resp = decline(members[0], " ").await;
     assert_problem(resp, 422, "validation_failed").await;
-    let resp = app
-        .post(
-            &decline,
-            &json!({"reason": "与揭榜单位有合作项目"}),
-            Some(&members[0].tokens.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let declined: Value = resp.json().await.unwrap();
+    let declined = assert_status(decline(members[0], "与揭榜单位有合作项目").await, 200).await;
     assert_eq!(declined["assignment"]["status"], "declined");
     assert_eq!(declined["replacement"]["expert_id"], fourth.id.as_str());
     assert_eq!(declined["replacement"]["position"], 3);
-    assert!(
-        notification_kinds(&app, &fourth.tokens.access)
-            .await
-            .contains(&"acceptance_invitation".to_string())
-    );
-    // The declined expert no longer reads the acceptance; nobody is left for a second decline.
-    assert_problem(
-        app.get(&path, Some(&members[0].tokens.access)).await,
-        404,
-        "not_found",
-    )
-    .await;
-    let a1 = assignment_of(&app, members[1], &review.id).await.unwrap();
-    let resp = app
-        .post(
-            &format!(
-                "/api/v1/acceptance-assignments/{}/decline",
-                a1["id"].as_str().unwrap()
-            ),
-            &json!({"reason": "出差"}),
-            Some(&members[1].tokens.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let declined: Value = resp.json().await.unwrap();
+    assert_notified(app, &fourth.tokens.access, "acceptance_invitation").await;
+    let resp = view(s, &members[0].tokens).await;
+    assert_problem(resp, 404, "not_found").await;
+    let declined = assert_status(decline(members[1], "出差").await, 200).await;
     assert!(declined["replacement"].is_null());
-    let stored: Value = app
-        .get(&path, Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored = assert_status(view(s, &s.admin).await, 200).await;
     assert_eq!(stored["draw"]["next_position"], 4);
     assert_eq!(stored["counts"]["declined"], 2);
     assert_eq!(stored["counts"]["invited"], 2);
+}
 
-    // Two verdicts never decide a project: not before the deadline, not after it.
-    let remaining = [members[2], fourth];
-    judge(&app, &review.id, &remaining, &[true, true]).await;
-    let close = format!("/api/v1/challenges/{}/acceptance/close", review.id);
-    let body = assert_problem(
-        app.post(&close, &json!({}), Some(&admin.access)).await,
-        409,
-        "acceptance_not_ready",
-    )
-    .await;
+/// Step: two verdicts never decide a project, not before the deadline, not after it. The admin
+/// sets a new deadline: seats left empty are offered down the stored order (here nobody is
+/// left), and the reminder follows the new date.
+async fn two_verdicts_decide_nothing_and_a_new_deadline_keeps_the_panel(
+    s: &Scenario<'_>,
+    remaining: &[&Expert],
+) {
+    let app = s.app;
+    judge(s, remaining, &[true, true]).await;
+    let body = assert_problem(close(s, &s.admin).await, 409, "acceptance_not_ready").await;
     assert!(
         body["detail"].as_str().unwrap().contains("2 位已提交"),
         "{body}"
     );
     app.state.clock.advance(Duration::days(11));
-    let body = assert_problem(
-        app.post(&close, &json!({}), Some(&admin.access)).await,
-        409,
-        "acceptance_not_ready",
-    )
-    .await;
+    let body = assert_problem(close(s, &s.admin).await, 409, "acceptance_not_ready").await;
     assert!(
         body["detail"].as_str().unwrap().contains("仅 2 位"),
         "{body}"
     );
 
-    // The admin sets a new deadline: seats left empty are offered down the stored order (here
-    // nobody is left), and the reminder follows the new date.
-    let extend = format!("/api/v1/challenges/{}/acceptance/deadline", review.id);
-    let later = app.state.clock.now() + Duration::days(5);
+    let extend = s.path("/acceptance/deadline");
+    let later = rfc3339(app.state.clock.now() + Duration::days(5));
+    let new_deadline = json!({"review_deadline": later});
     let resp = app
-        .post(
-            &extend,
-            &json!({"review_deadline": rfc3339(later)}),
-            Some(&members[2].tokens.access),
-        )
+        .post(&extend, &new_deadline, Some(&remaining[0].tokens.access))
         .await;
     assert_problem(resp, 403, "forbidden").await;
-    let resp = app
-        .post(
-            &extend,
-            &json!({"review_deadline": rfc3339(app.state.clock.now() - Duration::hours(1))}),
-            Some(&admin.access),
-        )
+    let past = json!({"review_deadline": rfc3339(app.state.clock.now() - Duration::hours(1))});
+    let resp = app.post(&extend, &past, Some(&s.admin.access)).await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["review_deadline"]);
+    let extended = app
+        .post_ok(&extend, &new_deadline, Some(&s.admin.access))
         .await;
-    assert_eq!(
-        error_fields(&assert_problem(resp, 422, "validation_failed").await),
-        vec!["review_deadline"]
-    );
-    let resp = app
-        .post(
-            &extend,
-            &json!({"review_deadline": rfc3339(later)}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
-    let extended: Value = resp.json().await.unwrap();
-    assert_eq!(extended["review_deadline"], rfc3339(later).as_str());
+    assert_eq!(extended["review_deadline"], later.as_str());
     assert_eq!(extended["counts"]["submitted"], 2);
     assert_eq!(extended["counts"]["declined"], 2);
     assert_eq!(extended["draw"]["next_position"], 4);

@@ -1,94 +1,54 @@
 //! Admin account management, `GET /me` and organisations.
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, assert_problem, error_fields, new_uscc};
+use crate::helpers::{
+    PASSWORD, TestApp, assert_problem, assert_status, error_fields, id_of, new_uscc,
+};
+use crate::scenario::expert_account;
 
+/// An expert account (专家1 of 专家单位1) who reads English.
 fn expert(email: &str) -> Value {
-    json!({
-        "email": email,
-        "password": PASSWORD,
-        "display_name": "赵教授",
-        "role": "expert",
-        "organization": {"name": "东南理工大学", "uscc": new_uscc(), "kind": "university"},
-        "locale": "en",
-    })
+    let mut body = expert_account(email, 1, &new_uscc());
+    body["locale"] = json!("en");
+    body
 }
 
 #[tokio::test]
 async fn admins_create_experts_and_admins() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
+    let create = async |body: &Value| app.post("/api/v1/users", body, Some(&admin.access)).await;
 
-    let resp = app
-        .post(
-            "/api/v1/users",
-            &expert("zhao@example.edu.cn"),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    let created: Value = resp.json().await.unwrap();
+    let created = assert_status(create(&expert("zhao@example.edu.cn")).await, 201).await;
     assert_eq!(created["role"], "expert");
     assert_eq!(created["locale"], "en");
-    assert_eq!(created["organization"]["name"], "东南理工大学");
+    assert_eq!(created["organization"]["name"], "专家单位1");
     // The new expert can log in.
     app.login_ok("zhao@example.edu.cn").await;
 
-    let resp = app
-        .post(
-            "/api/v1/users",
-            &json!({"email": "ops@example.gov.cn", "password": PASSWORD, "display_name": "项目办", "role": "admin"}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    assert!(resp.json::<Value>().await.unwrap()["organization"].is_null());
+    let ops = json!({"email": "ops@example.gov.cn", "password": PASSWORD, "display_name": "项目办", "role": "admin"});
+    let created = assert_status(create(&ops).await, 201).await;
+    assert!(created["organization"].is_null());
 
     // Experts need an organisation; admins have none; issuers and solvers register themselves.
     let mut no_org = expert("a@example.com");
     no_org.as_object_mut().unwrap().remove("organization");
-    let body = assert_problem(
-        app.post("/api/v1/users", &no_org, Some(&admin.access))
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["organization"]);
     let mut admin_with_org = expert("b@example.com");
     admin_with_org["role"] = json!("admin");
-    let body = assert_problem(
-        app.post("/api/v1/users", &admin_with_org, Some(&admin.access))
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["organization"]);
     let mut solver = expert("c@example.com");
     solver["role"] = json!("solver");
-    let body = assert_problem(
-        app.post("/api/v1/users", &solver, Some(&admin.access))
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["role"]);
+    for (body, field) in [
+        (no_org, "organization"),
+        (admin_with_org, "organization"),
+        (solver, "role"),
+    ] {
+        let problem = assert_problem(create(&body).await, 422, "validation_failed").await;
+        assert_eq!(error_fields(&problem), vec![field]);
+    }
     // Duplicate email.
-    assert_problem(
-        app.post(
-            "/api/v1/users",
-            &expert("ZHAO@example.edu.cn"),
-            Some(&admin.access),
-        )
-        .await,
-        409,
-        "email_taken",
-    )
-    .await;
+    let resp = create(&expert("ZHAO@example.edu.cn")).await;
+    assert_problem(resp, 409, "email_taken").await;
 }
 
 #[tokio::test]
@@ -103,83 +63,44 @@ async fn listing_accounts_pages_and_filters() {
         app.register(&format!("issuer{i}@example.com"), "issuer")
             .await;
     }
+    let users = async |query: &str| {
+        let path = format!("/api/v1/users?{query}");
+        app.get_ok(&path, Some(&admin.access)).await
+    };
 
-    let page: Value = app
-        .get("/api/v1/users?per_page=3&page=1", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page = users("per_page=3&page=1").await;
     assert_eq!(page["total"], 8);
     assert_eq!(page["page"], 1);
     assert_eq!(page["per_page"], 3);
     assert_eq!(page["items"].as_array().unwrap().len(), 3);
-    let last: Value = app
-        .get("/api/v1/users?per_page=3&page=3", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let last = users("per_page=3&page=3").await;
     assert_eq!(last["items"].as_array().unwrap().len(), 2);
-    let beyond: Value = app
-        .get("/api/v1/users?per_page=3&page=4", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let beyond = users("per_page=3&page=4").await;
     assert_eq!(beyond["items"].as_array().unwrap().len(), 0);
     assert_eq!(beyond["total"], 8);
 
     // Pages do not overlap and keep a stable order.
     let mut seen = std::collections::HashSet::new();
     for p in 1..=3 {
-        let page: Value = app
-            .get(
-                &format!("/api/v1/users?per_page=3&page={p}"),
-                Some(&admin.access),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page = users(&format!("per_page=3&page={p}")).await;
         for item in page["items"].as_array().unwrap() {
-            assert!(seen.insert(item["id"].as_str().unwrap().to_string()));
+            assert!(seen.insert(id_of(item)));
         }
     }
     assert_eq!(seen.len(), 8);
 
-    let issuers: Value = app
-        .get("/api/v1/users?role=issuer", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(issuers["total"], 2);
-    let found: Value = app
-        .get("/api/v1/users?q=SOLVER3", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(users("role=issuer").await["total"], 2);
+    let found = users("q=SOLVER3").await;
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["email"], "solver3@example.com");
     // `%` is a literal, not a wildcard.
-    let none: Value = app
-        .get("/api/v1/users?q=%25", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(none["total"], 0);
+    assert_eq!(users("q=%25").await["total"], 0);
 
     for bad in ["per_page=101", "per_page=0", "page=0"] {
-        let body = assert_problem(
-            app.get(&format!("/api/v1/users?{bad}"), Some(&admin.access))
-                .await,
-            422,
-            "validation_failed",
-        )
-        .await;
+        let resp = app
+            .get(&format!("/api/v1/users?{bad}"), Some(&admin.access))
+            .await;
+        let body = assert_problem(resp, 422, "validation_failed").await;
         assert_eq!(error_fields(&body).len(), 1, "{bad}");
     }
 }
@@ -190,89 +111,40 @@ async fn admins_change_accounts() {
     let admin = app.admin().await;
     let user = app.register("change@example.com", "solver").await;
     let tokens = app.login_ok("change@example.com").await;
-    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    let path = format!("/api/v1/users/{}", id_of(&user));
+    let change = async |body: Value| app.patch(&path, &body, Some(&admin.access)).await;
 
-    let resp = app
-        .patch(
-            &path,
-            &json!({"display_name": "新名字", "locale": "en"}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let changed: Value = resp.json().await.unwrap();
+    let resp = change(json!({"display_name": "新名字", "locale": "en"})).await;
+    let changed = assert_status(resp, 200).await;
     assert_eq!(changed["display_name"], "新名字");
     assert_eq!(changed["locale"], "en");
     // A name change keeps the session.
-    assert_eq!(
-        app.get("/api/v1/me", Some(&tokens.access)).await.status(),
-        StatusCode::OK
-    );
+    app.get_ok("/api/v1/me", Some(&tokens.access)).await;
 
     // A new password ends the sessions; the new password works, the old does not.
-    let resp = app
-        .patch(
-            &path,
-            &json!({"password": "another-password"}),
-            Some(&admin.access),
-        )
+    assert_status(change(json!({"password": "another-password"})).await, 200).await;
+    let resp = app.get("/api/v1/me", Some(&tokens.access)).await;
+    assert_problem(resp, 401, "invalid_token").await;
+    app.assert_login_refused("change@example.com", PASSWORD, "invalid_credentials")
         .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert_problem(
-        app.get("/api/v1/me", Some(&tokens.access)).await,
-        401,
-        "invalid_token",
-    )
-    .await;
-    assert_problem(
-        app.login("change@example.com", PASSWORD).await,
-        401,
-        "invalid_credentials",
-    )
-    .await;
-    assert_eq!(
-        app.login("change@example.com", "another-password")
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    let resp = app.login("change@example.com", "another-password").await;
+    assert_status(resp, 200).await;
 
     // Admins have no organisation.
-    let body = assert_problem(
-        app.patch(
-            &path,
-            &json!({"role": "admin", "organization_id": user["organization"]["id"]}),
-            Some(&admin.access),
-        )
-        .await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let org = &user["organization"]["id"];
+    let resp = change(json!({"role": "admin", "organization_id": org})).await;
+    let body = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&body), vec!["organization_id"]);
-    let resp = app
-        .patch(&path, &json!({"role": "expert"}), Some(&admin.access))
-        .await;
-    assert_eq!(resp.json::<Value>().await.unwrap()["role"], "expert");
+    let resp = change(json!({"role": "expert"})).await;
+    assert_eq!(assert_status(resp, 200).await["role"], "expert");
 
-    assert_problem(
-        app.patch(
-            &format!("/api/v1/users/{}", uuid::Uuid::new_v4()),
-            &json!({"disabled": true}),
-            Some(&admin.access),
-        )
-        .await,
-        404,
-        "not_found",
-    )
-    .await;
-    let body = assert_problem(
-        app.patch(&path, &json!({"password": "short"}), Some(&admin.access))
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let nobody = format!("/api/v1/users/{}", uuid::Uuid::new_v4());
+    let resp = app
+        .patch(&nobody, &json!({"disabled": true}), Some(&admin.access))
+        .await;
+    assert_problem(resp, 404, "not_found").await;
+    let resp = change(json!({"password": "short"})).await;
+    let body = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&body), vec!["password"]);
 }
 
@@ -281,17 +153,11 @@ async fn an_admin_cannot_lock_themselves_out() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let path = format!("/api/v1/users/{}", admin.user_id);
-    assert_problem(
-        app.patch(&path, &json!({"disabled": true}), Some(&admin.access))
-            .await,
-        409,
-        "cannot_disable_self",
-    )
-    .await;
-    assert_eq!(
-        app.get("/api/v1/me", Some(&admin.access)).await.status(),
-        StatusCode::OK
-    );
+    let resp = app
+        .patch(&path, &json!({"disabled": true}), Some(&admin.access))
+        .await;
+    assert_problem(resp, 409, "cannot_disable_self").await;
+    app.get_ok("/api/v1/me", Some(&admin.access)).await;
 }
 
 #[tokio::test]
@@ -306,39 +172,17 @@ async fn organisations_show_members_to_members_and_admins_only() {
         user["organization"]["id"].as_str().unwrap()
     );
 
-    let seen: Value = app
-        .get(&path, Some(&member.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let seen = app.get_ok(&path, Some(&member.access)).await;
     assert_eq!(seen["name"], "测试单位");
     assert_eq!(seen["members"].as_array().unwrap().len(), 1);
-    let by_admin: Value = app
-        .get(&path, Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_admin = app.get_ok(&path, Some(&admin.access)).await;
     assert_eq!(by_admin["members"][0]["id"], user["id"]);
-    let by_outsider: Value = app
-        .get(&path, Some(&outsider.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_outsider = app.get_ok(&path, Some(&outsider.access)).await;
     assert_eq!(by_outsider["uscc"], user["organization"]["uscc"]);
     assert!(by_outsider.get("members").is_none());
 
     assert_problem(app.get(&path, None).await, 401, "unauthenticated").await;
-    assert_problem(
-        app.get(
-            &format!("/api/v1/organizations/{}", uuid::Uuid::new_v4()),
-            Some(&member.access),
-        )
-        .await,
-        404,
-        "not_found",
-    )
-    .await;
+    let unknown = format!("/api/v1/organizations/{}", uuid::Uuid::new_v4());
+    let resp = app.get(&unknown, Some(&member.access)).await;
+    assert_problem(resp, 404, "not_found").await;
 }

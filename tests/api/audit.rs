@@ -1,37 +1,32 @@
 //! The audit log: what is recorded, who may read it, that it cannot be changed through SQL, and
 //! that changes behind the application's back are found by `audit verify`.
 
-use std::process::Command;
-
 use jiebang::audit::{self, Verdict};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, database_url};
+use crate::cli::jiebang;
+use crate::helpers::{TestApp, assert_problem, assert_status, database_url, ids};
 
 /// Some history: a registration, a failed and a good login, an admin change.
 async fn history(app: &TestApp) -> (crate::helpers::Tokens, Value) {
     let admin = app.admin().await;
     let user = app.register("audited@example.com", "issuer").await;
-    assert_problem(
-        app.login("audited@example.com", "wrong-password").await,
-        401,
+    app.assert_login_refused(
+        "audited@example.com",
+        "wrong-password",
         "invalid_credentials",
     )
     .await;
-    assert_problem(
-        app.login("nobody@example.com", "wrong-password").await,
-        401,
+    app.assert_login_refused(
+        "nobody@example.com",
+        "wrong-password",
         "invalid_credentials",
     )
     .await;
     app.login_ok("audited@example.com").await;
     let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
-    app.patch(
-        &path,
-        &json!({"disabled": true, "password": "another-password"}),
-        Some(&admin.access),
-    )
-    .await;
+    let change = json!({"disabled": true, "password": "another-password"});
+    assert_status(app.patch(&path, &change, Some(&admin.access)).await, 200).await;
     (admin, user)
 }
 
@@ -41,21 +36,12 @@ async fn account_events_are_recorded_and_admins_can_search_them() {
     let (admin, user) = history(&app).await;
     let user_id = user["id"].as_str().unwrap();
 
-    let page: Value = app
-        .get(
-            &format!("/api/v1/audit?object_type=user&object_id={user_id}"),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let actions: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let audit = async |query: &str| {
+        let path = format!("/api/v1/audit?{query}");
+        app.get_ok(&path, Some(&admin.access)).await
+    };
+    let page = audit(&format!("object_type=user&object_id={user_id}")).await;
+    let actions = ids(&page["items"], "action");
     assert_eq!(
         actions,
         vec![
@@ -75,15 +61,7 @@ async fn account_events_are_recorded_and_admins_can_search_them() {
     assert!(uuid::Uuid::parse_str(update["request_id"].as_str().unwrap()).is_ok());
 
     // The failed login of an unknown email is there too, without an object.
-    let failed: Value = app
-        .get(
-            "/api/v1/audit?action=auth.login_failed",
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let failed = audit("action=auth.login_failed").await;
     assert_eq!(failed["total"], 2);
     assert!(
         failed["items"]
@@ -93,15 +71,7 @@ async fn account_events_are_recorded_and_admins_can_search_them() {
             .any(|e| e["summary"]["email"] == "nobody@example.com" && e["object_id"].is_null())
     );
 
-    let by_admin: Value = app
-        .get(
-            &format!("/api/v1/audit?actor_id={}", admin.user_id),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_admin = audit(&format!("actor_id={}", admin.user_id)).await;
     assert!(
         by_admin["items"]
             .as_array()
@@ -111,36 +81,17 @@ async fn account_events_are_recorded_and_admins_can_search_them() {
     );
     let future = (chrono::Utc::now() + chrono::Duration::hours(1))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let none: Value = app
-        .get(&format!("/api/v1/audit?from={future}"), Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(none["total"], 0);
-    let all: Value = app
-        .get(&format!("/api/v1/audit?to={future}"), Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(audit(&format!("from={future}")).await["total"], 0);
+    let all = audit(&format!("to={future}")).await;
     assert!(all["total"].as_i64().unwrap() >= 6);
     // The disabled account's login attempt with its new password is refused and recorded.
-    assert_problem(
-        app.login("audited@example.com", "another-password").await,
-        401,
+    app.assert_login_refused(
+        "audited@example.com",
+        "another-password",
         "account_disabled",
     )
     .await;
-    let refused: Value = app
-        .get(
-            "/api/v1/audit?action=auth.login_failed",
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let refused = audit("action=auth.login_failed").await;
     assert_eq!(refused["items"][0]["summary"]["reason"], "account_disabled");
 }
 
@@ -148,12 +99,8 @@ async fn account_events_are_recorded_and_admins_can_search_them() {
 async fn only_admins_read_the_audit_log() {
     let app = TestApp::spawn().await;
     let solver = app.solver().await;
-    assert_problem(
-        app.get("/api/v1/audit", Some(&solver.access)).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let resp = app.get("/api/v1/audit", Some(&solver.access)).await;
+    assert_problem(resp, 403, "forbidden").await;
     assert_problem(app.get("/api/v1/audit", None).await, 401, "unauthenticated").await;
 }
 
@@ -191,15 +138,9 @@ async fn tamper(app: &TestApp, sql: &str) {
         .unwrap();
 }
 
-async fn ids(app: &TestApp) -> Vec<i64> {
-    app.db()
+async fn entry_ids(app: &TestApp) -> Vec<i64> {
+    app.column("SELECT id FROM audit_log ORDER BY id", &[])
         .await
-        .query("SELECT id FROM audit_log ORDER BY id", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect()
 }
 
 #[tokio::test]
@@ -210,7 +151,7 @@ async fn verify_finds_a_changed_entry() {
         panic!("not intact")
     };
     assert!(entries >= 6);
-    let ids = ids(&app).await;
+    let ids = entry_ids(&app).await;
     tamper(&app, &format!("UPDATE audit_log SET summary = '{{\"email\": \"someone-else@example.com\"}}' WHERE id = {}", ids[2])).await;
     assert_eq!(verdict(&app).await, Verdict::Changed { id: ids[2] });
 }
@@ -219,7 +160,7 @@ async fn verify_finds_a_changed_entry() {
 async fn verify_finds_a_removed_entry() {
     let app = TestApp::spawn().await;
     history(&app).await;
-    let ids = ids(&app).await;
+    let ids = entry_ids(&app).await;
     tamper(
         &app,
         &format!("DELETE FROM audit_log WHERE id = {}", ids[3]),
@@ -238,7 +179,7 @@ async fn verify_finds_a_removed_entry() {
 async fn verify_finds_an_inserted_entry() {
     let app = TestApp::spawn().await;
     history(&app).await;
-    let ids = ids(&app).await;
+    let ids = entry_ids(&app).await;
     // A forged entry that even copies the link to its predecessor: without the key its own hash
     // cannot be right, and the entry after it no longer follows.
     tamper(
@@ -259,10 +200,7 @@ async fn the_verify_command_reports_and_fails_on_tampering() {
     let app = TestApp::spawn().await;
     history(&app).await;
     let run = || {
-        Command::new(env!("CARGO_BIN_EXE_jiebang"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("JIEBANG_ENV", "test")
-            .env("DATABASE_URL", database_url(&app.db_name))
+        jiebang(&database_url(&app.db_name))
             .args(["audit", "verify"])
             .output()
             .unwrap()
@@ -275,7 +213,7 @@ async fn the_verify_command_reports_and_fails_on_tampering() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("audit log intact:"));
 
-    let ids = ids(&app).await;
+    let ids = entry_ids(&app).await;
     tamper(
         &app,
         &format!(

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::helpers::database_url;
 
-fn jiebang(database: &str) -> Command {
+/// The `jiebang` binary in the test environment, on this database.
+pub fn jiebang(database: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jiebang"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("JIEBANG_ENV", "test")
@@ -84,6 +85,15 @@ fn run_with_stdin(mut cmd: Command, input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+const GOOD_PASSWORD: &str = "a-long-enough-password";
+
+/// `create-admin`, the password given on standard input.
+fn create_admin(db: &ScratchDatabase, email: &str, name: &str, password: &str) -> Output {
+    let mut cmd = jiebang(&db.url());
+    cmd.args(["create-admin", "--email", email, "--name", name]);
+    run_with_stdin(cmd, &format!("{password}\n"))
+}
+
 #[test]
 fn migrate_creates_the_database_and_create_admin_reads_the_password_from_stdin() {
     let db = ScratchDatabase::new();
@@ -97,15 +107,7 @@ fn migrate_creates_the_database_and_create_admin_reads_the_password_from_stdin()
     let again = jiebang(&db.url()).arg("migrate").output().unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("up to date"));
 
-    let mut cmd = jiebang(&db.url());
-    cmd.args([
-        "create-admin",
-        "--email",
-        "root@example.gov.cn",
-        "--name",
-        "项目办",
-    ]);
-    let out = run_with_stdin(cmd, "a-long-enough-password\n");
+    let out = create_admin(&db, "root@example.gov.cn", "项目办", GOOD_PASSWORD);
     assert!(
         out.status.success(),
         "{}",
@@ -122,30 +124,14 @@ fn migrate_creates_the_database_and_create_admin_reads_the_password_from_stdin()
         vec![vec!["user.create_admin".to_string()]]
     );
     // The password is not echoed anywhere.
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("a-long-enough-password"));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("a-long-enough-password"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(GOOD_PASSWORD));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(GOOD_PASSWORD));
 
-    let mut cmd = jiebang(&db.url());
-    cmd.args([
-        "create-admin",
-        "--email",
-        "short@example.gov.cn",
-        "--name",
-        "x",
-    ]);
-    let out = run_with_stdin(cmd, "short\n");
+    let out = create_admin(&db, "short@example.gov.cn", "x", "short");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("8 to 128"));
 
-    let mut cmd = jiebang(&db.url());
-    cmd.args([
-        "create-admin",
-        "--email",
-        "ROOT@example.gov.cn",
-        "--name",
-        "again",
-    ]);
-    let out = run_with_stdin(cmd, "a-long-enough-password\n");
+    let out = create_admin(&db, "ROOT@example.gov.cn", "again", GOOD_PASSWORD);
     assert!(!out.status.success(), "duplicate admin email must fail");
 }
 

@@ -1,8 +1,6 @@
 //! Credit (信用审查): records, imports (UTF-8, BOM, GBK, bad lines, bad files), standing with
 //! expired and repaired records, the policy, immutable checks, batch reviews, the command line.
 
-use std::process::Command;
-
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use jiebang::audit::RequestMeta;
@@ -11,7 +9,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, assert_problem, database_url, error_fields, new_uscc};
+use crate::cli::jiebang;
+use crate::helpers::{
+    TestApp, Tokens, assert_csv, assert_problem, assert_status, database_url, error_fields,
+    new_uscc,
+};
 
 const HEADER: &str = "主体类型,主体名称,统一社会信用代码或身份证号,严重程度,失信类别,事由,认定单位,记录编号,认定日期,有效期至";
 const PERSON_ID: &str = "34052419800101001X";
@@ -37,9 +39,12 @@ async fn import(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> reqwe
 }
 
 async fn import_ok(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> Value {
-    let resp = import(app, token, query, body).await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    resp.json().await.unwrap()
+    assert_status(import(app, token, query, body).await, 201).await
+}
+
+/// One of the sample files imported by the admin; answers the import's report.
+async fn import_sample(app: &TestApp, admin: &Tokens, query: &str, file: &str) -> Value {
+    import_ok(app, &admin.access, query, sample(file)).await
 }
 
 fn counts(report: &Value) -> (i64, i64, i64, i64, i64) {
@@ -54,58 +59,61 @@ fn counts(report: &Value) -> (i64, i64, i64, i64, i64) {
 }
 
 async fn record_count(app: &TestApp) -> i64 {
-    app.db()
-        .await
-        .query_one("SELECT count(*) FROM credit_records", &[])
-        .await
-        .unwrap()
-        .get(0)
+    app.count("SELECT count(*) FROM credit_records").await
 }
 
 async fn add_record(app: &TestApp, token: &str, body: Value) -> Value {
-    let resp = app.post("/api/v1/credit/records", &body, Some(token)).await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    resp.json().await.unwrap()
+    app.post_created("/api/v1/credit/records", &body, Some(token))
+        .await
 }
 
 async fn check(app: &TestApp, token: &str, kind: &str, code: &str, general_blocks: bool) -> Value {
-    let resp = app
-        .post(
-            "/api/v1/credit/checks",
-            &json!({"subject_kind": kind, "subject_code": code, "subject_name": "受查主体",
-                    "general_blocks": general_blocks}),
-            Some(token),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    resp.json().await.unwrap()
+    let body = json!({"subject_kind": kind, "subject_code": code, "subject_name": "受查主体",
+                      "general_blocks": general_blocks});
+    app.post_created("/api/v1/credit/checks", &body, Some(token))
+        .await
+}
+
+/// A page of `GET /credit/{what}?{query}` (records or checks), as the admin reads it.
+async fn listed(app: &TestApp, admin: &Tokens, what: &str, query: &str) -> Value {
+    let path = format!("/api/v1/credit/{what}?{query}");
+    app.get_ok(&path, Some(&admin.access)).await
 }
 
 fn today() -> chrono::NaiveDate {
     credit::business_date(Utc::now())
 }
 
-#[tokio::test]
-async fn records_are_entered_listed_and_repaired_by_admins_only() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let solver = app.solver().await;
-    let body = json!({
+/// A serious record against an organisation (entered by hand as M-1).
+fn serious_org() -> Value {
+    json!({
         "subject_kind": "organization", "subject_code": "9135021359498494XQ",
         "subject_name": "厦门某公司", "severity": "serious", "decided_on": "2024-01-02",
         "source_record_id": "M-1",
-    });
-    let resp = app
-        .post("/api/v1/credit/records", &body, Some(&solver.access))
-        .await;
-    assert_problem(resp, 403, "forbidden").await;
-    let org = add_record(&app, &admin.access, body.clone()).await;
+    })
+}
+
+/// A general record against 张三, valid until 2099, his ID number written with a small x.
+fn general_person() -> Value {
+    json!({"subject_kind": "person", "subject_code": "34052419800101001x", "subject_name": "张三",
+           "severity": "general", "decided_on": "2024-01-02", "valid_until": "2099-12-31"})
+}
+
+#[tokio::test]
+async fn records_are_entered_by_admins_only_once_and_with_valid_codes() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let solver = app.solver().await;
+    let enter = async |body: &Value, who: &Tokens| {
+        app.post("/api/v1/credit/records", body, Some(&who.access))
+            .await
+    };
+    assert_problem(enter(&serious_org(), &solver).await, 403, "forbidden").await;
+    let org = add_record(&app, &admin.access, serious_org()).await;
     assert_eq!(org["subject_code"], "9135021359498494XQ");
     assert_eq!(org["source"], "manual");
     assert_eq!(org["in_force"], true);
-    let resp = app
-        .post("/api/v1/credit/records", &body, Some(&admin.access))
-        .await;
+    let resp = enter(&serious_org(), &admin).await;
     assert_problem(resp, 409, "credit_record_exists").await;
 
     // Wrong check characters, and letters outside the USCC alphabet, name the field.
@@ -114,26 +122,21 @@ async fn records_are_entered_listed_and_repaired_by_admins_only() {
         ("organization", "91350200S76049653A", "invalid_character"),
         ("person", "340524198001010010", "check_character"),
     ] {
-        let resp = app
-            .post(
-                "/api/v1/credit/records",
-                &json!({"subject_kind": kind, "subject_code": code, "subject_name": "某",
-                        "severity": "general", "decided_on": "2024-01-02"}),
-                Some(&admin.access),
-            )
-            .await;
+        let body = json!({"subject_kind": kind, "subject_code": code, "subject_name": "某",
+                          "severity": "general", "decided_on": "2024-01-02"});
+        let resp = enter(&body, &admin).await;
         let problem = assert_problem(resp, 422, "validation_failed").await;
         assert_eq!(error_fields(&problem), vec!["subject_code"]);
         assert_eq!(problem["errors"][0]["code"], reason, "{code}");
     }
+}
 
-    let person = add_record(
-        &app,
-        &admin.access,
-        json!({"subject_kind": "person", "subject_code": "34052419800101001x", "subject_name": "张三",
-               "severity": "general", "decided_on": "2024-01-02", "valid_until": "2099-12-31"}),
-    )
-    .await;
+#[tokio::test]
+async fn a_persons_record_keeps_only_the_masked_number_and_lists_filter_by_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    add_record(&app, &admin.access, serious_org()).await;
+    let person = add_record(&app, &admin.access, general_person()).await;
     assert_eq!(person["subject_code"], PERSON_MASKED);
     let stored: String = app
         .db()
@@ -148,89 +151,58 @@ async fn records_are_entered_listed_and_repaired_by_admins_only() {
     assert!(!stored.contains(PERSON_ID), "{stored}");
 
     // Listing: by ID number (matched by hash), by kind, by severity, in force.
-    let list: Value = app
-        .get(
-            &format!("/api/v1/credit/records?code={PERSON_ID}"),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = listed(&app, &admin, "records", &format!("code={PERSON_ID}")).await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], person["id"]);
-    let list: Value = app
-        .get(
-            "/api/v1/credit/records?subject_kind=organization&severity=serious&in_force=true&per_page=5",
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let query = "subject_kind=organization&severity=serious&in_force=true&per_page=5";
+    let list = listed(&app, &admin, "records", query).await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["per_page"], 5);
     let resp = app
         .get("/api/v1/credit/records?code=nonsense", Some(&admin.access))
         .await;
     assert_problem(resp, 422, "validation_failed").await;
+}
 
-    // Repair.
-    let repair = format!(
-        "/api/v1/credit/records/{}/repair",
-        org["id"].as_str().unwrap()
-    );
+#[tokio::test]
+async fn a_repaired_record_is_no_longer_in_force_and_each_change_is_audited_masked() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let org = add_record(&app, &admin.access, serious_org()).await;
+    add_record(&app, &admin.access, general_person()).await;
+    let repair = async |id: &str, body: Value| {
+        let path = format!("/api/v1/credit/records/{id}/repair");
+        app.post(&path, &body, Some(&admin.access)).await
+    };
+    let org_id = org["id"].as_str().unwrap();
     let tomorrow = today() + Duration::days(1);
-    let resp = app
-        .post(
-            &repair,
-            &json!({"repaired_on": tomorrow, "note": "x"}),
-            Some(&admin.access),
-        )
-        .await;
+    let resp = repair(org_id, json!({"repaired_on": tomorrow, "note": "x"})).await;
     let problem = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["repaired_on"]);
-    let resp = app
-        .post(&repair, &json!({"note": "已履行义务"}), Some(&admin.access))
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let repaired: Value = resp.json().await.unwrap();
+    let repaired = assert_status(repair(org_id, json!({"note": "已履行义务"})).await, 200).await;
     assert_eq!(repaired["repaired"], true);
     assert_eq!(repaired["in_force"], false);
     assert_eq!(repaired["repair_note"], "已履行义务");
-    let resp = app
-        .post(&repair, &json!({"note": "again"}), Some(&admin.access))
-        .await;
+    let resp = repair(org_id, json!({"note": "again"})).await;
     assert_problem(resp, 409, "credit_record_already_repaired").await;
-    let resp = app
-        .post(
-            &format!("/api/v1/credit/records/{}/repair", Uuid::new_v4()),
-            &json!({"note": "x"}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_problem(resp, 404, "not_found").await;
-    let list: Value = app
-        .get("/api/v1/credit/records?in_force=false", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let unknown = Uuid::new_v4().to_string();
+    assert_problem(
+        repair(&unknown, json!({"note": "x"})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let list = listed(&app, &admin, "records", "in_force=false").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], org["id"]);
 
     // Audited, with the masked ID number only.
-    let db = app.db().await;
-    let actions: Vec<String> = db
-        .query(
+    let actions: Vec<String> = app
+        .column(
             "SELECT action FROM audit_log WHERE action LIKE 'credit.%' ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(
         actions,
         vec![
@@ -239,14 +211,9 @@ async fn records_are_entered_listed_and_repaired_by_admins_only() {
             "credit.record_repair"
         ]
     );
-    let leaked: i64 = db
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE summary::text LIKE '%' || $1 || '%'",
-            &[&"3405241980010100"],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let leaked = app
+        .count("SELECT count(*) FROM audit_log WHERE summary::text LIKE '%3405241980010100%'")
+        .await;
     assert_eq!(leaked, 0);
 }
 
@@ -254,11 +221,11 @@ async fn records_are_entered_listed_and_repaired_by_admins_only() {
 async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let first = import_ok(&app, &admin.access, "", sample("sample-utf8.csv")).await;
+    let first = import_sample(&app, &admin, "", "sample-utf8.csv").await;
     assert_eq!(counts(&first), (5, 5, 0, 0, 0), "{first}");
     assert_eq!(first["encoding"], "utf-8");
     assert_eq!(first["source"], "credit_center");
-    let again = import_ok(&app, &admin.access, "", sample("sample-utf8.csv")).await;
+    let again = import_sample(&app, &admin, "", "sample-utf8.csv").await;
     assert_eq!(counts(&again), (5, 0, 0, 5, 0), "{again}");
     assert_eq!(record_count(&app).await, 5);
 
@@ -271,50 +238,20 @@ async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates
     assert_ne!(changed, text);
     let third = import_ok(&app, &admin.access, "", changed.clone().into_bytes()).await;
     assert_eq!(counts(&third), (5, 0, 1, 4, 0), "{third}");
-    let severity: String = app
-        .db()
-        .await
-        .query_one(
-            "SELECT severity FROM credit_records WHERE source_record_id = 'QZ-2024-0004'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(severity, "general");
+    let general = app
+        .count("SELECT count(*) FROM credit_records WHERE source_record_id = 'QZ-2024-0004' AND severity = 'general'")
+        .await;
+    assert_eq!(general, 1);
 
     // Another source is another record.
-    let other = import_ok(
-        &app,
-        &admin.access,
-        "?source=other_centre",
-        sample("sample-utf8.csv"),
-    )
-    .await;
+    let other = import_sample(&app, &admin, "?source=other_centre", "sample-utf8.csv").await;
     assert_eq!(counts(&other), (5, 5, 0, 0, 0));
 
     // The stored summary can be read back; the import is audited.
-    let stored: Value = app
-        .get(
-            &format!("/api/v1/credit/imports/{}", third["id"].as_str().unwrap()),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let path = format!("/api/v1/credit/imports/{}", third["id"].as_str().unwrap());
+    let stored = app.get_ok(&path, Some(&admin.access)).await;
     assert_eq!(counts(&stored), counts(&third));
-    let audited: i64 = app
-        .db()
-        .await
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE action = 'credit.import'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(audited, 4);
+    assert_eq!(app.audited("credit.import").await, 4);
 
     // The changed record has an audit entry of its own, with before and after.
     let change = app
@@ -343,14 +280,9 @@ async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates
         .await
         .unwrap()
         .get(0);
-    let resp = app
-        .post(
-            &format!("/api/v1/credit/records/{id}/repair"),
-            &json!({"repaired_on": "2024-08-01", "note": "已补发工资"}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
+    let repair = json!({"repaired_on": "2024-08-01", "note": "已补发工资"});
+    let path = format!("/api/v1/credit/records/{id}/repair");
+    app.post_ok(&path, &repair, Some(&admin.access)).await;
     let renamed = changed.replace("拖欠农民工工资", "拖欠农民工工资（已整改）");
     import_ok(&app, &admin.access, "", renamed.clone().into_bytes()).await;
     let db = app.db().await;
@@ -374,25 +306,13 @@ async fn importing_the_same_file_twice_changes_nothing_and_a_changed_row_updates
 async fn a_gbk_file_reads_as_its_utf8_twin_and_persons_are_kept_masked() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let gbk = import_ok(&app, &admin.access, "", sample("sample-gbk.csv")).await;
+    let gbk = import_sample(&app, &admin, "", "sample-gbk.csv").await;
     assert_eq!(gbk["encoding"], "gb18030");
     assert_eq!(counts(&gbk), (5, 5, 0, 0, 0), "{gbk}");
     // The UTF-8 (BOM) twin decodes to exactly the same records.
-    let utf8 = import_ok(
-        &app,
-        &admin.access,
-        "?encoding=utf-8",
-        sample("sample-utf8.csv"),
-    )
-    .await;
+    let utf8 = import_sample(&app, &admin, "?encoding=utf-8", "sample-utf8.csv").await;
     assert_eq!(counts(&utf8), (5, 0, 0, 5, 0), "{utf8}");
-    let forced = import_ok(
-        &app,
-        &admin.access,
-        "?encoding=gbk",
-        sample("sample-gbk.csv"),
-    )
-    .await;
+    let forced = import_sample(&app, &admin, "?encoding=gbk", "sample-gbk.csv").await;
     assert_eq!(counts(&forced), (5, 0, 0, 5, 0));
 
     let rows = app
@@ -560,13 +480,7 @@ async fn bad_files_are_refused_whole_or_reported_never_half_applied() {
     assert_eq!(report["rejected_truncated"], true);
     assert_eq!(report["rejected_lines"][999]["line"], 1001);
     assert_eq!(record_count(&app).await, 1);
-    let imports: i64 = app
-        .db()
-        .await
-        .query_one("SELECT count(*) FROM credit_imports", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let imports = app.count("SELECT count(*) FROM credit_imports").await;
     assert_eq!(imports, 1, "refused files leave no import behind");
 }
 
@@ -608,10 +522,8 @@ async fn standing_counts_records_in_force_and_old_checks_keep_what_they_saw() {
         "/api/v1/credit/records/{}/repair",
         serious["id"].as_str().unwrap()
     );
-    let resp = app
-        .post(&repair, &json!({"note": "信用修复"}), Some(&admin.access))
+    app.post_ok(&repair, &json!({"note": "信用修复"}), Some(&admin.access))
         .await;
-    assert_eq!(resp.status(), StatusCode::OK);
     let second = check(&app, &admin.access, "organization", &uscc, false).await;
     assert_eq!(second["standing"], "general");
     assert_eq!(second["result"], "warn");
@@ -624,15 +536,8 @@ async fn standing_counts_records_in_force_and_old_checks_keep_what_they_saw() {
     assert!(third["matched"].as_array().unwrap().is_empty());
 
     // The first check still shows the serious record, unrepaired, as it was.
-    let old: Value = app
-        .get(
-            &format!("/api/v1/credit/checks/{}", first["id"].as_str().unwrap()),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let path = format!("/api/v1/credit/checks/{}", first["id"].as_str().unwrap());
+    let old = app.get_ok(&path, Some(&admin.access)).await;
     assert_eq!(old["result"], "block");
     let seen = old["matched"]
         .as_array()
@@ -643,26 +548,11 @@ async fn standing_counts_records_in_force_and_old_checks_keep_what_they_saw() {
     assert_eq!(seen["repaired"], false);
 
     // Listing with filters.
-    let list: Value = app
-        .get(
-            &format!("/api/v1/credit/checks?code={uscc}&result=block"),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = listed(&app, &admin, "checks", &format!("code={uscc}&result=block")).await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], first["id"]);
-    let list: Value = app
-        .get(
-            "/api/v1/credit/checks?purpose=manual&subject_kind=organization",
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let query = "purpose=manual&subject_kind=organization";
+    let list = listed(&app, &admin, "checks", query).await;
     assert_eq!(list["total"], 3);
     // Newest first.
     assert_eq!(list["items"][0]["id"], third["id"]);
@@ -702,42 +592,30 @@ async fn serious_blocks_and_general_warns_or_blocks_where_the_caller_says() {
     assert_eq!(serious["result"], "block");
 
     let solver = app.solver().await;
-    let resp = app
-        .post(
-            "/api/v1/credit/checks",
-            &json!({"subject_kind": "person", "subject_code": PERSON_ID, "subject_name": "x"}),
-            Some(&solver.access),
-        )
-        .await;
-    assert_problem(resp, 403, "forbidden").await;
+    let by_code =
+        |code: &str| json!({"subject_kind": "person", "subject_code": code, "subject_name": "x"});
+    for (path, body) in [
+        ("/api/v1/credit/checks", by_code(PERSON_ID)),
+        (
+            "/api/v1/credit/reviews",
+            json!({"challenge_ids": [Uuid::new_v4()]}),
+        ),
+    ] {
+        let resp = app.post(path, &body, Some(&solver.access)).await;
+        assert_problem(resp, 403, "forbidden").await;
+    }
     for path in ["/api/v1/credit/checks", "/api/v1/credit/records"] {
         let resp = app.get(path, Some(&solver.access)).await;
         assert_problem(resp, 403, "forbidden").await;
     }
-    let resp = app
-        .post(
-            "/api/v1/credit/reviews",
-            &json!({"challenge_ids": [Uuid::new_v4()]}),
-            Some(&solver.access),
-        )
-        .await;
-    assert_problem(resp, 403, "forbidden").await;
     // Checks by ID number in the query string (redacted to its hash before logging) still match.
-    let list: Value = app
-        .get(
-            &format!("/api/v1/credit/checks?code={PERSON_ID}"),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = listed(&app, &admin, "checks", &format!("code={PERSON_ID}")).await;
     assert_eq!(list["total"], 2);
 
     let resp = app
         .post(
             "/api/v1/credit/checks",
-            &json!({"subject_kind": "person", "subject_code": "340524198001010010", "subject_name": "x"}),
+            &by_code("340524198001010010"),
             Some(&admin.access),
         )
         .await;
@@ -878,15 +756,13 @@ async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
         .await;
     }
     let ids: Vec<Uuid> = [clean_ids, general_ids, serious_ids].concat();
-    let resp = app
-        .post(
+    let review = app
+        .post_created(
             "/api/v1/credit/reviews",
             &json!({"challenge_ids": ids}),
             Some(&admin.access),
         )
         .await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    let review: Value = resp.json().await.unwrap();
     assert_eq!(
         review["totals"]["organization"],
         json!({"pass": 1, "warn": 1, "block": 1, "total": 3})
@@ -918,36 +794,13 @@ async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
 
     // The checks are stored with the review, and the review can be read back, also as CSV.
     let id = review["id"].as_str().unwrap();
-    let checks: Value = app
-        .get(
-            &format!("/api/v1/credit/checks?review_id={id}&purpose=batch_review"),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(checks["total"], 3);
-    let again: Value = app
-        .get(&format!("/api/v1/credit/reviews/{id}"), Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let query = format!("review_id={id}&purpose=batch_review");
+    assert_eq!(listed(&app, &admin, "checks", &query).await["total"], 3);
+    let path = format!("/api/v1/credit/reviews/{id}");
+    let again = app.get_ok(&path, Some(&admin.access)).await;
     assert_eq!(again["totals"], review["totals"]);
-    let resp = app
-        .get(
-            &format!("/api/v1/credit/reviews/{id}?format=csv"),
-            Some(&admin.access),
-        )
-        .await;
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    let csv = resp.text().await.unwrap();
+    let csv = format!("{path}?format=csv");
+    let csv = assert_csv(app.get(&csv, Some(&admin.access)).await).await;
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(lines[0].starts_with("主体类型,主体名称"));
@@ -978,28 +831,14 @@ async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
         .await;
     let problem = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["challenge_ids"]);
-    let audited: i64 = app
-        .db()
-        .await
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE action = 'credit.review'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(audited, 2);
+    assert_eq!(app.audited("credit.review").await, 2);
 }
 
 #[tokio::test]
 async fn the_import_credit_command_imports_a_file() {
     let app = TestApp::spawn().await;
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_jiebang"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("JIEBANG_ENV", "test")
-            .env("DATABASE_URL", database_url(&app.db_name))
-            .env_remove("RUST_LOG")
+        jiebang(&database_url(&app.db_name))
             .args(args)
             .output()
             .unwrap()
@@ -1068,26 +907,10 @@ async fn an_all_digit_uscc_that_is_also_a_valid_id_number_is_found_as_both() {
         format!("code={code}"),
         format!("code={code}&subject_kind=organization"),
     ] {
-        let list: Value = app
-            .get(
-                &format!("/api/v1/credit/records?{query}"),
-                Some(&admin.access),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list = listed(&app, &admin, "records", &query).await;
         assert_eq!(list["total"], 1, "{query}");
         assert_eq!(list["items"][0]["subject_code"], code);
     }
-    let list: Value = app
-        .get(
-            &format!("/api/v1/credit/records?code={code}&subject_kind=person"),
-            Some(&admin.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list["total"], 0);
+    let query = format!("code={code}&subject_kind=person");
+    assert_eq!(listed(&app, &admin, "records", &query).await["total"], 0);
 }

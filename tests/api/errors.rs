@@ -1,6 +1,6 @@
 //! Every error answers as RFC 9457 problem+json, in Chinese or English.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, error_fields};
@@ -74,48 +74,26 @@ async fn a_body_over_the_limit_is_a_413() {
 #[tokio::test]
 async fn wrong_shapes_name_the_field() {
     let app = TestApp::spawn().await;
-    let body = assert_problem(
-        app.post(
-            "/api/v1/auth/login",
-            &json!({"email": "a@example.com"}),
-            None,
-        )
-        .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["password"]);
-    assert_eq!(body["errors"][0]["code"], "required");
-
-    let body = assert_problem(
-        app.post(
-            "/api/v1/auth/login",
-            &json!({"email": 5, "password": "x"}),
-            None,
-        )
-        .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["email"]);
-    assert_eq!(body["errors"][0]["code"], "invalid_type");
-
-    let body = assert_problem(
-        app.post(
-            "/api/v1/auth/login",
-            &json!({"email": "a@example.com", "password": "x", "remember": true}),
-            None,
-        )
-        .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["remember"]);
-    assert_eq!(body["errors"][0]["code"], "unknown_field");
-    assert!(!body["errors"][0]["message"].as_str().unwrap().is_empty());
+    for (body, field, code) in [
+        (json!({"email": "a@example.com"}), "password", "required"),
+        (
+            json!({"email": 5, "password": "x"}),
+            "email",
+            "invalid_type",
+        ),
+        (
+            json!({"email": "a@example.com", "password": "x", "remember": true}),
+            "remember",
+            "unknown_field",
+        ),
+    ] {
+        let resp = app.post("/api/v1/auth/login", &body, None).await;
+        let problem = assert_problem(resp, 422, "validation_failed").await;
+        assert_eq!(error_fields(&problem), vec![field]);
+        assert_eq!(problem["errors"][0]["code"], code);
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(!message.is_empty(), "{problem}");
+    }
 }
 
 #[tokio::test]
@@ -165,22 +143,12 @@ async fn bad_path_and_query_parameters() {
         "not_found",
     )
     .await;
-    let body = assert_problem(
-        app.get("/api/v1/users?per_page=abc", Some(&admin.access))
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["per_page"]);
-    let body = assert_problem(
-        app.get("/api/v1/users?role=wizard", Some(&admin.access))
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(error_fields(&body), vec!["role"]);
+    for (query, field) in [("per_page=abc", "per_page"), ("role=wizard", "role")] {
+        let path = format!("/api/v1/users?{query}");
+        let resp = app.get(&path, Some(&admin.access)).await;
+        let body = assert_problem(resp, 422, "validation_failed").await;
+        assert_eq!(error_fields(&body), vec![field]);
+    }
 }
 
 #[tokio::test]
@@ -194,41 +162,43 @@ async fn titles_follow_accept_language() {
     let zh: Value = assert_problem(resp, 401, "unauthenticated").await;
     assert_eq!(zh["title"], "未登录或登录已失效");
 
-    let resp = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .header("accept-language", "en-GB,en;q=0.9,zh;q=0.5")
-        .send()
-        .await
-        .unwrap();
-    let en = assert_problem(resp, 401, "unauthenticated").await;
-    assert_eq!(en["title"], "Not authenticated");
-
-    // Field messages too.
-    let resp = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("accept-language", "en")
-        .json(&json!({"email": "a@example.com"}))
-        .send()
-        .await
-        .unwrap();
-    let en = assert_problem(resp, 422, "validation_failed").await;
-    assert_eq!(en["title"], "Invalid field values");
-    assert_eq!(en["errors"][0]["message"], "is required");
-
-    // Responses actix-web makes itself as well.
-    let resp = app
-        .client
-        .get(app.url("/nowhere"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        assert_problem(resp, 404, "route_not_found").await["title"],
-        "No such endpoint"
-    );
+    // In English when asked: field messages too, and the responses actix-web makes itself.
+    let login = json!({"email": "a@example.com"});
+    for (method, path, language, body, (status, code, title)) in [
+        (
+            Method::GET,
+            "/api/v1/me",
+            "en-GB,en;q=0.9,zh;q=0.5",
+            None,
+            (401, "unauthenticated", "Not authenticated"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/login",
+            "en",
+            Some(&login),
+            (422, "validation_failed", "Invalid field values"),
+        ),
+        (
+            Method::GET,
+            "/nowhere",
+            "en",
+            None,
+            (404, "route_not_found", "No such endpoint"),
+        ),
+    ] {
+        let mut req = app
+            .request(method, path, None)
+            .header("accept-language", language);
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let en = assert_problem(req.send().await.unwrap(), status, code).await;
+        assert_eq!(en["title"], title);
+        if status == 422 {
+            assert_eq!(en["errors"][0]["message"], "is required");
+        }
+    }
 }
 
 #[tokio::test]

@@ -1,4 +1,6 @@
-//! `TestApp`: a server of its own on a database of its own.
+//! `TestApp`: a server of its own on a database of its own, with the requests and assertions every
+//! module uses (`get_ok`, `assert_status`, `assert_problem`, notifications, registrations) and the
+//! one place that reads the test mailer (`sent_mail`) and the notices' sample data (`notice_vars`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -10,13 +12,15 @@ use jiebang::auth::Role;
 use jiebang::codes::complete_uscc;
 use jiebang::config::{Environment, Settings};
 use jiebang::i18n::Locale;
+use jiebang::mail::SendEmail;
 use jiebang::startup::Application;
 use jiebang::state::AppState;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
+use tokio_postgres::types::{FromSql, ToSql};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -264,11 +268,6 @@ impl TestApp {
             .expect("jobs run")
     }
 
-    /// The mail the stub transport was given, in order.
-    pub async fn sent_mail(&self) -> Vec<SentMail> {
-        sent_mail(&self.state).await
-    }
-
     /// A direct connection to this test's database.
     pub async fn db(&self) -> tokio_postgres::Client {
         let (client, connection) =
@@ -300,30 +299,93 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
-        let mut req = self.client.patch(self.url(path)).json(body);
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        req.send().await.expect("request sent")
+        self.send_json(Method::PATCH, path, body, token).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        self.send_json(Method::PUT, path, body, token).await
+    }
+
+    async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        self.request(method, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET` answering 200; answers the JSON body.
+    pub async fn get_ok(&self, path: &str, token: Option<&str>) -> Value {
+        assert_status(self.get(path, token).await, 200).await
+    }
+
+    /// `POST` answering 200; answers the JSON body.
+    pub async fn post_ok(&self, path: &str, body: &Value, token: Option<&str>) -> Value {
+        assert_status(self.post(path, body, token).await, 200).await
+    }
+
+    /// `POST` answering 201; answers the JSON body.
+    pub async fn post_created(&self, path: &str, body: &Value, token: Option<&str>) -> Value {
+        assert_status(self.post(path, body, token).await, 201).await
+    }
+
+    /// The first column of the first row of `sql` (a count), read straight from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.db().await.query_one(sql, &[]).await.unwrap().get(0)
+    }
+
+    /// The first column of each row of `sql`, read straight from the database.
+    pub async fn column<T>(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Vec<T>
+    where
+        T: for<'r> FromSql<'r>,
+    {
+        let rows = self.db().await.query(sql, params).await.unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+
+    /// How many audit entries have this action.
+    pub async fn audited(&self, action: &str) -> i64 {
+        self.db()
+            .await
+            .query_one(
+                "SELECT count(*) FROM audit_log WHERE action = $1",
+                &[&action],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    }
+
+    /// The mail this server has handed to its stub transport.
+    pub async fn sent_mail(&self) -> Vec<SentMail> {
+        sent_mail_of(&self.state).await
     }
 
     /// Registers an issuer or solver with a new organisation; answers the account.
     pub async fn register(&self, email: &str, role: &str) -> Value {
+        self.register_as(&Registration::new(role).email(email))
+            .await
+    }
+
+    /// Registers as `registration` says; answers the account.
+    pub async fn register_as(&self, registration: &Registration) -> Value {
         let resp = self
-            .post(
-                "/api/v1/auth/register",
-                &json!({
-                    "email": email,
-                    "password": PASSWORD,
-                    "display_name": "测试用户",
-                    "role": role,
-                    "organization": {"name": "测试单位", "uscc": new_uscc(), "kind": "enterprise"},
-                }),
-                None,
-            )
+            .post("/api/v1/auth/register", &registration.body, None)
             .await;
-        assert_eq!(resp.status(), StatusCode::CREATED, "register {email}");
-        resp.json().await.unwrap()
+        assert_status(resp, 201).await
+    }
+
+    /// Registers as `registration` says and logs in.
+    pub async fn sign_up(&self, registration: &Registration) -> Tokens {
+        self.register_as(registration).await;
+        self.login_ok(registration.body["email"].as_str().unwrap())
+            .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
@@ -333,6 +395,17 @@ impl TestApp {
             None,
         )
         .await
+    }
+
+    /// `POST /auth/refresh` with this refresh token.
+    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        let body = json!({"refresh_token": refresh_token});
+        self.post("/api/v1/auth/refresh", &body, None).await
+    }
+
+    /// Asserts that logging in is refused (401) with `code`; answers the problem.
+    pub async fn assert_login_refused(&self, email: &str, password: &str, code: &str) -> Value {
+        assert_problem(self.login(email, password).await, 401, code).await
     }
 
     /// Logs in and answers the token response.
@@ -345,16 +418,12 @@ impl TestApp {
 
     /// A solver account, logged in.
     pub async fn solver(&self) -> Tokens {
-        let email = format!("solver-{}@example.com", Uuid::new_v4().simple());
-        self.register(&email, "solver").await;
-        self.login_ok(&email).await
+        self.sign_up(&Registration::new("solver")).await
     }
 
     /// An issuer account with a new organisation, logged in.
     pub async fn issuer(&self) -> Tokens {
-        let email = format!("issuer-{}@example.com", Uuid::new_v4().simple());
-        self.register(&email, "issuer").await;
-        self.login_ok(&email).await
+        self.sign_up(&Registration::new("issuer")).await
     }
 
     /// A request with the caller's token, for methods and headers the helpers above do not cover.
@@ -490,17 +559,21 @@ pub fn error_fields(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Asserts that the access token is refused (`GET /me` answers 401 `invalid_token`).
+pub async fn assert_token_refused(app: &TestApp, access: &str) {
+    let resp = app.get("/api/v1/me", Some(access)).await;
+    assert_problem(resp, 401, "invalid_token").await;
+}
+
+/// Asserts that the access token works (`GET /me` answers 200).
+pub async fn assert_token_works(app: &TestApp, access: &str) {
+    app.get_ok("/api/v1/me", Some(access)).await;
+}
+
 /// Asserts that neither token of a login works any more.
 pub async fn assert_signed_out(app: &TestApp, tokens: &Tokens) {
-    let resp = app.get("/api/v1/me", Some(&tokens.access)).await;
-    assert_problem(resp, 401, "invalid_token").await;
-    let resp = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": tokens.refresh}),
-            None,
-        )
-        .await;
+    assert_token_refused(app, &tokens.access).await;
+    let resp = app.refresh(&tokens.refresh).await;
     assert_problem(resp, 401, "invalid_refresh_token").await;
 }
 
@@ -539,17 +612,142 @@ pub async fn notification_kinds(app: &TestApp, token: &str) -> Vec<String> {
         .collect()
 }
 
-/// One message as the stub transport kept it.
+/// A registration (`POST /auth/register`): a new email, 测试用户 of a new enterprise 测试单位,
+/// changed field by field.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub body: Value,
+}
+
+impl Registration {
+    pub fn new(role: &str) -> Self {
+        Registration {
+            body: json!({
+                "email": format!("{role}-{}@example.com", Uuid::new_v4().simple()),
+                "password": PASSWORD,
+                "display_name": "测试用户",
+                "role": role,
+                "organization": {"name": "测试单位", "uscc": new_uscc(), "kind": "enterprise"},
+            }),
+        }
+    }
+
+    pub fn email(mut self, email: &str) -> Self {
+        self.body["email"] = json!(email);
+        self
+    }
+
+    pub fn name(mut self, display_name: &str) -> Self {
+        self.body["display_name"] = json!(display_name);
+        self
+    }
+
+    /// The organisation's name and USCC (a registration naming a known USCC joins it).
+    pub fn org(mut self, name: &str, uscc: &str) -> Self {
+        self.body["organization"]["name"] = json!(name);
+        self.body["organization"]["uscc"] = json!(uscc);
+        self
+    }
+
+    pub fn kind(mut self, kind: &str) -> Self {
+        self.body["organization"]["kind"] = json!(kind);
+        self
+    }
+
+    pub fn locale(mut self, locale: &str) -> Self {
+        self.body["locale"] = json!(locale);
+        self
+    }
+}
+
+/// Asserts the status (showing the body when it differs); answers the body as JSON (`Null` when
+/// empty).
+pub async fn assert_status(resp: reqwest::Response, status: u16) -> Value {
+    let actual = resp.status().as_u16();
+    let text = resp.text().await.expect("a body");
+    assert_eq!(actual, status, "{text}");
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+}
+
+/// The `id` of a created thing.
+pub fn id_of(body: &Value) -> String {
+    body["id"].as_str().expect("an id").to_string()
+}
+
+/// The `key` of each element of a JSON array, as strings.
+pub fn ids(list: &Value, key: &str) -> Vec<String> {
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v[key].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Asserts a CSV answer (200, `text/csv`); answers its text.
+pub async fn assert_csv(resp: reqwest::Response) -> String {
+    assert_eq!(resp.status(), StatusCode::OK);
+    let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    resp.text().await.unwrap()
+}
+
+/// The caller's newest notification of `kind`.
+pub async fn notification(app: &TestApp, token: &str, kind: &str) -> Value {
+    let page = app.get_ok("/api/v1/notifications", Some(token)).await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind} notification in {page}"))
+}
+
+/// Asserts that the caller has a notification of `kind`.
+pub async fn assert_notified(app: &TestApp, token: &str, kind: &str) {
+    let kinds = notification_kinds(app, token).await;
+    assert!(kinds.iter().any(|k| k == kind), "no {kind} in {kinds:?}");
+}
+
+/// Asserts that the caller has no notification of `kind`.
+pub async fn assert_not_notified(app: &TestApp, token: &str, kind: &str) {
+    let kinds = notification_kinds(app, token).await;
+    assert!(!kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+}
+
+/// How many of the caller's notifications are of `kind`.
+pub async fn notified_count(app: &TestApp, token: &str, kind: &str) -> usize {
+    let kinds = notification_kinds(app, token).await;
+    kinds.iter().filter(|k| *k == kind).count()
+}
+
+/// A mail as the test mailer kept it.
 #[derive(Debug, Clone)]
 pub struct SentMail {
     pub to: String,
     pub message_id: String,
-    /// The whole message as it would go over the wire (RFC 5322, MIME-encoded).
+    /// The whole message (RFC 5322, MIME-encoded).
     pub raw: Vec<u8>,
 }
 
-/// What the stub transport of `state` was given (the `stub` mail backend of the tests).
-pub async fn sent_mail(state: &AppState) -> Vec<SentMail> {
+impl SentMail {
+    pub fn subject(&self) -> String {
+        mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .expect("a message")
+            .subject()
+            .expect("a subject")
+            .to_string()
+    }
+}
+
+/// The mail a server (or a second instance's state) has handed to its stub transport (the
+/// tests' mail backend): the one place that reads the mailer.
+pub async fn sent_mail_of(state: &AppState) -> Vec<SentMail> {
     let stub = state
         .mailer
         .stub()
@@ -565,12 +763,30 @@ pub async fn sent_mail(state: &AppState) -> Vec<SentMail> {
             SentMail {
                 to: envelope
                     .to()
-                    .first()
+                    .iter()
                     .map(|a| a.to_string())
-                    .unwrap_or_default(),
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 message_id,
                 raw: raw.into_bytes(),
             }
         })
         .collect()
+}
+
+/// The sample variables of a notice's email template (`account_disabled`, ...).
+pub fn notice_vars(template: &str) -> Value {
+    crate::emails::sample(template)
+}
+
+/// A `send_email` job to `to` of `template` filled in with `vars`.
+pub fn email_job(to: &str, template: &str, vars: Value, locale: Locale) -> SendEmail {
+    SendEmail {
+        message_id: jiebang::mail::new_message_id(),
+        to_email: to.into(),
+        to_name: to.split('@').next().unwrap_or(to).into(),
+        locale,
+        template: template.into(),
+        vars,
+    }
 }

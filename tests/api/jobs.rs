@@ -1,39 +1,23 @@
 //! The job runner: scheduling, back-off, parking failed jobs, and the admin endpoints.
 
 use chrono::Duration;
+use jiebang::i18n::Locale;
 use jiebang::jobs::BackgroundJob;
-use jiebang::mail::{self, SendEmail};
 use jiebang::reviews::panel::RemindReviewers;
-use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TestApp, assert_problem};
-
-fn broken_mail() -> SendEmail {
-    SendEmail {
-        message_id: mail::new_message_id(),
-        to_email: "x@example.com".into(),
-        to_name: "x".into(),
-        locale: jiebang::i18n::Locale::ZhCn,
-        // No such template: fails every time.
-        template: "no_such_template".into(),
-        vars: json!({}),
-    }
-}
+use crate::helpers::{TestApp, assert_problem, assert_status, email_job, notice_vars};
 
 #[tokio::test]
 async fn scheduled_jobs_wait_for_their_time() {
     let app = TestApp::spawn().await;
     let mut conn = app.state.conn().await.unwrap();
-    let vars = crate::emails::sample("account_disabled");
-    let job = SendEmail {
-        message_id: mail::new_message_id(),
-        to_email: "x@example.com".into(),
-        to_name: "x".into(),
-        locale: jiebang::i18n::Locale::En,
-        template: "account_disabled".into(),
-        vars,
-    };
+    let job = email_job(
+        "x@example.com",
+        "account_disabled",
+        notice_vars("account_disabled"),
+        Locale::En,
+    );
     let at = app.state.clock.now() + Duration::minutes(30);
     job.enqueue_at(&mut conn, at).await.unwrap();
     // A job with a dedupe key, twice: the second adds nothing while the first is pending (a
@@ -56,7 +40,9 @@ async fn scheduled_jobs_wait_for_their_time() {
 async fn a_job_that_keeps_failing_is_parked_for_an_admin_to_retry() {
     let app = TestApp::spawn().await;
     let mut conn = app.state.conn().await.unwrap();
-    broken_mail().enqueue(&mut conn).await.unwrap();
+    // No such template: fails every time.
+    let broken = email_job("x@example.com", "no_such_template", json!({}), Locale::ZhCn);
+    broken.enqueue(&mut conn).await.unwrap();
     drop(conn);
 
     // Each failure waits twice as long as the one before; the twelfth parks the job.
@@ -76,12 +62,7 @@ async fn a_job_that_keeps_failing_is_parked_for_an_admin_to_retry() {
     assert_eq!(row.get::<_, i32>(2), 12);
 
     let admin = app.admin().await;
-    let page: Value = app
-        .get("/api/v1/jobs", Some(&admin.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page = app.get_ok("/api/v1/jobs", Some(&admin.access)).await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["kind"], "send_email");
     assert_eq!(page["items"][0]["status"], "failed");
@@ -92,35 +73,19 @@ async fn a_job_that_keeps_failing_is_parked_for_an_admin_to_retry() {
             .contains("no_such_template")
     );
 
-    let resp = app
-        .post(
-            &format!("/api/v1/jobs/{id}/retry"),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let job: Value = resp.json().await.unwrap();
-    assert_eq!(job["status"], "pending");
-    assert_eq!(job["attempts"], 0);
-    assert_problem(
+    let retry = async |id: i64| {
         app.post(
             &format!("/api/v1/jobs/{id}/retry"),
             &json!({}),
             Some(&admin.access),
         )
-        .await,
-        409,
-        "job_not_failed",
-    )
-    .await;
-    assert_problem(
-        app.post("/api/v1/jobs/999999/retry", &json!({}), Some(&admin.access))
-            .await,
-        404,
-        "not_found",
-    )
-    .await;
+        .await
+    };
+    let job = assert_status(retry(id).await, 200).await;
+    assert_eq!(job["status"], "pending");
+    assert_eq!(job["attempts"], 0);
+    assert_problem(retry(id).await, 409, "job_not_failed").await;
+    assert_problem(retry(999_999).await, 404, "not_found").await;
     assert_eq!(app.run_jobs().await, 1);
 
     let solver = app.solver().await;

@@ -5,13 +5,14 @@ use std::sync::{Arc, Mutex};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use jiebang::config::{MailBackend, SmtpTls};
+use jiebang::i18n::Locale;
 use jiebang::jobs::BackgroundJob;
-use jiebang::mail::{self, SendEmail};
+use jiebang::mail::SendEmail;
 use mail_parser::MessageParser;
-use reqwest::StatusCode;
-use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, database_url, new_uscc, sent_mail};
+use crate::helpers::{
+    Registration, TestApp, database_url, email_job, new_uscc, notice_vars, sent_mail_of,
+};
 use crate::smtp_sink::SmtpSink;
 
 fn smtp_app(port: u16) -> impl FnOnce(&mut jiebang::config::Settings) {
@@ -25,21 +26,14 @@ fn smtp_app(port: u16) -> impl FnOnce(&mut jiebang::config::Settings) {
 }
 
 async fn register(app: &TestApp, email: &str, locale: &str) {
-    let resp = app
-        .post(
-            "/api/v1/auth/register",
-            &json!({
-                "email": email,
-                "password": PASSWORD,
-                "display_name": "陈思远",
-                "role": "solver",
-                "organization": {"name": "海西大学材料学院", "uscc": new_uscc(), "kind": "university"},
-                "locale": locale,
-            }),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
+    let uscc = new_uscc();
+    let registration = Registration::new("solver")
+        .email(email)
+        .name("陈思远")
+        .org("海西大学材料学院", &uscc)
+        .kind("university")
+        .locale(locale);
+    app.register_as(&registration).await;
 }
 
 #[tokio::test]
@@ -142,15 +136,12 @@ async fn a_mail_server_that_is_down_loses_nothing_and_sends_once_when_back() {
 }
 
 fn job(n: usize) -> SendEmail {
-    let vars = crate::emails::sample("account_disabled");
-    SendEmail {
-        message_id: mail::new_message_id(),
-        to_email: format!("user{n}@example.com"),
-        to_name: format!("用户{n}"),
-        locale: jiebang::i18n::Locale::ZhCn,
-        template: "account_disabled".into(),
-        vars,
-    }
+    email_job(
+        &format!("user{n}@example.com"),
+        "account_disabled",
+        notice_vars("account_disabled"),
+        Locale::ZhCn,
+    )
 }
 
 #[tokio::test]
@@ -178,7 +169,7 @@ async fn two_runners_racing_do_each_job_once() {
         .sent_mail()
         .await
         .into_iter()
-        .chain(sent_mail(&other).await)
+        .chain(sent_mail_of(&other).await)
         .map(|m| m.message_id)
         .collect();
     assert_eq!(ids.len(), 60);

@@ -1,5 +1,7 @@
 //! Integration tests: the real server on port 0, over HTTP, on the real PostgreSQL. Each test gets
-//! its own database copied from a migrated template, so tests run in parallel.
+//! its own database copied from a migrated template, so tests run in parallel. `helpers` has the
+//! `TestApp` and the shared assertions; `scenario` the builder that takes a challenge to the stage
+//! a test starts from (`app.scenario().with_bids(2).ranked().build().await`).
 
 mod helpers;
 

@@ -8,74 +8,47 @@ use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, Tokens, assert_problem, assert_signed_out};
-
-async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post(
-        "/api/v1/auth/refresh",
-        &json!({"refresh_token": token}),
-        None,
-    )
-    .await
-}
+use crate::helpers::{
+    PASSWORD, TestApp, Tokens, assert_problem, assert_signed_out, assert_status,
+    assert_token_refused, assert_token_works,
+};
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
     let app = TestApp::spawn().await;
     let first = app.solver().await;
 
-    let resp = refresh(&app, &first.refresh).await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let second = Tokens::from(&resp.json::<Value>().await.unwrap());
+    let second = Tokens::from(&assert_status(app.refresh(&first.refresh).await, 200).await);
     assert_ne!(second.refresh, first.refresh);
     assert_ne!(second.access, first.access);
-    assert_eq!(
-        app.get("/api/v1/me", Some(&second.access)).await.status(),
-        StatusCode::OK
-    );
+    assert_token_works(&app, &second.access).await;
 
     // The spent token again: someone holds a copy. The whole family goes.
     assert_problem(
-        refresh(&app, &first.refresh).await,
+        app.refresh(&first.refresh).await,
         401,
         "refresh_token_reused",
     )
     .await;
     assert_problem(
-        refresh(&app, &second.refresh).await,
+        app.refresh(&second.refresh).await,
         401,
         "invalid_refresh_token",
     )
     .await;
-    assert_problem(
-        app.get("/api/v1/me", Some(&second.access)).await,
-        401,
-        "invalid_token",
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/me", Some(&first.access)).await,
-        401,
-        "invalid_token",
-    )
-    .await;
+    assert_token_refused(&app, &second.access).await;
+    assert_token_refused(&app, &first.access).await;
 
     // Another login of the same account is a separate family and keeps working.
     let other = app.solver().await;
-    assert_eq!(
-        app.get("/api/v1/me", Some(&other.access)).await.status(),
-        StatusCode::OK
-    );
+    assert_token_works(&app, &other.access).await;
 }
 
 #[tokio::test]
 async fn concurrent_refreshes_of_one_token_rotate_it_at_most_once() {
     let app = TestApp::spawn().await;
     let tokens = app.solver().await;
-    let (a, b) = tokio::join!(
-        refresh(&app, &tokens.refresh),
-        refresh(&app, &tokens.refresh)
-    );
+    let (a, b) = tokio::join!(app.refresh(&tokens.refresh), app.refresh(&tokens.refresh));
     let statuses = [a.status(), b.status()];
     assert_eq!(
         statuses.iter().filter(|s| **s == StatusCode::OK).count(),
@@ -89,7 +62,7 @@ async fn concurrent_refreshes_of_one_token_rotate_it_at_most_once() {
 async fn unknown_refresh_tokens_are_refused() {
     let app = TestApp::spawn().await;
     assert_problem(
-        refresh(&app, "not-a-token").await,
+        app.refresh("not-a-token").await,
         401,
         "invalid_refresh_token",
     )
@@ -119,12 +92,7 @@ async fn logout_with_only_the_refresh_token() {
         )
         .await;
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
-    assert_problem(
-        app.get("/api/v1/me", Some(&tokens.access)).await,
-        401,
-        "invalid_token",
-    )
-    .await;
+    assert_token_refused(&app, &tokens.access).await;
     // Without any credential, logout is a 401.
     assert_problem(
         app.post("/api/v1/auth/logout", &json!({}), None).await,
@@ -183,12 +151,7 @@ async fn forged_and_altered_tokens_are_refused() {
     other_session["sid"] = json!(uuid::Uuid::new_v4());
 
     // Sanity: the unaltered claims, re-signed, are accepted.
-    assert_eq!(
-        app.get("/api/v1/me", Some(&sign(&app, &claims)))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_token_works(&app, &sign(&app, &claims)).await;
 
     let mut forged: Vec<(&str, String)> = vec![
         ("expired", sign(&app, &expired)),
@@ -260,21 +223,15 @@ async fn forged_and_altered_tokens_are_refused() {
 async fn roles_are_enforced() {
     let app = TestApp::spawn().await;
     let solver = app.solver().await;
-    assert_problem(
-        app.get("/api/v1/users", Some(&solver.access)).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let resp = app.get("/api/v1/users", Some(&solver.access)).await;
+    assert_problem(resp, 403, "forbidden").await;
+    let new_admin = json!({"email": "e@example.com", "password": "12345678", "display_name": "x", "role": "admin"});
     let resp = app
-        .post("/api/v1/users", &json!({"email": "e@example.com", "password": "12345678", "display_name": "x", "role": "admin"}), Some(&solver.access))
+        .post("/api/v1/users", &new_admin, Some(&solver.access))
         .await;
     assert_problem(resp, 403, "forbidden").await;
     let admin = app.admin().await;
-    assert_eq!(
-        app.get("/api/v1/users", Some(&admin.access)).await.status(),
-        StatusCode::OK
-    );
+    app.get_ok("/api/v1/users", Some(&admin.access)).await;
 }
 
 #[tokio::test]
@@ -285,41 +242,22 @@ async fn a_disabled_account_is_locked_out_at_once() {
     app.register(email, "issuer").await;
     let victim = app.login_ok(email).await;
 
-    let resp = app
-        .patch(
-            &format!("/api/v1/users/{}", victim.user_id),
-            &json!({"disabled": true}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(resp.json::<Value>().await.unwrap()["disabled"], true);
+    let path = format!("/api/v1/users/{}", victim.user_id);
+    let disable = async |disabled: bool| {
+        let resp = app
+            .patch(&path, &json!({"disabled": disabled}), Some(&admin.access))
+            .await;
+        assert_status(resp, 200).await
+    };
+    assert_eq!(disable(true).await["disabled"], true);
 
     assert_signed_out(&app, &victim).await;
-    assert_problem(
-        app.login(email, crate::helpers::PASSWORD).await,
-        401,
-        "account_disabled",
-    )
-    .await;
-    // A wrong password still says only "wrong email or password".
-    assert_problem(
-        app.login(email, "wrong-password").await,
-        401,
-        "invalid_credentials",
-    )
-    .await;
-
-    let resp = app
-        .patch(
-            &format!("/api/v1/users/{}", victim.user_id),
-            &json!({"disabled": false}),
-            Some(&admin.access),
-        )
+    app.assert_login_refused(email, PASSWORD, "account_disabled")
         .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(
-        app.login(email, crate::helpers::PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    // A wrong password still says only "wrong email or password".
+    app.assert_login_refused(email, "wrong-password", "invalid_credentials")
+        .await;
+
+    disable(false).await;
+    assert_status(app.login(email, PASSWORD).await, 200).await;
 }
