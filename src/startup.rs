@@ -23,8 +23,8 @@ use crate::http::{headers, problem};
 use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
 use crate::{
-    accounts, audit, auth, awards, bids, challenges, db, health, jobs, mail, notifications,
-    openapi, projects, reviews, telemetry,
+    accounts, audit, awards, bids, challenges, db, health, jobs, mail, notifications, openapi,
+    projects, reviews, telemetry,
 };
 
 pub struct Application {
@@ -97,9 +97,12 @@ impl Application {
 /// list cache, and the parts later stages of the workflow play in earlier ones. `serve` and the
 /// other commands share it.
 pub fn assemble(settings: Settings, pool: db::DbPool) -> anyhow::Result<AppState> {
-    let extensions = Extensions::new().with(Arc::new(challenges::cache::ListCache::new(
-        settings.challenges.public_list_cache_ms,
-    )));
+    let extensions = Extensions::new()
+        .with(Arc::new(challenges::cache::ListCache::new(
+            settings.challenges.public_list_cache_ms,
+        )))
+        .with::<dyn challenges::stages::BiddingStage>(Arc::new(bids::stage::Bids))
+        .with::<dyn awards::stages::ProjectStage>(Arc::new(projects::Project));
     AppState::new(settings, pool, job_registry(), extensions)
 }
 
@@ -159,7 +162,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                 scope::scope("/api/v1")
                     // Served from the document built below; not itself an API operation.
                     .route("/openapi.json", web::get().to(openapi::serve))
-                    .configure(auth::routes::configure)
+                    .configure(accounts::login::configure)
                     .configure(accounts::routes::configure)
                     .configure(challenges::routes::configure)
                     .configure(bids::routes::configure)

@@ -65,6 +65,17 @@ impl AppState {
         Ok(self.pool.get().await?)
     }
 
+    /// Runs `body` in a transaction on a pooled connection: committed when it answers `Ok`,
+    /// rolled back otherwise.
+    pub async fn transaction<R, F>(&self, body: F) -> AppResult<R>
+    where
+        F: for<'r> crate::db::TransactionBody<'r, R> + Send,
+        R: Send,
+    {
+        let mut conn = self.conn().await?;
+        crate::db::transaction(&mut conn, body).await
+    }
+
     /// What a domain put in [`Extensions`] at start-up; an error (500) if nothing was.
     pub fn extension<T: Any + Send + Sync + ?Sized>(&self) -> AppResult<&Arc<T>>
     where

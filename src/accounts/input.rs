@@ -8,6 +8,7 @@ use validator::{Validate, ValidationError};
 use super::models::OrganizationKind;
 use crate::auth::Role;
 use crate::codes::parse_uscc;
+use crate::http::validate::not_blank;
 use crate::i18n::Locale;
 
 pub const PASSWORD_MIN: usize = 8;
@@ -25,14 +26,6 @@ pub struct OrganizationInput {
     #[schema(example = "91350200776049653A", min_length = 18, max_length = 18)]
     pub uscc: String,
     pub kind: OrganizationKind,
-}
-
-pub fn not_blank(value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() {
-        Err(ValidationError::new("blank"))
-    } else {
-        Ok(())
-    }
 }
 
 pub fn valid_uscc(value: &str) -> Result<(), ValidationError> {

@@ -2,6 +2,7 @@
 //! management of accounts, `GET /me` and `GET /organizations/{id}`.
 
 pub mod input;
+pub mod login;
 pub mod models;
 pub mod notices;
 pub mod queries;

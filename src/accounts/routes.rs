@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::input::{CreateUserRequest, Password, not_blank, valid_password};
+use super::input::{CreateUserRequest, Password, valid_password};
 use super::models::{Organization, OrganizationView, User, UserView};
 use super::queries::{self, NewAccount, lower};
 use crate::accounts::notices::{AccountDisabled, PasswordChanged, RoleChanged};
@@ -21,6 +21,7 @@ use crate::auth::Role;
 use crate::auth::sessions::{self, RevokeReason};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::validate::not_blank;
 use crate::http::{Page, ValidJson, ValidQuery};
 use crate::i18n::Locale;
 use crate::notifications::{Recipient, notify};

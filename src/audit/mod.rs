@@ -56,7 +56,9 @@ impl FromRequest for RequestMeta {
     }
 }
 
-/// One thing that happened.
+/// One thing that happened, built as it reads:
+/// `Event::new("challenge.create", "challenge", id).by(user.id).summary(json!({…}))`, then
+/// [`Event::record`]ed in the transaction of the change.
 #[derive(Debug, Clone)]
 pub struct Event<'a> {
     /// Who did it; `None` for the system (jobs) or an unknown party (failed login).
@@ -67,6 +69,41 @@ pub struct Event<'a> {
     pub object_id: Option<String>,
     /// Before/after or other facts; no secrets, no ID numbers.
     pub summary: Value,
+}
+
+impl<'a> Event<'a> {
+    /// `action` on the object `object_type` `object_id`, by the system, with an empty summary.
+    pub fn new(action: &'a str, object_type: &'a str, object_id: impl ToString) -> Self {
+        Event {
+            actor_id: None,
+            action,
+            object_type,
+            object_id: Some(object_id.to_string()),
+            summary: Value::Object(Default::default()),
+        }
+    }
+
+    /// Done by `actor` (a user id; `None` for the system).
+    pub fn by(mut self, actor: impl Into<Option<Uuid>>) -> Self {
+        self.actor_id = actor.into();
+        self
+    }
+
+    /// The facts worth keeping: before/after, reasons; no secrets, no ID numbers.
+    pub fn summary(mut self, summary: Value) -> Self {
+        self.summary = summary;
+        self
+    }
+
+    /// Appends the entry in the caller's transaction.
+    pub async fn record(
+        self,
+        conn: &mut AsyncPgConnection,
+        state: &AppState,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
+        record(conn, state, meta, self).await
+    }
 }
 
 /// The key the chain is computed with.

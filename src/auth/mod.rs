@@ -6,7 +6,6 @@ pub mod jwt;
 pub mod password;
 pub mod rate_limit;
 mod role;
-pub mod routes;
 pub mod sessions;
 
 pub use extractor::{AuthUser, MaybeUser};

@@ -12,7 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::accounts::models::User;
+use crate::auth::Role;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::schema::{refresh_tokens, sessions, users};
 
@@ -91,18 +91,22 @@ async fn insert_token(
     Ok(())
 }
 
+/// A spent refresh token's successor: the account and session it belongs to, and the new token.
+pub struct Rotated {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub session_id: Uuid,
+    pub token: String,
+}
+
 enum Rotation {
-    Rotated {
-        user: Box<User>,
-        session_id: Uuid,
-        token: String,
-    },
+    Rotated(Rotated),
     Reused,
     Invalid,
 }
 
 /// Spends `token` and answers the account, the session and the next refresh token.
-pub async fn rotate(conn: &mut AsyncPgConnection, token: &str) -> AppResult<(User, Uuid, String)> {
+pub async fn rotate(conn: &mut AsyncPgConnection, token: &str) -> AppResult<Rotated> {
     let hash = hash_token(token);
     let rotation = conn
         .transaction::<_, AppError, _>(async move |conn| {
@@ -129,17 +133,17 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str) -> AppResult<(Use
             if expires_at <= now {
                 return Ok(Rotation::Invalid);
             }
-            let user: Option<User> = users::table
+            let user: Option<(Uuid, Role)> = users::table
                 .inner_join(sessions::table)
                 .filter(sessions::id.eq(session_id))
                 .filter(sessions::revoked_at.is_null())
                 .filter(sessions::expires_at.gt(now))
                 .filter(users::disabled_at.is_null())
-                .select(User::as_select())
+                .select((users::id, users::role))
                 .first(conn)
                 .await
                 .optional()?;
-            let Some(user) = user else {
+            let Some((user_id, role)) = user else {
                 return Ok(Rotation::Invalid);
             };
             diesel::update(refresh_tokens::table.filter(refresh_tokens::token_hash.eq(&hash)))
@@ -148,19 +152,16 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str) -> AppResult<(Use
                 .await?;
             let (token, next_hash) = new_refresh_token();
             insert_token(conn, &next_hash, session_id, expires_at).await?;
-            Ok(Rotation::Rotated {
-                user: Box::new(user),
+            Ok(Rotation::Rotated(Rotated {
+                user_id,
+                role,
                 session_id,
                 token,
-            })
+            }))
         })
         .await?;
     match rotation {
-        Rotation::Rotated {
-            user,
-            session_id,
-            token,
-        } => Ok((*user, session_id, token)),
+        Rotation::Rotated(rotated) => Ok(rotated),
         Rotation::Reused => {
             tracing::warn!("spent refresh token presented again; session revoked");
             Err(AppError::Unauthorized(ErrorCode::RefreshTokenReused))

@@ -217,7 +217,9 @@ async fn run(state: &AppState, award_id: Uuid) -> Result<(), AppError> {
             },
         )
         .await?;
-        crate::projects::start(conn, state, &meta, &confirmed, &bid, award.amount_fen).await?;
+        super::stages::project(state)?
+            .start(conn, state, &meta, &confirmed, &bid, award.amount_fen)
+            .await?;
 
         // Everyone involved: the winner's people, the other bidders, the issuer, the admins.
         let mut told = HashSet::new();

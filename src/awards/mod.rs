@@ -21,6 +21,7 @@ pub mod notices;
 pub mod objections;
 pub mod propose;
 pub mod public;
+pub mod stages;
 
 use std::collections::HashSet;
 

@@ -9,11 +9,11 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::models::{Member, MemberRole, ReviewResult};
-use crate::accounts::input::not_blank;
 use crate::challenges::input::MAX_BOUNTY_FEN;
 use crate::challenges::models::Challenge;
 use crate::codes::parse_id_number;
 use crate::error::{AppError, FieldCode, FieldError};
+use crate::http::validate::not_blank;
 use crate::privacy::{Privacy, ProtectedId};
 
 /// Payment shares of a milestone plan add up to this.

@@ -15,4 +15,5 @@ pub mod notices;
 pub mod notify;
 pub mod queries;
 pub mod routes;
+pub mod stage;
 pub mod views;

@@ -1,6 +1,6 @@
 //! Who is told what about bids (SPEC §8): the solver when its bid is received and when its formal
-//! review is done. Bidders are also told of clarifications, the deadline and cancellation: those
-//! notices are sent from `challenges` with [`super::queries::bidder_accounts`].
+//! review is done. Bidders are also told of clarifications, the deadline and cancellation, as the
+//! bids' part in the challenge's changes ([`super::stage`]).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};

@@ -27,10 +27,10 @@ use crate::auth::{AuthUser, MaybeUser};
 use crate::challenges::lifecycle::{self as challenge_lifecycle, Action, Actor};
 use crate::challenges::models::Challenge;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
-use crate::challenges::routes::{IfMatch, check_if_match};
 use crate::challenges::views::ChallengeView;
 use crate::credit::{self, CheckRequest, CheckResult, Purpose, Subject};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
+use crate::http::IfMatch;
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{OptionalJson, Page, ValidJson};
 use crate::schema::{bid_members, bids};
@@ -541,7 +541,7 @@ pub async fn update_bid(
     let mut conn = state.conn().await?;
     let (read, challenge, plan) =
         own_bid(&mut conn, &state, org_id, id.into_inner(), BidAction::Edit).await?;
-    check_if_match(&if_match, read.version, false)?;
+    if_match.check(read.version, false)?;
     let plan = plan.updated(&state.privacy, &req)?;
     plan.draft_rules()?;
     let gated = if read.status == BidStatus::Submitted {

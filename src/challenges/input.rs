@@ -7,9 +7,9 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::models::{Category, Criterion, Field, Kpi, default_rubric};
-use crate::accounts::input::not_blank;
 use crate::accounts::models::OrganizationKind;
 use crate::error::{AppError, FieldCode, FieldError};
+use crate::http::validate::not_blank;
 
 /// The largest bounty accepted: 1,000,000,000 yuan, in fen. Anything above is a typo.
 pub const MAX_BOUNTY_FEN: i64 = 100_000_000_000;

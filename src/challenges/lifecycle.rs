@@ -319,10 +319,10 @@ pub async fn apply(
     if to == Published {
         super::deadline::schedule(conn, &updated).await?;
     }
-    if to == BiddingClosed {
-        // Opened (开标): the submitted bids get their codes for blind review.
-        crate::bids::queries::assign_codes(conn, challenge.id).await?;
-    }
+    // The bids' part: opened at the deadline (开标), their bidders told of a cancellation.
+    super::stages::bidding(state)?
+        .challenge_moved(conn, state, &updated, action, party, reason)
+        .await?;
     Ok(updated)
 }
 

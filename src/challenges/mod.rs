@@ -10,4 +10,5 @@ pub mod notices;
 pub mod notify;
 pub mod queries;
 pub mod routes;
+pub mod stages;
 pub mod views;

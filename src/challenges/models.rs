@@ -97,11 +97,11 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Kpi {
-    #[validate(length(min = 1, max = 100), custom(function = crate::accounts::input::not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = crate::http::validate::not_blank))]
     #[schema(example = "拉伸强度")]
     pub name: String,
     /// The value to reach, as written (e.g. `≥ 5.5`, `99.9%`).
-    #[validate(length(min = 1, max = 100), custom(function = crate::accounts::input::not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = crate::http::validate::not_blank))]
     #[schema(example = "≥ 5.5")]
     pub target: String,
     #[validate(length(max = 20))]
@@ -113,7 +113,7 @@ pub struct Kpi {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
-    #[validate(length(min = 1, max = 50), custom(function = crate::accounts::input::not_blank))]
+    #[validate(length(min = 1, max = 50), custom(function = crate::http::validate::not_blank))]
     #[schema(example = "技术方案")]
     pub name: String,
     #[validate(range(min = 1, max = 100))]

@@ -7,8 +7,6 @@ use super::lifecycle::{Action, Party};
 use super::models::Challenge;
 use crate::accounts::models::User;
 use crate::auth::Role;
-use crate::bids::models::BidStatus;
-use crate::bids::queries::bidder_accounts;
 use crate::challenges::notices::{
     BiddingClosed, ChallengeApproved, ChallengeCancelled, ChallengeRejected,
 };
@@ -42,7 +40,16 @@ pub async fn issuer_accounts(
         .await?)
 }
 
-/// The notices a transition sends, written in the caller's transaction.
+/// Who a cancellation notice says cancelled the challenge: `issuer` or `program_office`.
+pub fn cancelled_by(party: Party) -> &'static str {
+    match party {
+        Party::Issuer => "issuer",
+        _ => "program_office",
+    }
+}
+
+/// The notices a transition sends to the issuer, written in the caller's transaction (the
+/// bidders' are the bids' part: [`super::stages::BiddingStage`]).
 pub async fn transition(
     conn: &mut AsyncPgConnection,
     state: &AppState,
@@ -78,23 +85,8 @@ pub async fn transition(
             }
         }
         Action::Cancel => {
-            let cancelled_by = match party {
-                Party::Issuer => "issuer",
-                _ => "program_office",
-            };
+            let cancelled_by = cancelled_by(party);
             for user in issuer_accounts(conn, challenge).await? {
-                let notice = ChallengeCancelled {
-                    display_name: user.display_name.clone(),
-                    title: challenge.title.clone(),
-                    cancelled_by,
-                    reason: reason_text.clone(),
-                    url: link.clone(),
-                };
-                notify(conn, state, &Recipient::from(&user), &notice).await?;
-            }
-            // Everyone with a bid still in the running.
-            let statuses = [BidStatus::LIVE, BidStatus::OPENED].concat();
-            for user in bidder_accounts(conn, challenge.id, &statuses).await? {
                 let notice = ChallengeCancelled {
                     display_name: user.display_name.clone(),
                     title: challenge.title.clone(),
@@ -112,17 +104,6 @@ pub async fn transition(
                     title: challenge.title.clone(),
                     closed_at: beijing_time(challenge.bid_closes_at),
                     for_issuer: true,
-                    url: link.clone(),
-                };
-                notify(conn, state, &Recipient::from(&user), &notice).await?;
-            }
-            // Every bidder with a submitted bid: it is now sealed.
-            for user in bidder_accounts(conn, challenge.id, &[BidStatus::Submitted]).await? {
-                let notice = BiddingClosed {
-                    display_name: user.display_name.clone(),
-                    title: challenge.title.clone(),
-                    closed_at: beijing_time(challenge.bid_closes_at),
-                    for_issuer: false,
                     url: link.clone(),
                 };
                 notify(conn, state, &Recipient::from(&user), &notice).await?;

@@ -22,7 +22,7 @@ use crate::auth::Role;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
-use crate::http::{OptionalJson, Page, ValidJson, ValidQuery};
+use crate::http::{IfMatch, OptionalJson, Page, ValidJson, ValidQuery};
 use crate::i18n::Args;
 use crate::schema::{challenge_clarifications, challenge_events, challenges};
 use crate::state::AppState;
@@ -58,45 +58,6 @@ pub(crate) async fn view_of(
 ) -> AppResult<ChallengeView> {
     let issuer = queries::organization_name(conn, challenge.issuer_org_id).await?;
     Ok(ChallengeView::new(challenge, issuer, viewer))
-}
-
-/// The `If-Match` header, as sent.
-#[derive(Debug, Clone)]
-pub struct IfMatch(Option<String>);
-
-impl actix_web::FromRequest for IfMatch {
-    type Error = AppError;
-    type Future = futures_util::future::Ready<Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let value = req
-            .headers()
-            .get(header::IF_MATCH)
-            .map(|v| v.to_str().unwrap_or("\u{fffd}").to_string());
-        futures_util::future::ready(Ok(IfMatch(value)))
-    }
-}
-
-/// The version named by `If-Match` (`"v3"`), checked against `current`: 428 without the header,
-/// 412 when it names another version. With `required` false, a missing header passes.
-pub(crate) fn check_if_match(if_match: &IfMatch, current: i32, required: bool) -> AppResult<()> {
-    let Some(value) = if_match.0.as_deref() else {
-        return if required {
-            Err(AppError::PreconditionRequired)
-        } else {
-            Ok(())
-        };
-    };
-    let expected = format!("\"v{current}\"");
-    let matches = value.split(',').map(str::trim).any(|tag| tag == expected);
-    if matches {
-        Ok(())
-    } else if value.trim() == "*" {
-        // "*" says "whatever version there is", which is exactly what If-Match is here to avoid.
-        Err(AppError::PreconditionRequired)
-    } else {
-        Err(AppError::PreconditionFailed)
-    }
 }
 
 /// List and search challenges. Anyone sees published ones (and what became of them); issuers also
@@ -334,7 +295,7 @@ pub async fn update_challenge(
             if !viewer.manages(&current) {
                 return Err(AppError::Forbidden);
             }
-            check_if_match(&if_match, current.version, true)?;
+            if_match.check(current.version, true)?;
             match current.status {
                 Status::Draft | Status::Rejected => {
                     edit(conn, &state, &meta, &user, &current, patch, now).await
@@ -541,7 +502,7 @@ async fn transition(
     let updated = conn
         .transaction::<_, AppError, _>(async |conn| {
             let current = queries::lock_visible(conn, viewer, id).await?;
-            check_if_match(&if_match, current.version, false)?;
+            if_match.check(current.version, false)?;
             let actor = Actor::User(&user);
             // Refuse by role and state before looking at the content.
             lifecycle::check(action, current.status, actor.party(&current))?;
@@ -805,9 +766,8 @@ pub async fn add_clarification(
     let req = body.into_inner();
     let viewer = Viewer::of(Some(&user));
     let now = state.clock.now();
-    let mut conn = state.conn().await?;
-    let added = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let added = state
+        .transaction(async |conn| {
             let challenge = queries::lock_visible(conn, viewer, id.into_inner()).await?;
             if !viewer.manages(&challenge) {
                 return Err(AppError::Forbidden);
@@ -855,29 +815,9 @@ pub async fn add_clarification(
             )
             .await?;
             // Everyone with a live bid is told.
-            let link = super::notify::url(&state, &challenge);
-            for bidder in crate::bids::queries::bidder_accounts(
-                conn,
-                challenge.id,
-                crate::bids::models::BidStatus::LIVE,
-            )
-            .await?
-            {
-                let notice = crate::challenges::notices::ClarificationAdded {
-                    display_name: bidder.display_name.clone(),
-                    title: challenge.title.clone(),
-                    question: added.question.clone(),
-                    answer: added.answer.clone(),
-                    url: link.clone(),
-                };
-                crate::notifications::notify(
-                    conn,
-                    &state,
-                    &crate::notifications::Recipient::from(&bidder),
-                    &notice,
-                )
+            super::stages::bidding(&state)?
+                .clarified(conn, &state, &challenge, &added)
                 .await?;
-            }
             Ok(added)
         })
         .await?;

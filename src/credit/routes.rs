@@ -20,12 +20,12 @@ use super::models::{
 use super::queries::{self, ManualRecord};
 use super::review::{self, ReviewView, Selection};
 use super::{CheckRequest, CheckView, Subject, business_date, lookup_keys};
-use crate::accounts::input::not_blank;
 use crate::audit::RequestMeta;
 use crate::auth::AuthUser;
 use crate::auth::Role;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::validate::not_blank;
 use crate::http::{Page, ValidJson, ValidQuery};
 use crate::schema::{credit_checks, credit_imports, credit_records};
 use crate::state::AppState;

@@ -155,3 +155,31 @@ fn migrate_blocking(url: &str) -> anyhow::Result<Vec<String>> {
         applied
     }
 }
+
+/// The body of a transaction: an async closure over the connection, whose future is `Send` (so
+/// that handlers and jobs can hold it across awaits). Any `async |conn| { … }` is one.
+pub trait TransactionBody<'r, R>:
+    AsyncFnOnce(&'r mut AsyncPgConnection) -> crate::error::AppResult<R>
+    + FnOnce(&'r mut AsyncPgConnection) -> <Self as TransactionBody<'r, R>>::Fut
+{
+    type Fut: Future<Output = crate::error::AppResult<R>> + Send;
+}
+
+impl<'r, R, F, Fut> TransactionBody<'r, R> for F
+where
+    F: AsyncFnOnce(&'r mut AsyncPgConnection) -> crate::error::AppResult<R>
+        + FnOnce(&'r mut AsyncPgConnection) -> Fut,
+    Fut: Future<Output = crate::error::AppResult<R>> + Send,
+{
+    type Fut = Fut;
+}
+
+/// Runs `body` in a transaction on `conn`: committed when it answers `Ok`, rolled back otherwise.
+pub async fn transaction<R, F>(conn: &mut AsyncPgConnection, body: F) -> crate::error::AppResult<R>
+where
+    F: for<'r> TransactionBody<'r, R> + Send,
+    R: Send,
+{
+    use diesel_async::AsyncConnection;
+    conn.transaction::<R, crate::error::AppError, F>(body).await
+}

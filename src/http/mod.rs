@@ -8,9 +8,14 @@ pub mod json;
 pub mod pagination;
 pub mod problem;
 pub mod query;
+pub mod responses;
 pub mod spreadsheet;
+pub mod validate;
+pub mod versions;
 
 pub use client_addr::ClientAddr;
 pub use json::{OptionalJson, ValidJson};
 pub use pagination::{Page, PageParams};
 pub use query::ValidQuery;
+pub use responses::Created;
+pub use versions::{IfMatch, Tagged};

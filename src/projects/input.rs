@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use crate::accounts::input::not_blank;
+use crate::http::validate::not_blank;
 
 /// Each link at most this long.
 pub const MAX_LINK: usize = 500;

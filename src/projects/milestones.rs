@@ -31,8 +31,8 @@ use crate::auth::Role;
 use crate::auth::{AuthUser, MaybeUser};
 use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
-use crate::challenges::routes::{IfMatch, check_if_match};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
+use crate::http::IfMatch;
 use crate::http::{OptionalJson, ValidJson};
 use crate::i18n::{self, Args};
 use crate::notifications::yuan;
@@ -384,7 +384,7 @@ async fn lock_for(
         .first(conn)
         .await?;
     let current = queries::lock_visible(conn, viewer, id).await?;
-    check_if_match(if_match, current.version, false)?;
+    if_match.check(current.version, false)?;
     lifecycle::check(action, current.status, &challenge)?;
     Ok((challenge, current))
 }
@@ -533,7 +533,7 @@ pub async fn accept_milestone(
         .select(Challenge::as_select())
         .first(&mut conn)
         .await?;
-    check_if_match(&if_match, read.version, false)?;
+    if_match.check(read.version, false)?;
     lifecycle::check(MilestoneAction::Accept, read.status, &challenge)?;
     if queries::is_final(&mut conn, &read).await? {
         return Err(final_by_acceptance());

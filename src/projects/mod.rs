@@ -39,6 +39,24 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(terminate::configure);
 }
 
+/// Installed at start-up as the awards' [`crate::awards::stages::ProjectStage`]: a confirmed award
+/// starts its project ([`start`]).
+pub struct Project;
+
+impl crate::awards::stages::ProjectStage for Project {
+    fn start<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        state: &'a AppState,
+        meta: &'a RequestMeta,
+        challenge: &'a Challenge,
+        bid: &'a Bid,
+        amount_fen: i64,
+    ) -> futures_util::future::BoxFuture<'a, AppResult<()>> {
+        Box::pin(start(conn, state, meta, challenge, bid, amount_fen))
+    }
+}
+
 /// Starts the project of a confirmed award, in the confirming transaction: `challenge` is
 /// `awarded` (with `awarded_at` set) and `bid` is its awarded bid, for `amount_fen`.
 ///

@@ -13,7 +13,6 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::queries;
-use crate::accounts::input::not_blank;
 use crate::audit::RequestMeta;
 use crate::auth::AuthUser;
 use crate::auth::Role;
@@ -23,6 +22,7 @@ use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::challenges::views::ChallengeView;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::ValidJson;
+use crate::http::validate::not_blank;
 use crate::i18n::{self, Args};
 use crate::notifications::{Recipient, notify};
 use crate::projects::notices::ProjectTerminated;

@@ -49,7 +49,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "评审期间出国访问"}))]
 pub struct DeclineRequest {
-    #[validate(length(min = 1, max = 1000), custom(function = crate::accounts::input::not_blank))]
+    #[validate(length(min = 1, max = 1000), custom(function = crate::http::validate::not_blank))]
     pub reason: String,
 }
 
@@ -67,7 +67,7 @@ pub struct DeclineRequest {
 pub struct ScoreRequest {
     #[validate(length(min = 1, max = 50))]
     pub criteria: Vec<CriterionScore>,
-    #[validate(length(min = 1, max = 5000), custom(function = crate::accounts::input::not_blank))]
+    #[validate(length(min = 1, max = 5000), custom(function = crate::http::validate::not_blank))]
     pub comment: String,
 }
 

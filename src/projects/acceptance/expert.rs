@@ -56,7 +56,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "与揭榜单位有合作项目，申请回避"}))]
 pub struct DeclineRequest {
-    #[validate(length(min = 1, max = 1000), custom(function = crate::accounts::input::not_blank))]
+    #[validate(length(min = 1, max = 1000), custom(function = crate::http::validate::not_blank))]
     pub reason: String,
 }
 
@@ -74,7 +74,7 @@ pub struct VerdictRequest {
     pub kpis: Vec<KpiVerdict>,
     /// 通过 (`true`) or 不通过 (`false`).
     pub pass: bool,
-    #[validate(length(min = 1, max = 5000), custom(function = crate::accounts::input::not_blank))]
+    #[validate(length(min = 1, max = 5000), custom(function = crate::http::validate::not_blank))]
     pub comment: String,
 }
 

@@ -1,4 +1,5 @@
-//! `POST /auth/register`, `/auth/login`, `/auth/refresh`, `/auth/logout`.
+//! `POST /auth/register`, `/auth/login`, `/auth/refresh`, `/auth/logout`: the account side of
+//! signing in, on the `auth` infrastructure (password hashes, sessions, tokens).
 
 use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, post};
@@ -9,12 +10,12 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::AuthUser;
-use super::sessions::{self, RevokeReason};
 use crate::accounts::input::RegisterRequest;
-use crate::accounts::models::{User, UserView};
+use crate::accounts::models::UserView;
 use crate::accounts::queries::{self, NewAccount};
 use crate::audit::{self, RequestMeta};
+use crate::auth::AuthUser;
+use crate::auth::sessions::{self, RevokeReason, Rotated};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -94,17 +95,17 @@ pub struct TokenResponse {
 async fn token_response(
     state: &AppState,
     conn: &mut diesel_async::AsyncPgConnection,
-    user: User,
-    session_id: uuid::Uuid,
-    refresh_token: String,
+    session: Rotated,
 ) -> AppResult<TokenResponse> {
-    let access_token = state.jwt.issue(user.id, user.role, session_id)?;
+    let access_token = state
+        .jwt
+        .issue(session.user_id, session.role, session.session_id)?;
     Ok(TokenResponse {
         access_token,
-        refresh_token,
+        refresh_token: session.token,
         token_type: "Bearer",
         expires_in: state.jwt.ttl_secs,
-        user: queries::user_view(conn, user.id).await?,
+        user: queries::user_view(conn, session.user_id).await?,
     })
 }
 
@@ -174,9 +175,13 @@ pub async fn login(
         })
         .await?;
     tracing::info!(user_id = %user.id, "logged in");
-    Ok(Json(
-        token_response(&state, &mut conn, user, session_id, refresh_token).await?,
-    ))
+    let session = Rotated {
+        user_id: user.id,
+        role: user.role,
+        session_id,
+        token: refresh_token,
+    };
+    Ok(Json(token_response(&state, &mut conn, session).await?))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -206,11 +211,8 @@ pub async fn refresh(
     body: ValidJson<RefreshRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let mut conn = state.conn().await?;
-    let (user, session_id, refresh_token) =
-        sessions::rotate(&mut conn, &body.into_inner().refresh_token).await?;
-    Ok(Json(
-        token_response(&state, &mut conn, user, session_id, refresh_token).await?,
-    ))
+    let session = sessions::rotate(&mut conn, &body.into_inner().refresh_token).await?;
+    Ok(Json(token_response(&state, &mut conn, session).await?))
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
