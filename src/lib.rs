@@ -1,5 +1,8 @@
 //! Jiebang: the backend of 揭榜挂帅 (open-competition challenge-bounty) programs.
-//! See `SPEC.md` in the shared folder for the product contract and `README.md` for running it.
+//! See `SPEC.md` in the shared folder for the product contract, `README.md` for running it and
+//! `docs/ARCHITECTURE.md` for how the code is laid out.
+
+#![forbid(unsafe_code)]
 
 pub mod accounts;
 pub mod audit;
@@ -23,6 +26,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod privacy;
 pub mod projects;
+pub mod reports;
 pub mod reviews;
 pub mod schema;
 pub mod seed;

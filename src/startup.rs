@@ -24,7 +24,7 @@ use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
 use crate::{
     accounts, audit, awards, bids, challenges, db, health, jobs, mail, notifications, openapi,
-    projects, reviews, telemetry,
+    projects, reports, reviews, telemetry,
 };
 
 pub struct Application {
@@ -170,6 +170,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(audit::routes::configure)
                     .configure(jobs::routes::configure)
                     .configure(credit::routes::configure)
+                    .configure(reports::credit_review::configure)
                     .configure(reviews::configure)
                     .configure(awards::configure)
                     .configure(projects::configure),

@@ -1,5 +1,6 @@
-//! Batch review (`POST /credit/reviews`): check every subject involved in a set of challenges once,
-//! and report totals by subject kind and result with the list behind them.
+//! Batch review: check a list of subjects once each (those involved in a set of challenges, which
+//! `reports::credit_review` finds), and report totals by subject kind and result with the list
+//! behind them.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use diesel::prelude::*;
@@ -12,10 +13,9 @@ use uuid::Uuid;
 use super::models::{CheckResult, CreditCheck, CreditReview, Purpose, Standing, SubjectKind};
 use super::{CheckRequest, CheckView, Subject, check_in_review};
 use crate::audit::{self, RequestMeta};
-use crate::bids::models::BidStatus;
 use crate::error::{AppError, AppResult};
 use crate::http::spreadsheet::{UTF8_BOM, safe_cell};
-use crate::schema::{bid_members, bids, challenges, credit_checks, credit_reviews, organizations};
+use crate::schema::{credit_checks, credit_reviews};
 use crate::state::AppState;
 
 /// Which challenges a review covers: the listed ones, or those created in a time range.
@@ -29,128 +29,6 @@ pub enum Selection {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     },
-}
-
-/// Every distinct subject involved in the selected challenges, organisations first, by code.
-///
-/// These are the issuers (发榜方) of the challenges, and for every bid that was submitted (drafts and
-/// withdrawn bids are not): the bidding organisation, its team leader and members (persons by
-/// ID-number hash and mask, which the bids store), and the experts drawn for the panels (by the
-/// ID-number hash and mask of their profiles). Each extends this one function, so that a review checks each subject once.
-pub async fn involved_subjects(
-    conn: &mut AsyncPgConnection,
-    selection: &Selection,
-) -> AppResult<Vec<Subject>> {
-    let mut query = challenges::table
-        .inner_join(organizations::table)
-        .select((organizations::uscc, organizations::name))
-        .distinct()
-        .into_boxed();
-    match selection {
-        Selection::ChallengeIds(ids) => query = query.filter(challenges::id.eq_any(ids.clone())),
-        Selection::CreatedBetween { from, to } => {
-            query = query
-                .filter(challenges::created_at.ge(*from))
-                .filter(challenges::created_at.lt(*to));
-        }
-    }
-    let issuers: Vec<(String, String)> = query.load(conn).await?;
-    let mut subjects: Vec<Subject> = issuers
-        .into_iter()
-        .map(|(uscc, name)| Subject::Organization { uscc, name })
-        .collect();
-    // The bids on those challenges that were submitted (whatever became of them since).
-    let mut chosen = challenges::table.select(challenges::id).into_boxed();
-    match selection {
-        Selection::ChallengeIds(ids) => chosen = chosen.filter(challenges::id.eq_any(ids.clone())),
-        Selection::CreatedBetween { from, to } => {
-            chosen = chosen
-                .filter(challenges::created_at.ge(*from))
-                .filter(challenges::created_at.lt(*to));
-        }
-    }
-    let bid_ids: Vec<uuid::Uuid> = bids::table
-        .filter(bids::challenge_id.eq_any(chosen))
-        .filter(bids::submitted_at.is_not_null())
-        .filter(bids::status.ne(BidStatus::Draft))
-        .filter(bids::status.ne(BidStatus::Withdrawn))
-        .select(bids::id)
-        .load(conn)
-        .await?;
-    let bidders: Vec<(String, String)> = organizations::table
-        .filter(
-            organizations::id.eq_any(
-                bids::table
-                    .filter(bids::id.eq_any(&bid_ids))
-                    .select(bids::organization_id),
-            ),
-        )
-        .select((organizations::uscc, organizations::name))
-        .load(conn)
-        .await?;
-    subjects.extend(
-        bidders
-            .into_iter()
-            .map(|(uscc, name)| Subject::Organization { uscc, name }),
-    );
-    let people: Vec<(Vec<u8>, String, String)> = bid_members::table
-        .filter(bid_members::bid_id.eq_any(&bid_ids))
-        .select((
-            bid_members::id_hash,
-            bid_members::id_masked,
-            bid_members::name,
-        ))
-        .load(conn)
-        .await?;
-    subjects.extend(
-        people
-            .into_iter()
-            .map(|(hash, masked, name)| Subject::Person {
-                id: crate::privacy::ProtectedId { hash, masked },
-                name,
-            }),
-    );
-    // The experts drawn for the panels of those challenges (whatever they answered).
-    let mut drawn = challenges::table.select(challenges::id).into_boxed();
-    match selection {
-        Selection::ChallengeIds(ids) => drawn = drawn.filter(challenges::id.eq_any(ids.clone())),
-        Selection::CreatedBetween { from, to } => {
-            drawn = drawn
-                .filter(challenges::created_at.ge(*from))
-                .filter(challenges::created_at.lt(*to));
-        }
-    }
-    let experts: Vec<(Vec<u8>, String, String)> = crate::schema::assignments::table
-        .inner_join(
-            crate::schema::experts::table
-                .on(crate::schema::experts::user_id.eq(crate::schema::assignments::expert_id)),
-        )
-        .inner_join(
-            crate::schema::users::table
-                .on(crate::schema::users::id.eq(crate::schema::assignments::expert_id)),
-        )
-        .filter(crate::schema::assignments::challenge_id.eq_any(drawn))
-        .select((
-            crate::schema::experts::id_hash,
-            crate::schema::experts::id_masked,
-            crate::schema::users::display_name,
-        ))
-        .load(conn)
-        .await?;
-    subjects.extend(
-        experts
-            .into_iter()
-            .map(|(hash, masked, name)| Subject::Person {
-                id: crate::privacy::ProtectedId { hash, masked },
-                name,
-            }),
-    );
-    // Once each, by match key (two people can share a masked form; one person can appear in
-    // several challenges), in a stable order.
-    let mut seen = std::collections::HashSet::new();
-    subjects.retain(|s| seen.insert((s.kind(), s.key())));
-    subjects.sort_by(|a, b| (a.kind(), a.code(), a.key()).cmp(&(b.kind(), b.code(), b.key())));
-    Ok(subjects)
 }
 
 /// Counts of results.
@@ -232,19 +110,19 @@ fn totals(items: &[ReviewItem]) -> Totals {
     t
 }
 
-/// Runs a review: one check (purpose `batch_review`, general records warn) per involved subject,
-/// then the review with its totals, all in one transaction.
+/// Runs a review of `subjects` (those `selection` involves): one check (purpose `batch_review`,
+/// general records warn) per subject, then the review with its totals, all in one transaction.
 pub async fn run_review(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     meta: &RequestMeta,
     selection: Selection,
+    subjects: Vec<Subject>,
     created_by: Option<Uuid>,
 ) -> AppResult<ReviewView> {
     let now = state.clock.now().trunc_subsecs(6);
     conn.transaction::<_, AppError, _>(async |conn| {
         let id = Uuid::now_v7();
-        let subjects = involved_subjects(conn, &selection).await?;
         let mut items = Vec::with_capacity(subjects.len());
         for subject in subjects {
             let request = CheckRequest {

@@ -18,7 +18,6 @@ use super::models::{
     SubjectKind,
 };
 use super::queries::{self, ManualRecord};
-use super::review::{self, ReviewView, Selection};
 use super::{CheckRequest, CheckView, Subject, business_date, lookup_keys};
 use crate::audit::RequestMeta;
 use crate::auth::AuthUser;
@@ -38,9 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_import)
         .service(create_check)
         .service(list_checks)
-        .service(get_check)
-        .service(create_review)
-        .service(get_review);
+        .service(get_check);
 }
 
 fn subject_error(field: &str) -> impl Fn(crate::codes::CodeError) -> AppError + '_ {
@@ -612,144 +609,4 @@ pub async fn get_check(
         .first(&mut conn)
         .await?;
     Ok(Json(row.into()))
-}
-
-/// What a batch review covers: `challenge_ids`, or a range of the challenges' `created_at`.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"created_from": "2026-01-01T00:00:00+08:00", "created_to": "2027-01-01T00:00:00+08:00"}))]
-pub struct CreateReviewRequest {
-    /// These challenges (1 to 10,000).
-    #[validate(length(min = 1, max = 10000))]
-    pub challenge_ids: Option<Vec<Uuid>>,
-    /// Challenges created at or after this time (with `created_to`).
-    pub created_from: Option<DateTime<Utc>>,
-    /// Challenges created before this time.
-    pub created_to: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct FormatParam {
-    /// `csv` for the list as CSV (also with `Accept: text/csv`); JSON otherwise.
-    pub format: Option<String>,
-}
-
-fn wants_csv(req: &HttpRequest, format: &FormatParam) -> bool {
-    format.format.as_deref() == Some("csv")
-        || req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/csv"))
-}
-
-fn review_response(
-    req: &HttpRequest,
-    format: &FormatParam,
-    status: actix_web::http::StatusCode,
-    review: &ReviewView,
-) -> AppResult<HttpResponse> {
-    if wants_csv(req, format) {
-        Ok(HttpResponse::build(status)
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"credit-review-{}.csv\"", review.id),
-            ))
-            .body(review::to_csv(review)?))
-    } else {
-        Ok(HttpResponse::build(status).json(review))
-    }
-}
-
-/// Run a batch review (admin): check each subject involved in the chosen challenges once
-/// (purpose `batch_review`) and report totals by subject kind and result with the list; as CSV with
-/// `?format=csv` or `Accept: text/csv`. Subjects so far: the challenges' issuers (bidders, team
-/// members and experts join when those modules exist).
-#[utoipa::path(
-    tag = "credit",
-    params(FormatParam),
-    request_body = CreateReviewRequest,
-    responses(
-        (status = 201, description = "The review", content(
-            (ReviewView = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Give either `challenge_ids` or both `created_from` and `created_to`", body = ProblemBody, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/credit/reviews")]
-#[tracing::instrument(skip_all)]
-pub async fn create_review(
-    state: Data<AppState>,
-    user: AuthUser,
-    meta: RequestMeta,
-    req: HttpRequest,
-    format: ValidQuery<FormatParam>,
-    body: ValidJson<CreateReviewRequest>,
-) -> AppResult<HttpResponse> {
-    user.require(&[Role::Admin])?;
-    let body = body.into_inner();
-    let selection = match (body.challenge_ids, body.created_from, body.created_to) {
-        (Some(ids), None, None) => Selection::ChallengeIds(ids),
-        (None, Some(from), Some(to)) if from < to => Selection::CreatedBetween { from, to },
-        (None, Some(_), Some(_)) => {
-            return Err(AppError::validation("created_to", FieldCode::BeforeStart));
-        }
-        (None, Some(_), None) => {
-            return Err(AppError::validation("created_to", FieldCode::Required));
-        }
-        (None, None, Some(_)) => {
-            return Err(AppError::validation("created_from", FieldCode::Required));
-        }
-        (None, None, None) => {
-            return Err(AppError::validation("challenge_ids", FieldCode::Required));
-        }
-        (Some(_), _, _) => return Err(AppError::validation("created_from", FieldCode::NotAllowed)),
-    };
-    let mut conn = state.conn().await?;
-    let review = review::run_review(&mut conn, &state, &meta, selection, Some(user.id)).await?;
-    review_response(
-        &req,
-        &format.into_inner(),
-        actix_web::http::StatusCode::CREATED,
-        &review,
-    )
-}
-
-/// A stored batch review with its list (admin); as CSV with `?format=csv` or `Accept: text/csv`.
-#[utoipa::path(
-    tag = "credit",
-    params(("id" = Uuid, Path, description = "Review id"), FormatParam),
-    responses(
-        (status = 200, description = "The review", content(
-            (ReviewView = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such review", body = ProblemBody, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/credit/reviews/{id}")]
-pub async fn get_review(
-    state: Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: Path<Uuid>,
-    format: ValidQuery<FormatParam>,
-) -> AppResult<HttpResponse> {
-    user.require(&[Role::Admin])?;
-    let mut conn = state.conn().await?;
-    let review = review::load_review(&mut conn, id.into_inner()).await?;
-    review_response(
-        &req,
-        &format.into_inner(),
-        actix_web::http::StatusCode::OK,
-        &review,
-    )
 }

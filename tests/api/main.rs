@@ -7,6 +7,7 @@ mod helpers;
 
 mod acceptance;
 mod accounts;
+mod architecture;
 mod audit;
 mod auth;
 mod awards;
