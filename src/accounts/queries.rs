@@ -189,3 +189,52 @@ async fn welcome(
     };
     audit::record(conn, state, meta, event).await
 }
+
+/// The active accounts of an organisation with `role` that act for it (approved members), in the
+/// order they were made: the people told about what the organisation does.
+pub async fn organization_accounts(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    role: Role,
+) -> AppResult<Vec<User>> {
+    Ok(users::table
+        .filter(users::organization_id.eq(organization_id))
+        .filter(users::role.eq(role))
+        .filter(users::disabled_at.is_null())
+        .filter(users::membership_pending.eq(false))
+        .order(users::created_at.asc())
+        .select(User::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// The active admin accounts (the program office), in the order they were made.
+pub async fn admin_accounts(conn: &mut AsyncPgConnection) -> AppResult<Vec<User>> {
+    Ok(users::table
+        .filter(users::role.eq(Role::Admin))
+        .filter(users::disabled_at.is_null())
+        .order(users::created_at.asc())
+        .select(User::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// An account, active or not.
+pub async fn account(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<User> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// An account that is still active (`None` once disabled or gone).
+pub async fn active_account(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Option<User>> {
+    Ok(users::table
+        .find(id)
+        .filter(users::disabled_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}

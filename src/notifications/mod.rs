@@ -66,3 +66,17 @@ pub async fn notify<N: Notice>(
     .enqueue(conn)
     .await
 }
+
+/// Tells each of `people` what `notice` says to them (a notice is addressed to one person: the
+/// closure makes each one's), in the caller's transaction.
+pub async fn notify_each<N: Notice>(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    people: impl IntoIterator<Item = Recipient>,
+    notice: impl Fn(&Recipient) -> N,
+) -> AppResult<()> {
+    for to in people {
+        notify(conn, state, &to, &notice(&to)).await?;
+    }
+    Ok(())
+}
