@@ -1,12 +1,10 @@
 //! `/credit/…` endpoints (admin only): records, imports, checks, batch reviews.
 
-use actix_web::http::header;
-use actix_web::web::{BytesMut, Data, Json, Path, Payload};
+use actix_web::web::{Data, Json, Path, Payload};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -22,7 +20,7 @@ use super::{CheckRequest, CheckView, Subject, business_date, lookup_keys};
 use crate::audit::RequestMeta;
 use crate::auth::AuthUser;
 use crate::auth::Role;
-use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, FieldCode, FieldError, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::validate::not_blank;
 use crate::http::{Page, ValidJson, ValidQuery};
@@ -380,23 +378,12 @@ pub async fn import_file(
         return Err(AppError::UnsupportedMediaType);
     }
     let limit = state.settings.credit.import_max_bytes;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(AppError::PayloadTooLarge);
-    }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| AppError::bad_request(ErrorCode::BadRequest).arg("error", e))?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = crate::http::body::read_limited(
+        &mut payload,
+        crate::http::body::declared_length(&req),
+        limit,
+    )
+    .await?;
     let report = import::run_import(
         &state,
         &meta,

@@ -4,13 +4,13 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::{BytesMut, Data};
+use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
+use super::body;
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError};
 use crate::state::AppState;
 
@@ -36,28 +36,14 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             .map(|s| s.settings.server.body_limit_bytes)
             .unwrap_or(FALLBACK_LIMIT);
         let json_type = is_json(req);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
+        let declared = body::declared_length(req);
         let mut payload = payload.take();
         Box::pin(async move {
-            if declared_length.is_some_and(|len| len > limit) {
-                return Err(AppError::PayloadTooLarge);
-            }
+            body::check_declared(declared, limit)?;
             if !json_type {
                 return Err(AppError::UnsupportedMediaType);
             }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| AppError::bad_request(ErrorCode::BadRequest).arg("error", e))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(AppError::PayloadTooLarge);
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = body::read_limited(&mut payload, declared, limit).await?;
             let value: T = parse(&body)?;
             value.validate()?;
             Ok(ValidJson(value))

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every resource: error rendering, the JSON body extractor, pagination,
 //! client addresses and response headers.
 
+pub mod body;
 pub mod client_addr;
 pub mod fallback;
 pub mod headers;
