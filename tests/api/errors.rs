@@ -262,3 +262,81 @@ async fn the_database_going_away_is_a_503() {
     // The process itself is still up.
     assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
 }
+
+/// The problem bodies clients see, whole, in both languages: titles, details with their
+/// arguments, and the messages of the fields at fault (snapshots in `tests/api/snapshots/`).
+#[tokio::test]
+async fn problem_bodies_in_both_languages() {
+    let app = TestApp::spawn().await;
+    let s = app.scenario().build().await;
+    let mut bodies = Vec::new();
+    for lang in ["zh-CN", "en"] {
+        let send = |method: Method, path: &str, body: Option<Value>, token: Option<&str>| {
+            let mut req = app
+                .request(method, path, token)
+                .header("accept-language", lang);
+            if let Some(body) = body {
+                req = req.json(&body);
+            }
+            req
+        };
+        let cases = [
+            (
+                "malformed",
+                send(Method::POST, "/api/v1/auth/login", None, None)
+                    .header("content-type", "application/json")
+                    .body("{\"email\": "),
+            ),
+            (
+                "unauthenticated",
+                send(Method::GET, "/api/v1/me", None, None),
+            ),
+            (
+                "route",
+                send(Method::GET, "/api/v1/no-such-thing", None, None),
+            ),
+            (
+                "validation",
+                send(
+                    Method::POST,
+                    "/api/v1/auth/register",
+                    Some(json!({
+                        "email": "not an email", "password": "short", "display_name": " ",
+                        "role": "solver",
+                        "organization": {"name": "某单位", "uscc": "91350200776049653B", "kind": "university"},
+                    })),
+                    None,
+                ),
+            ),
+            (
+                "transition",
+                send(
+                    Method::POST,
+                    &s.path("/approve"),
+                    None,
+                    Some(&s.admin.access),
+                ),
+            ),
+            (
+                "stale",
+                send(
+                    Method::PATCH,
+                    &s.path(""),
+                    Some(json!({"title": "新的标题"})),
+                    Some(&s.issuer.access),
+                )
+                .header("if-match", "\"v0\""),
+            ),
+        ];
+        for (name, req) in cases {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().await.unwrap();
+            bodies.push(format!(
+                "{name} ({lang}): {status}\n{}",
+                serde_json::to_string_pretty(&body).unwrap()
+            ));
+        }
+    }
+    insta::assert_snapshot!("problem_bodies", bodies.join("\n\n"));
+}
