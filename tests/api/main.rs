@@ -18,6 +18,7 @@ mod cli;
 mod credit;
 mod emails;
 mod errors;
+mod job_registry;
 mod jobs;
 mod mail;
 mod notifications;
