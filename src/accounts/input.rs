@@ -189,11 +189,25 @@ impl AccountRequest {
         let (email, display_name, role, locale, organization, self_registered) = match self {
             AccountRequest::Register(r) => {
                 let organization = Some(&r.organization);
-                (&r.email, &r.display_name, r.role, r.locale, organization, true)
+                (
+                    &r.email,
+                    &r.display_name,
+                    r.role,
+                    r.locale,
+                    organization,
+                    true,
+                )
             }
             AccountRequest::ByAdmin(r) => {
                 let organization = r.organization.as_ref();
-                (&r.email, &r.display_name, r.role, r.locale, organization, false)
+                (
+                    &r.email,
+                    &r.display_name,
+                    r.role,
+                    r.locale,
+                    organization,
+                    false,
+                )
             }
         };
         NewAccount {

@@ -11,9 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::input::{OrganizationInput, UserFilter};
-use super::models::{
-    Member, NewOrganization, NewUser, Organization, User, UserChanges, UserView,
-};
+use super::models::{Member, NewOrganization, NewUser, Organization, User, UserChanges, UserView};
 use crate::auth::Role;
 use crate::codes::parse_uscc;
 use crate::db;
@@ -318,7 +316,10 @@ pub async fn organization_exists(conn: &mut AsyncPgConnection, id: Uuid) -> AppR
 }
 
 /// Every account of an organisation, pending or not, active or not, in the order they were made.
-pub async fn members(conn: &mut AsyncPgConnection, organization_id: Uuid) -> AppResult<Vec<Member>> {
+pub async fn members(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+) -> AppResult<Vec<Member>> {
     Ok(users::table
         .filter(users::organization_id.eq(organization_id))
         .order((users::created_at.asc(), users::id.asc()))

@@ -128,9 +128,7 @@ mod tests {
 
     fn field_code(result: AppResult<Option<Uuid>>) -> (String, FieldCode) {
         match result {
-            Err(AppError::Validation(fields)) => {
-                (fields[0].field.clone(), fields[0].code)
-            }
+            Err(AppError::Validation(fields)) => (fields[0].field.clone(), fields[0].code),
             other => panic!("not a validation error: {other:?}"),
         }
     }
@@ -139,7 +137,10 @@ mod tests {
     fn admins_have_no_organisation_and_others_need_one() {
         let org = Uuid::now_v7();
         let other = Uuid::now_v7();
-        assert_eq!(organization_for(Role::Admin, None, Some(org)).unwrap(), None);
+        assert_eq!(
+            organization_for(Role::Admin, None, Some(org)).unwrap(),
+            None
+        );
         assert_eq!(
             field_code(organization_for(Role::Admin, Some(org), None)),
             ("organization_id".into(), FieldCode::NotAllowed)
@@ -168,7 +169,10 @@ mod tests {
         ] {
             assert!(matches!(
                 may_change(me, me, &request(body.clone())),
-                Err(AppError::Conflict { code: ErrorCode::CannotDisableSelf, .. })
+                Err(AppError::Conflict {
+                    code: ErrorCode::CannotDisableSelf,
+                    ..
+                })
             ));
             assert!(may_change(me, someone, &request(body)).is_ok());
         }
@@ -181,12 +185,26 @@ mod tests {
         let org = Uuid::now_v7();
         let current = account(Role::Solver, Some(org));
         let now = Utc::now();
-        let same = changes(&current, &request(serde_json::json!({"organization_id": org, "disabled": false})), None, now).unwrap();
+        let same = changes(
+            &current,
+            &request(serde_json::json!({"organization_id": org, "disabled": false})),
+            None,
+            now,
+        )
+        .unwrap();
         assert_eq!(same.organization_id, None);
         assert_eq!(same.disabled_at, None);
         assert_eq!(same.updated_at, Some(now));
 
-        let promoted = changes(&current, &request(serde_json::json!({"role": "admin", "disabled": true, "display_name": " 乙 "})), None, now).unwrap();
+        let promoted = changes(
+            &current,
+            &request(
+                serde_json::json!({"role": "admin", "disabled": true, "display_name": " 乙 "}),
+            ),
+            None,
+            now,
+        )
+        .unwrap();
         assert_eq!(promoted.organization_id, Some(None));
         assert_eq!(promoted.disabled_at, Some(Some(now)));
         assert_eq!(promoted.display_name.as_deref(), Some("乙"));
@@ -200,9 +218,18 @@ mod tests {
         disabled.role = Role::Issuer;
         let mut promoted = before.clone();
         promoted.role = Role::Issuer;
-        assert!(matches!(sessions_end(&before, &disabled, true), Some(RevokeReason::Disabled)));
-        assert!(matches!(sessions_end(&before, &promoted, true), Some(RevokeReason::PasswordChanged)));
-        assert!(matches!(sessions_end(&before, &promoted, false), Some(RevokeReason::RoleChanged)));
+        assert!(matches!(
+            sessions_end(&before, &disabled, true),
+            Some(RevokeReason::Disabled)
+        ));
+        assert!(matches!(
+            sessions_end(&before, &promoted, true),
+            Some(RevokeReason::PasswordChanged)
+        ));
+        assert!(matches!(
+            sessions_end(&before, &promoted, false),
+            Some(RevokeReason::RoleChanged)
+        ));
         assert!(sessions_end(&before, &before, false).is_none());
         // Enabling again ends nothing.
         assert!(sessions_end(&disabled, &promoted, false).is_none());
@@ -214,9 +241,21 @@ mod tests {
         let mut disabled = active.clone();
         disabled.disabled_at = Some(Utc::now());
         assert_eq!(login_refusal(Some(&active), true), None);
-        assert_eq!(login_refusal(Some(&active), false), Some(ErrorCode::InvalidCredentials));
-        assert_eq!(login_refusal(None, false), Some(ErrorCode::InvalidCredentials));
-        assert_eq!(login_refusal(Some(&disabled), true), Some(ErrorCode::AccountDisabled));
-        assert_eq!(login_refusal(Some(&disabled), false), Some(ErrorCode::InvalidCredentials));
+        assert_eq!(
+            login_refusal(Some(&active), false),
+            Some(ErrorCode::InvalidCredentials)
+        );
+        assert_eq!(
+            login_refusal(None, false),
+            Some(ErrorCode::InvalidCredentials)
+        );
+        assert_eq!(
+            login_refusal(Some(&disabled), true),
+            Some(ErrorCode::AccountDisabled)
+        );
+        assert_eq!(
+            login_refusal(Some(&disabled), false),
+            Some(ErrorCode::InvalidCredentials)
+        );
     }
 }

@@ -124,7 +124,11 @@ pub fn change_summary(before: &User, after: &User, password_changed: bool) -> Va
     let mut old = Map::new();
     let mut new = Map::new();
     let fields = [
-        ("display_name", json!(before.display_name), json!(after.display_name)),
+        (
+            "display_name",
+            json!(before.display_name),
+            json!(after.display_name),
+        ),
         ("role", json!(before.role), json!(after.role)),
         (
             "organization_id",

@@ -6,10 +6,9 @@ use actix_web::web::{Data, Json};
 use super::input::AuditFilter;
 use super::queries;
 use super::views::AuditEntryView;
-use crate::auth::AuthUser;
-use crate::auth::Role;
-use crate::error::{AppResult, ProblemBody};
-use crate::http::pagination::{PageParams, PageRequest};
+use crate::auth::{AdminsOnly, AuthUser, Role};
+use crate::error::AppResult;
+use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Page, ValidQuery};
 use crate::state::AppState;
 
@@ -23,8 +22,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     params(AuditFilter, PageParams),
     responses(
         (status = 200, description = "One page of entries", body = Page<AuditEntryView>),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Bad filter or page parameters", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]

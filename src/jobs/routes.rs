@@ -7,10 +7,9 @@ use actix_web::{get, post};
 use super::input::JobFilter;
 use super::queries;
 use super::views::{JobStatus, JobView};
-use crate::auth::AuthUser;
-use crate::auth::Role;
+use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::error::{AppError, AppResult, ErrorCode, ProblemBody};
-use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Page, ValidQuery};
 use crate::state::AppState;
 
@@ -24,8 +23,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     params(JobFilter, PageParams),
     responses(
         (status = 200, description = "One page of jobs", body = Page<JobView>),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Bad filter or page parameters", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -50,7 +49,7 @@ pub async fn list_jobs(
     params(("id" = i64, Path, description = "Job id")),
     responses(
         (status = 200, description = "The job, pending again", body = JobView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such job (done jobs are deleted)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "The job has not failed (`job_not_failed`)", body = ProblemBody, content_type = "application/problem+json"),
     ),

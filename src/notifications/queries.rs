@@ -54,9 +54,11 @@ pub async fn mark_read(
         .filter(notifications::id.eq(id))
         .filter(notifications::user_id.eq(user_id));
     Ok(diesel::update(mine)
-        .set(notifications::read_at.eq(diesel::dsl::sql::<Nullable<Timestamptz>>(
-            "coalesce(read_at, now())",
-        )))
+        .set(
+            notifications::read_at.eq(diesel::dsl::sql::<Nullable<Timestamptz>>(
+                "coalesce(read_at, now())",
+            )),
+        )
         .returning(NotificationView::as_returning())
         .get_result(conn)
         .await?)

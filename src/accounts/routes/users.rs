@@ -15,9 +15,9 @@ use crate::accounts::views::{UserView, change_summary};
 use crate::accounts::{queries, rules};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::sessions;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::error::{AppError, AppResult, FieldCode, ProblemBody};
-use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Page, ValidJson, ValidQuery};
 use crate::notifications::{Recipient, notify};
 use crate::state::AppState;
@@ -40,8 +40,8 @@ pub async fn me(state: Data<AppState>, user: AuthUser) -> AppResult<Json<UserVie
     params(UserFilter, PageParams),
     responses(
         (status = 200, description = "One page of accounts", body = Page<UserView>),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Bad filter or page parameters", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -54,7 +54,9 @@ pub async fn list_users(
 ) -> AppResult<Json<Page<UserView>>> {
     user.require(&[Role::Admin])?;
     let mut conn = state.conn().await?;
-    Ok(Json(queries::list(&mut conn, &filter.into_inner(), page).await?))
+    Ok(Json(
+        queries::list(&mut conn, &filter.into_inner(), page).await?,
+    ))
 }
 
 /// Create an expert or admin account (admin).
@@ -63,7 +65,7 @@ pub async fn list_users(
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Account created", body = UserView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 409, description = "Email already registered (`email_taken`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields; experts need an organisation, admins have none", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -92,7 +94,7 @@ pub async fn create_user(
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "The account as changed", body = UserView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such account", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot disable their own account or take away their own admin role (`cannot_disable_self`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a role that does not fit the organisation", body = ProblemBody, content_type = "application/problem+json"),
