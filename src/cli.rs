@@ -3,12 +3,12 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::{Parser, Subcommand};
-use diesel_async::AsyncConnection;
 use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
 
 use crate::accounts::input::{PASSWORD_MAX, PASSWORD_MIN};
 use crate::accounts::queries::{self, NewAccount};
-use crate::audit::Verdict;
+use crate::audit::{Event, RequestMeta, Verdict};
 use crate::auth::Role;
 use crate::config::Settings;
 use crate::i18n::Locale;
@@ -116,28 +116,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let password = read_password()?;
             let state = prepare(settings).await?;
             let hash = state.hasher.hash(password).await?;
-            let mut conn = state.conn().await?;
-            let user = conn
-                .transaction::<_, crate::error::AppError, _>(async |conn| {
-                    let account = NewAccount {
-                        email: &email,
-                        password_hash: &hash,
-                        display_name: &name,
-                        role: Role::Admin,
-                        locale: Locale::ZhCn,
-                        organization: None,
-                        self_registered: false,
-                    };
+            let account = NewAccount {
+                email: &email,
+                password_hash: &hash,
+                display_name: &name,
+                role: Role::Admin,
+                locale: Locale::ZhCn,
+                organization: None,
+                self_registered: false,
+            };
+            let user = state
+                .transaction(async |conn| {
                     let (user, _) = queries::create_account(conn, account).await?;
                     // Made from the command line: no actor, no request.
-                    let event = crate::audit::Event {
-                        actor_id: None,
-                        action: "user.create_admin",
-                        object_type: "user",
-                        object_id: Some(user.id.to_string()),
-                        summary: serde_json::json!({"email": user.email, "display_name": user.display_name}),
-                    };
-                    crate::audit::record(conn, &state, &Default::default(), event).await?;
+                    Event::new("user.create_admin", "user", user.id)
+                        .summary(json!({"email": user.email, "display_name": user.display_name}))
+                        .record(conn, &state, &RequestMeta::default())
+                        .await?;
                     Ok(user)
                 })
                 .await

@@ -1,7 +1,6 @@
 //! `jiebang seed-demo`: demo accounts for trying the API from `/docs`. Running it again resets the
 //! demo accounts' passwords (and enables them) and prints the new ones.
 
-use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use rand::Rng;
@@ -15,7 +14,7 @@ use crate::auth::Role;
 use crate::challenges::models::{Category, Field, Status};
 use crate::codes::complete_uscc;
 use crate::i18n::Locale;
-use crate::schema::{challenges, users};
+use crate::schema::challenges;
 use crate::state::AppState;
 
 struct DemoAccount {
@@ -151,14 +150,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<()> {
             .transpose()?;
         match queries::find_by_email(&mut conn, account.email).await? {
             Some(existing) => {
-                diesel::update(users::table.filter(users::id.eq(existing.id)))
-                    .set((
-                        users::password_hash.eq(&hash),
-                        users::disabled_at.eq(None::<chrono::DateTime<Utc>>),
-                        users::updated_at.eq(Utc::now()),
-                    ))
-                    .execute(&mut conn)
-                    .await?;
+                queries::reset_password(&mut conn, existing.id, &hash).await?;
             }
             None => {
                 queries::create_account(
@@ -258,15 +250,10 @@ pub async fn challenges(state: &AppState, count: usize) -> anyhow::Result<()> {
     use rand::seq::IndexedRandom;
 
     let mut conn = state.conn().await?;
-    let issuer: Option<(uuid::Uuid, Option<uuid::Uuid>)> = users::table
-        .filter(users::email.eq("issuer@demo.jiebang.cn"))
-        .select((users::id, users::organization_id))
-        .first(&mut conn)
-        .await
-        .optional()?;
-    let (user_id, Some(org_id)) =
-        issuer.ok_or_else(|| anyhow::anyhow!("the demo issuer is missing"))?
-    else {
+    let issuer = queries::find_by_email(&mut conn, "issuer@demo.jiebang.cn")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo issuer is missing"))?;
+    let (user_id, Some(org_id)) = (issuer.id, issuer.organization_id) else {
         anyhow::bail!("the demo issuer has no organisation");
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(count as u64);

@@ -162,8 +162,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                 scope::scope("/api/v1")
                     // Served from the document built below; not itself an API operation.
                     .route("/openapi.json", web::get().to(openapi::serve))
-                    .configure(accounts::login::configure)
-                    .configure(accounts::routes::configure)
+                    .configure(accounts::configure)
                     .configure(challenges::routes::configure)
                     .configure(bids::routes::configure)
                     .configure(notifications::routes::configure)

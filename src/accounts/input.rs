@@ -1,13 +1,16 @@
-//! Request bodies shared by registration and admin account creation, with their validation.
+//! Request bodies and query parameters of the accounts' endpoints, with their validation.
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 use super::models::OrganizationKind;
+use super::queries::NewAccount;
 use crate::auth::Role;
 use crate::codes::parse_uscc;
+use crate::error::{AppError, FieldCode};
 use crate::http::validate::not_blank;
 use crate::i18n::Locale;
 
@@ -153,8 +156,7 @@ pub struct CreateUserRequest {
 
 impl CreateUserRequest {
     /// Experts need an organisation; admins have none.
-    pub fn check_organization(&self) -> Result<(), crate::error::AppError> {
-        use crate::error::{AppError, FieldCode};
+    pub fn check_organization(&self) -> Result<(), AppError> {
         match (self.role, &self.organization) {
             (Role::Admin, Some(_)) => {
                 Err(AppError::validation("organization", FieldCode::NotAllowed))
@@ -163,4 +165,120 @@ impl CreateUserRequest {
             (_, None) => Err(AppError::validation("organization", FieldCode::Required)),
         }
     }
+}
+
+/// A new account as asked for: by the person themselves (`POST /auth/register`) or by an admin
+/// (`POST /users`).
+pub enum AccountRequest {
+    Register(RegisterRequest),
+    ByAdmin(CreateUserRequest),
+}
+
+impl AccountRequest {
+    /// The password as given, to be hashed.
+    pub fn password(&self) -> SecretString {
+        match self {
+            AccountRequest::Register(r) => r.password.clone().into_secret(),
+            AccountRequest::ByAdmin(r) => r.password.clone().into_secret(),
+        }
+    }
+
+    /// The account asked for, with its password hashed. A self-registered account that joins an
+    /// organisation already known waits for approval.
+    pub fn account<'a>(&'a self, password_hash: &'a str) -> NewAccount<'a> {
+        let (email, display_name, role, locale, organization, self_registered) = match self {
+            AccountRequest::Register(r) => {
+                let organization = Some(&r.organization);
+                (
+                    &r.email,
+                    &r.display_name,
+                    r.role,
+                    r.locale,
+                    organization,
+                    true,
+                )
+            }
+            AccountRequest::ByAdmin(r) => {
+                let organization = r.organization.as_ref();
+                (
+                    &r.email,
+                    &r.display_name,
+                    r.role,
+                    r.locale,
+                    organization,
+                    false,
+                )
+            }
+        };
+        NewAccount {
+            email,
+            password_hash,
+            display_name,
+            role,
+            locale: locale.unwrap_or_default(),
+            organization,
+            self_registered,
+        }
+    }
+}
+
+/// `GET /users`: which accounts.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilter {
+    /// Only accounts of this role.
+    pub role: Option<Role>,
+    /// `true`: only disabled accounts; `false`: only active ones.
+    pub disabled: Option<bool>,
+    /// Only members of this organisation.
+    pub organization_id: Option<Uuid>,
+    /// Part of the email or display name, case-insensitive.
+    pub q: Option<String>,
+}
+
+/// Changes an admin makes to an account. Absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"disabled": true}))]
+pub struct UpdateUserRequest {
+    /// `true` disables the account: it cannot log in and its tokens stop working at once.
+    pub disabled: Option<bool>,
+    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    pub display_name: Option<String>,
+    /// A new role. Admins have no organisation; every other role needs one (give
+    /// `organization_id` when the account has none).
+    pub role: Option<Role>,
+    pub organization_id: Option<Uuid>,
+    /// A new password (8 to 128 characters); ends the account's sessions.
+    #[validate(custom(function = valid_password))]
+    pub password: Option<Password>,
+    pub locale: Option<Locale>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "admin@demo.jiebang.cn", "password": "printed-by-seed-demo"}))]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 254))]
+    #[schema(example = "admin@demo.jiebang.cn")]
+    pub email: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "kq3v0x…(from login)"}))]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 200))]
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({}))]
+pub struct LogoutRequest {
+    /// Ends the session of this refresh token (useful once the access token has expired).
+    #[validate(length(min = 1, max = 200))]
+    pub refresh_token: Option<String>,
 }

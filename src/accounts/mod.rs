@@ -1,9 +1,13 @@
-//! Accounts and organisations: self-registration of issuers and solvers (in `auth::routes`), admin
-//! management of accounts, `GET /me` and `GET /organizations/{id}`.
+//! Accounts and organisations: self-registration of issuers and solvers and signing in
+//! (`routes::login`), admin management of accounts and `GET /me` (`routes::users`), organisations
+//! and the approval of the accounts that join one (`routes::organizations`).
 
 pub mod input;
-pub mod login;
 pub mod models;
 pub mod notices;
 pub mod queries;
 pub mod routes;
+pub mod rules;
+pub mod views;
+
+pub use routes::configure;

@@ -2,14 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::Role;
 use crate::db_enum;
 use crate::i18n::Locale;
 use crate::schema::{organizations, users};
+
+// The views were defined here first; callers may still name them from here.
+pub use super::views::{OrganizationView, UserView};
 
 db_enum!(
     /// The kind of legal entity an organisation is (SPEC §1).
@@ -77,65 +78,28 @@ pub struct NewUser<'a> {
     pub locale: Locale,
 }
 
-/// An organisation as the API shows it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OrganizationView {
-    pub id: Uuid,
-    #[schema(example = "厦门某新材料科技有限公司")]
-    pub name: String,
-    /// Unified social credit code (统一社会信用代码).
-    #[schema(example = "91350200776049653A")]
-    pub uscc: String,
-    pub kind: OrganizationKind,
-    pub created_at: DateTime<Utc>,
+/// What an admin changes of an account (`PATCH /users/{id}`); `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub organization_id: Option<Option<Uuid>>,
+    pub password_hash: Option<String>,
+    pub locale: Option<Locale>,
+    pub disabled_at: Option<Option<DateTime<Utc>>>,
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
-impl From<Organization> for OrganizationView {
-    fn from(o: Organization) -> Self {
-        OrganizationView {
-            id: o.id,
-            name: o.name,
-            uscc: o.uscc,
-            kind: o.kind,
-            created_at: o.created_at,
-        }
-    }
-}
-
-/// An account as the API shows it (never with its password hash).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct UserView {
+/// An account as its organisation's member list shows it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct Member {
     pub id: Uuid,
-    #[schema(example = "zhang.wei@example.com")]
-    pub email: String,
-    #[schema(example = "张伟")]
     pub display_name: String,
     pub role: Role,
-    pub locale: Locale,
-    /// Disabled accounts cannot log in and their tokens no longer work.
-    pub disabled: bool,
-    pub organization: Option<OrganizationView>,
-    /// `true` while an account that joined an already registered organisation waits for one of
-    /// its accounts or an admin to approve it (`POST /organizations/{id}/members/{user_id}/approve`);
-    /// until then it acts for no organisation.
+    pub disabled_at: Option<DateTime<Utc>>,
     pub membership_pending: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl UserView {
-    pub fn new(user: User, organization: Option<Organization>) -> Self {
-        UserView {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            locale: user.locale,
-            disabled: user.disabled_at.is_some(),
-            organization: organization.map(Into::into),
-            membership_pending: user.membership_pending,
-            created_at: user.created_at,
-        }
-    }
 }
 
 impl From<&User> for crate::notifications::Recipient {

@@ -1,22 +1,25 @@
-//! Account and organisation queries used by several endpoints.
+//! Accounts and organisations in the database: creating an account, finding one, the lists
+//! other domains need (who acts for an organisation, the admins), the admin's list and changes,
+//! membership approval.
 
+use chrono::Utc;
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
+use diesel::sql_types::{Bool, Nullable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::input::OrganizationInput;
-use super::models::{NewOrganization, NewUser, Organization, User, UserView};
-use crate::accounts::notices::Welcome;
-use crate::audit::{self, RequestMeta};
+use super::input::{OrganizationInput, UserFilter};
+use super::models::{Member, NewOrganization, NewUser, Organization, User, UserChanges, UserView};
 use crate::auth::Role;
 use crate::codes::parse_uscc;
+use crate::db;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
+use crate::http::Page;
+use crate::http::pagination::PageRequest;
 use crate::i18n::Locale;
-use crate::notifications::{Recipient, notify};
 use crate::schema::{organizations, users};
-use crate::state::AppState;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
@@ -38,7 +41,7 @@ pub async fn create_account(
     conn: &mut AsyncPgConnection,
     account: NewAccount<'_>,
 ) -> AppResult<(User, Option<Organization>)> {
-    conn.transaction::<_, AppError, _>(async move |conn| {
+    db::transaction(conn, async move |conn| {
         let (organization, joined) = match account.organization {
             Some(input) => {
                 let (organization, created) = find_or_create_organization(conn, input).await?;
@@ -135,61 +138,6 @@ pub async fn user_view(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<User
     Ok(UserView::new(user, organization))
 }
 
-/// Creates an account and, in the same transaction, what follows it: the welcome notice and the
-/// audit entry (`user.register` when self-registered, `user.create` when `created_by` an admin).
-pub async fn open_account(
-    conn: &mut AsyncPgConnection,
-    state: &AppState,
-    meta: &RequestMeta,
-    created_by: Option<Uuid>,
-    account: NewAccount<'_>,
-) -> AppResult<(User, Option<Organization>)> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let (user, organization) = create_account(conn, account).await?;
-        welcome(conn, state, meta, created_by, &user, organization.as_ref()).await?;
-        Ok((user, organization))
-    })
-    .await
-}
-
-async fn welcome(
-    conn: &mut AsyncPgConnection,
-    state: &AppState,
-    meta: &RequestMeta,
-    created_by: Option<Uuid>,
-    user: &User,
-    organization: Option<&Organization>,
-) -> AppResult<()> {
-    let notice = Welcome {
-        display_name: user.display_name.clone(),
-        email: user.email.clone(),
-        role: user.role,
-        organization_name: organization.map(|o| o.name.clone()),
-        login_url: format!(
-            "{}/docs/",
-            state.settings.mail.public_url.trim_end_matches('/')
-        ),
-    };
-    notify(conn, state, &Recipient::from(user), &notice).await?;
-    let event = audit::Event {
-        actor_id: created_by.or(Some(user.id)),
-        action: if created_by.is_some() {
-            "user.create"
-        } else {
-            "user.register"
-        },
-        object_type: "user",
-        object_id: Some(user.id.to_string()),
-        summary: json!({
-            "email": user.email,
-            "display_name": user.display_name,
-            "role": user.role,
-            "organization_id": user.organization_id,
-        }),
-    };
-    audit::record(conn, state, meta, event).await
-}
-
 /// The active accounts of an organisation with `role` that act for it (approved members), in the
 /// order they were made: the people told about what the organisation does.
 pub async fn organization_accounts(
@@ -237,4 +185,157 @@ pub async fn active_account(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult
         .first(conn)
         .await
         .optional()?)
+}
+
+/// The account `id`, locked for the rest of the caller's transaction; with `organization_id`,
+/// only if it belongs to that organisation (not found otherwise).
+pub async fn lock_account(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    organization_id: Option<Uuid>,
+) -> AppResult<User> {
+    type Within = Box<dyn BoxableExpression<users::table, Pg, SqlType = Nullable<Bool>>>;
+    let within: Within = match organization_id {
+        Some(organization_id) => Box::new(users::organization_id.eq(organization_id)),
+        None => Box::new(diesel::dsl::sql::<Nullable<Bool>>("TRUE")),
+    };
+    Ok(users::table
+        .filter(users::id.eq(id))
+        .filter(within)
+        .select(User::as_select())
+        .for_update()
+        .first(conn)
+        .await?)
+}
+
+/// Writes an admin's changes to the account `id`.
+pub async fn update_account(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &UserChanges,
+) -> AppResult<User> {
+    Ok(diesel::update(users::table.find(id))
+        .set(changes)
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// A new password for the account `id`, enabled again (`seed-demo` run once more).
+pub async fn reset_password(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    password_hash: &str,
+) -> AppResult<()> {
+    let changes = UserChanges {
+        password_hash: Some(password_hash.to_string()),
+        disabled_at: Some(None),
+        updated_at: Some(Utc::now()),
+        ..Default::default()
+    };
+    update_account(conn, id, &changes).await.map(|_| ())
+}
+
+/// The account now acts for its organisation.
+pub async fn approve_membership(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::membership_pending.eq(false),
+            users::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One page of the accounts `filter` finds, oldest first, each with its organisation.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &UserFilter,
+    page: PageRequest,
+) -> AppResult<Page<UserView>> {
+    let q = filter.q.as_deref().and_then(contains_pattern);
+    let filtered = || {
+        let mut query = users::table.left_join(organizations::table).into_boxed();
+        if let Some(role) = filter.role {
+            query = query.filter(users::role.eq(role));
+        }
+        match filter.disabled {
+            Some(true) => query = query.filter(users::disabled_at.is_not_null()),
+            Some(false) => query = query.filter(users::disabled_at.is_null()),
+            None => {}
+        }
+        if let Some(org) = filter.organization_id {
+            query = query.filter(users::organization_id.eq(org));
+        }
+        if let Some(q) = &q {
+            query = query.filter(
+                lower(users::email)
+                    .like(q.clone())
+                    .or(lower(users::display_name).like(q.clone())),
+            );
+        }
+        query
+    };
+    let rows = filtered()
+        .order((users::created_at.asc(), users::id.asc()))
+        .select((User::as_select(), Option::<Organization>::as_select()));
+    let page = page.load(conn, filtered().count(), rows).await?;
+    Ok(page.map(|(user, organization)| UserView::new(user, organization)))
+}
+
+/// `%text%` for a case-insensitive LIKE on lower-cased columns; `None` for blank text.
+fn contains_pattern(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| format!("%{}%", escape_like(&text.to_lowercase())))
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// An organisation.
+pub async fn organization(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Organization> {
+    Ok(organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Whether the organisation `id` exists.
+pub async fn organization_exists(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<bool> {
+    Ok(
+        diesel::select(diesel::dsl::exists(organizations::table.find(id)))
+            .get_result(conn)
+            .await?,
+    )
+}
+
+/// Every account of an organisation, pending or not, active or not, in the order they were made.
+pub async fn members(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+) -> AppResult<Vec<Member>> {
+    Ok(users::table
+        .filter(users::organization_id.eq(organization_id))
+        .order((users::created_at.asc(), users::id.asc()))
+        .select(Member::as_select())
+        .load(conn)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_match_the_text_literally() {
+        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
+        assert_eq!(contains_pattern("  SOLVER3 ").as_deref(), Some("%solver3%"));
+        assert_eq!(contains_pattern("   "), None);
+    }
 }

@@ -5,7 +5,10 @@
 //! key nobody can forge a chain that verifies. Triggers refuse UPDATE, DELETE and TRUNCATE on the
 //! table for every database role.
 
+pub mod input;
+pub mod queries;
 pub mod routes;
+pub mod views;
 
 use actix_web::dev::Payload;
 use actix_web::web::Data;
@@ -307,8 +310,13 @@ pub async fn verify(conn: &mut AsyncPgConnection, key: &AuditKey) -> AppResult<V
     }
     Ok(Verdict::Intact {
         entries,
-        head: prev_hash.iter().map(|b| format!("{b:02x}")).collect(),
+        head: hex(&prev_hash),
     })
+}
+
+/// A hash as lower-case hex.
+pub fn hex(hash: &[u8]) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

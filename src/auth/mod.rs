@@ -5,8 +5,10 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
+mod responses;
 mod role;
 pub mod sessions;
 
 pub use extractor::{AuthUser, MaybeUser};
+pub use responses::AdminsOnly;
 pub use role::Role;

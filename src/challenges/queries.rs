@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::cache::ListCache;
 use super::models::{Category, Challenge, ChallengeEvent, Clarification, Field, Status};
-use crate::accounts::routes::escape_like;
+use crate::accounts::queries::escape_like;
 use crate::auth::AuthUser;
 use crate::auth::Role;
 use crate::error::{AppError, AppResult, FieldCode, FieldError};

@@ -1,9 +1,13 @@
-//! `?page=&per_page=` parameters and the `{items, total, page, per_page}` envelope (SPEC §10).
+//! `?page=&per_page=` parameters and the `{items, total, page, per_page}` envelope (SPEC §10),
+//! and the two queries of every list: the count of what the filter finds, and one page of it.
 
+use diesel::query_dsl::methods::{LimitDsl, OffsetDsl};
+use diesel_async::methods::LoadQuery;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
 
-use crate::error::{AppError, FieldCode, FieldError};
+use crate::error::{AppError, AppResult, FieldCode, FieldError, ProblemBody};
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
@@ -43,6 +47,38 @@ impl PageRequest {
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
     }
+
+    /// One page of a list: `total` counted by `count` (the list's filter, counted) and the rows of
+    /// this page from `rows` (the same filter, ordered and selected; the page's `LIMIT` and
+    /// `OFFSET` are added here). Build both from one closure so that they cannot disagree:
+    ///
+    /// ```ignore
+    /// let filtered = || users::table.filter(…).into_boxed();
+    /// let page = page
+    ///     .load(conn, filtered().count(), filtered().order(users::id).select(User::as_select()))
+    ///     .await?;
+    /// ```
+    pub async fn load<'q, C, Q, R>(
+        self,
+        conn: &mut AsyncPgConnection,
+        count: C,
+        rows: Q,
+    ) -> AppResult<Page<R>>
+    where
+        C: LoadQuery<'q, AsyncPgConnection, i64> + 'q,
+        Q: LimitDsl,
+        Q::Output: OffsetDsl,
+        <Q::Output as OffsetDsl>::Output: LoadQuery<'q, AsyncPgConnection, R> + 'q,
+        R: Send,
+    {
+        let total: i64 = count.get_result(conn).await?;
+        let items = rows
+            .limit(self.per_page)
+            .offset(self.offset())
+            .load(conn)
+            .await?;
+        Ok(Page::new(items, total, self))
+    }
 }
 
 impl PageParams {
@@ -72,6 +108,18 @@ impl PageParams {
     }
 }
 
+/// 422 for a list's filter or page parameters that do not parse or are out of range: list it in
+/// the endpoint's `responses(…)` as `BadListQuery`.
+#[derive(IntoResponses)]
+pub enum BadListQuery {
+    #[response(
+        status = 422,
+        description = "Bad filter or page parameters",
+        content_type = "application/problem+json"
+    )]
+    Invalid(ProblemBody),
+}
+
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
@@ -89,6 +137,16 @@ impl<T> Page<T> {
             total,
             page: request.page,
             per_page: request.per_page,
+        }
+    }
+
+    /// The same page with each item made into another (a row into its view).
+    pub fn map<U>(self, item: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(item).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
         }
     }
 }

@@ -14,9 +14,12 @@
 //! at once. Jobs must be idempotent: a runner that dies after the work but before the commit
 //! leaves the job to be done again.
 
+pub mod input;
+pub mod queries;
 mod registry;
 pub mod routes;
 mod runner;
+pub mod views;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

@@ -3,7 +3,10 @@
 //! the job runner; the notification is readable at once.
 
 pub mod format;
+pub mod input;
+pub mod queries;
 pub mod routes;
+pub mod views;
 
 pub use format::{beijing_time, yuan};
 

@@ -1,31 +1,25 @@
 //! `POST /auth/register`, `/auth/login`, `/auth/refresh`, `/auth/logout`: the account side of
 //! signing in, on the `auth` infrastructure (password hashes, sessions, tokens).
 
+use actix_web::http::StatusCode;
 use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, post};
-use diesel_async::AsyncConnection;
-use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
+use diesel_async::AsyncPgConnection;
 use serde_json::json;
-use utoipa::ToSchema;
-use validator::Validate;
 
-use crate::accounts::input::RegisterRequest;
-use crate::accounts::models::UserView;
-use crate::accounts::queries::{self, NewAccount};
-use crate::audit::{self, RequestMeta};
+use super::open_account;
+use crate::accounts::input::{
+    AccountRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest,
+};
+use crate::accounts::views::{TokenResponse, UserView};
+use crate::accounts::{queries, rules};
+use crate::audit::{Event, RequestMeta};
 use crate::auth::AuthUser;
 use crate::auth::sessions::{self, RevokeReason, Rotated};
+use crate::db;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::http::ValidJson;
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(register)
-        .service(login)
-        .service(refresh)
-        .service(logout);
-}
 
 /// Register an issuer or solver account together with its organisation.
 ///
@@ -47,54 +41,17 @@ pub async fn register(
     state: Data<AppState>,
     meta: RequestMeta,
     body: ValidJson<RegisterRequest>,
-) -> AppResult<HttpResponse> {
-    let req = body.into_inner();
-    let password_hash = state.hasher.hash(req.password.into_secret()).await?;
-    let mut conn = state.conn().await?;
-    let account = NewAccount {
-        email: &req.email,
-        password_hash: &password_hash,
-        display_name: &req.display_name,
-        role: req.role,
-        locale: req.locale.unwrap_or_default(),
-        organization: Some(&req.organization),
-        self_registered: true,
-    };
-    let (user, organization) =
-        queries::open_account(&mut conn, &state, &meta, None, account).await?;
+) -> AppResult<(Json<UserView>, StatusCode)> {
+    let request = AccountRequest::Register(body.into_inner());
+    let user = open_account(&state, &meta, request, None).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "account registered");
-    Ok(HttpResponse::Created().json(UserView::new(user, organization)))
+    Ok((Json(user), StatusCode::CREATED))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"email": "admin@demo.jiebang.cn", "password": "printed-by-seed-demo"}))]
-pub struct LoginRequest {
-    #[validate(length(min = 1, max = 254))]
-    #[schema(example = "admin@demo.jiebang.cn")]
-    pub email: String,
-    #[schema(value_type = String, format = Password)]
-    pub password: SecretString,
-}
-
-/// An access token, the refresh token that renews it, and the account.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenResponse {
-    /// JWT for `Authorization: Bearer …`.
-    pub access_token: String,
-    /// Opaque; spend it at `POST /auth/refresh` for a new pair. Each can be used once.
-    pub refresh_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
-    /// Seconds until the access token expires.
-    #[schema(example = 900)]
-    pub expires_in: u64,
-    pub user: UserView,
-}
-
-async fn token_response(
+/// The token pair of a session just started or rotated, and its account.
+async fn tokens(
     state: &AppState,
-    conn: &mut diesel_async::AsyncPgConnection,
+    conn: &mut AsyncPgConnection,
     session: Rotated,
 ) -> AppResult<TokenResponse> {
     let access_token = state
@@ -133,7 +90,6 @@ pub async fn login(
     state
         .login_limiter
         .check(&req.email, meta.client_addr.map(|a| a.0))?;
-
     let user = {
         let mut conn = state.conn().await?;
         queries::find_by_email(&mut conn, &req.email).await?
@@ -141,55 +97,39 @@ pub async fn login(
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let matches = state.hasher.verify(req.password, stored_hash).await?;
     let mut conn = state.conn().await?;
-    let refusal = match &user {
-        Some(user) if matches && user.disabled_at.is_some() => Some(ErrorCode::AccountDisabled),
-        Some(_) if matches => None,
-        _ => Some(ErrorCode::InvalidCredentials),
-    };
-    if let Some(code) = refusal {
+    if let Some(code) = rules::login_refusal(user.as_ref(), matches) {
         tracing::info!(reason = %code, "login refused");
-        let event = audit::Event {
+        // By an unknown party, about an account that may not exist.
+        let event = Event {
             actor_id: None,
             action: "auth.login_failed",
             object_type: "user",
             object_id: user.as_ref().map(|u| u.id.to_string()),
             summary: json!({"email": req.email.trim().to_lowercase(), "reason": code.as_str()}),
         };
-        audit::record(&mut conn, &state, &meta, event).await?;
+        event.record(&mut conn, &state, &meta).await?;
         return Err(AppError::Unauthorized(code));
     }
     let user = user.ok_or_else(|| anyhow::anyhow!("login accepted without an account"))?;
     let ttl_days = state.settings.auth.refresh_token_ttl_days;
-    let (session_id, refresh_token) = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let session = sessions::start(conn, user.id, ttl_days).await?;
-            let event = audit::Event {
-                actor_id: Some(user.id),
-                action: "auth.login",
-                object_type: "user",
-                object_id: Some(user.id.to_string()),
-                summary: json!({"session_id": session.0}),
-            };
-            audit::record(conn, &state, &meta, event).await?;
-            Ok(session)
-        })
-        .await?;
+    let (session_id, token) = db::transaction(&mut conn, async |conn| {
+        let session = sessions::start(conn, user.id, ttl_days).await?;
+        Event::new("auth.login", "user", user.id)
+            .by(user.id)
+            .summary(json!({"session_id": session.0}))
+            .record(conn, &state, &meta)
+            .await?;
+        Ok(session)
+    })
+    .await?;
     tracing::info!(user_id = %user.id, "logged in");
     let session = Rotated {
         user_id: user.id,
         role: user.role,
         session_id,
-        token: refresh_token,
+        token,
     };
-    Ok(Json(token_response(&state, &mut conn, session).await?))
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"refresh_token": "kq3v0x…(from login)"}))]
-pub struct RefreshRequest {
-    #[validate(length(min = 1, max = 200))]
-    pub refresh_token: String,
+    Ok(Json(tokens(&state, &mut conn, session).await?))
 }
 
 /// Spend a refresh token for a new access token and refresh token.
@@ -212,16 +152,7 @@ pub async fn refresh(
 ) -> AppResult<Json<TokenResponse>> {
     let mut conn = state.conn().await?;
     let session = sessions::rotate(&mut conn, &body.into_inner().refresh_token).await?;
-    Ok(Json(token_response(&state, &mut conn, session).await?))
-}
-
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({}))]
-pub struct LogoutRequest {
-    /// Ends the session of this refresh token (useful once the access token has expired).
-    #[validate(length(min = 1, max = 200))]
-    pub refresh_token: Option<String>,
+    Ok(Json(tokens(&state, &mut conn, session).await?))
 }
 
 /// Log out: end the session, revoking its access and refresh tokens.

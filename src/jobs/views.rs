@@ -1,0 +1,59 @@
+//! A job as the API shows it to admins.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Job;
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// Waiting for its time, or for a retry.
+    Pending,
+    /// Gave up after its last attempt.
+    Failed,
+}
+
+impl JobStatus {
+    /// As stored in `background_jobs.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobView {
+    pub id: i64,
+    #[schema(example = "send_email")]
+    pub kind: String,
+    pub status: JobStatus,
+    /// When it runs next (pending), or last ran (failed).
+    pub run_at: DateTime<Utc>,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Job> for JobView {
+    fn from(job: Job) -> Self {
+        JobView {
+            id: job.id,
+            kind: job.kind,
+            status: if job.status == JobStatus::Failed.as_str() {
+                JobStatus::Failed
+            } else {
+                JobStatus::Pending
+            },
+            run_at: job.run_at,
+            attempts: job.attempts,
+            max_attempts: job.max_attempts,
+            last_error: job.last_error,
+            created_at: job.created_at,
+        }
+    }
+}
