@@ -2,44 +2,23 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
-use diesel::{AsExpression, FromSqlRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::schema::{credit_checks, credit_imports, credit_records, credit_reviews};
-use crate::{db_enum, text_enum};
+use crate::db_enum;
 
-/// Whom a record or a check is about.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    /// A legal entity (法人), by its unified social credit code.
-    Organization,
-    /// A natural person (自然人), by resident ID number (kept only as a keyed hash and masked).
-    Person,
-}
-
-text_enum!(SubjectKind {
-    Organization => "organization",
-    Person => "person",
-});
+db_enum!(
+    /// Whom a record or a check is about.
+    #[derive(PartialOrd, Ord)]
+    SubjectKind {
+        /// A legal entity (法人), by its unified social credit code.
+        Organization => "organization",
+        /// A natural person (自然人), by resident ID number (kept only as a keyed hash and masked).
+        Person => "person",
+    }
+);
 
 db_enum!(
     /// How dishonest a record says its subject was.
@@ -51,70 +30,30 @@ db_enum!(
     }
 );
 
-/// A subject's standing: the worst severity among its records in force.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Standing {
-    /// No record in force.
-    Good,
-    /// Only general (一般失信) records in force.
-    General,
-    /// At least one serious (严重失信) record in force.
-    Serious,
-}
+db_enum!(
+    /// A subject's standing: the worst severity among its records in force.
+    #[derive(PartialOrd, Ord)]
+    Standing {
+        /// No record in force.
+        Good => "good",
+        /// Only general (一般失信) records in force.
+        General => "general",
+        /// At least one serious (严重失信) record in force.
+        Serious => "serious",
+    }
+);
 
-text_enum!(Standing {
-    Good => "good",
-    General => "general",
-    Serious => "serious",
-});
-
-/// What a check decided.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckResult {
-    Pass,
-    /// Flag for formal review.
-    Warn,
-    /// Keep out: cannot bid, be awarded, sit on a panel or be paid.
-    Block,
-}
-
-text_enum!(CheckResult {
-    Pass => "pass",
-    Warn => "warn",
-    Block => "block",
-});
+db_enum!(
+    /// What a check decided.
+    #[derive(PartialOrd, Ord)]
+    CheckResult {
+        Pass => "pass",
+        /// Flag for formal review.
+        Warn => "warn",
+        /// Keep out: cannot bid, be awarded, sit on a panel or be paid.
+        Block => "block",
+    }
+);
 
 db_enum!(
     /// Why a check was made.
