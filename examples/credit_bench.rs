@@ -149,7 +149,7 @@ async fn import(state: &AppState, bytes: Vec<u8>) -> anyhow::Result<()> {
     println!(
         "import: {:.1} s — read {}, inserted {}, updated {}, unchanged {}, rejected {}",
         start.elapsed().as_secs_f64(),
-        report.read,
+        report.read_rows,
         report.inserted,
         report.updated,
         report.unchanged,

@@ -213,6 +213,7 @@ async fn import_credit(
 ) -> anyhow::Result<()> {
     use crate::credit::imports::rules::valid_source;
     use crate::credit::imports::run::{ImportInput, run_import};
+    use crate::credit::imports::views::ImportReport;
     let bytes =
         std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let source = source.unwrap_or_else(|| settings.credit.default_source.clone());
@@ -230,12 +231,14 @@ async fn import_credit(
             .map(|n| n.to_string_lossy().chars().take(255).collect()),
         created_by: None,
     };
-    let report = run_import(&state, &Default::default(), input)
+    let import = run_import(&state, &Default::default(), input)
         .await
         .map_err(|e| {
             let body = e.problem().body(Locale::ZhCn);
             anyhow::anyhow!("{}", body.detail.unwrap_or(body.title))
         })?;
+    // Rejected lines in Chinese, as the credit centre's staff read them.
+    let report = ImportReport::new(import, Locale::ZhCn);
     println!(
         "import {} ({}, {}): read {}, inserted {}, updated {}, unchanged {}, rejected {} in {:.1} s",
         report.id,

@@ -13,6 +13,7 @@ use crate::auth::{AuthUser, Role};
 use crate::credit::responses::AdminsOnly;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::body::{declared_length, read_limited};
+use crate::http::problem::locale_of;
 use crate::http::{Created, ValidQuery};
 use crate::state::AppState;
 
@@ -65,7 +66,7 @@ pub async fn import_file(
         file_name: params.file_name(),
         created_by: Some(user.id),
     };
-    let report = run_import(&state, &meta, input).await?;
+    let report = ImportReport::new(run_import(&state, &meta, input).await?, locale_of(&req));
     let location = format!("/api/v1/credit/imports/{}", report.id);
     Ok(Created::at(location, report))
 }
@@ -85,10 +86,11 @@ pub async fn import_file(
 pub async fn get_import(
     state: Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
     id: Path<Uuid>,
 ) -> AppResult<Json<ImportReport>> {
     user.require(&[Role::Admin])?;
     let mut conn = state.conn().await?;
     let row = queries::find(&mut conn, id.into_inner()).await?;
-    Ok(Json(row.into()))
+    Ok(Json(ImportReport::new(row, locale_of(&req))))
 }

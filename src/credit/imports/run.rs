@@ -8,10 +8,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::models::CreditImport;
+use super::models::{CreditImport, Rejection};
 use super::parser::{EncodingChoice, FileError, ImportRow, Parser, decode};
 use super::queries::{self, Upserted};
-use super::views::{ImportReport, RejectedLine};
 use crate::audit::{Event, RequestMeta};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -38,19 +37,20 @@ enum Message {
     Done {
         read: u64,
         rejected: u64,
-        report: Vec<RejectedLine>,
+        report: Vec<Rejection>,
     },
 }
 
 /// Imports a file: decoding and parsing run on a blocking thread and hand rows over in chunks;
 /// every chunk is upserted by one statement, all in one transaction with the import's summary
 /// and its audit entry. A file refused as a whole (empty, binary, wrong encoding, no or incomplete
-/// header) is a 400 and imports nothing.
+/// header) is a 400 and imports nothing. Answers the import as stored; its report is
+/// `ImportReport::new(import, locale)`.
 pub async fn run_import(
     state: &AppState,
     meta: &RequestMeta,
     input: ImportInput,
-) -> AppResult<ImportReport> {
+) -> AppResult<CreditImport> {
     if input.bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FileError::Empty.into());
     }
@@ -174,7 +174,7 @@ pub async fn run_import(
         rejected = import.rejected,
         "credit file imported"
     );
-    Ok(ImportReport::from(import))
+    Ok(import)
 }
 
 /// Who imports, for the audit entries of changed records.

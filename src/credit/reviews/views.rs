@@ -12,6 +12,7 @@ use crate::credit::checks::views::CheckView;
 use crate::credit::models::{CheckResult, Standing, SubjectKind};
 use crate::error::AppResult;
 use crate::http::spreadsheet::{UTF8_BOM, safe_cell};
+use crate::i18n::{self, Args, Locale};
 
 /// Counts of results.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -87,50 +88,115 @@ impl ReviewView {
     }
 }
 
-/// The review's list as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese).
-pub fn to_csv(review: &ReviewView) -> AppResult<Vec<u8>> {
+/// The columns of the review's CSV, by their message ids (`credit-review-csv-<column>`).
+const CSV_COLUMNS: [&str; 7] = [
+    "subject_kind",
+    "subject_name",
+    "subject_code",
+    "standing",
+    "result",
+    "records_in_force",
+    "check_id",
+];
+
+/// The review's list as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese), its
+/// header and labels in `locale`.
+pub fn to_csv(review: &ReviewView, locale: Locale) -> AppResult<Vec<u8>> {
+    let label = |id: &str, name: &'static str, value: &str| {
+        i18n::text(locale, id, &Args::new().with(name, value))
+    };
     let mut out = UTF8_BOM.to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut out);
-        writer
-            .write_record([
-                "主体类型",
-                "主体名称",
-                "统一社会信用代码或身份证号",
-                "信用状况",
-                "审查结果",
-                "在效记录数",
-                "审查编号",
-            ])
-            .map_err(anyhow::Error::from)?;
+        let header = CSV_COLUMNS
+            .map(|column| i18n::text(locale, &format!("credit-review-csv-{column}"), &Args::new()));
+        writer.write_record(header).map_err(anyhow::Error::from)?;
         for item in &review.items {
-            let kind = match item.subject_kind {
-                SubjectKind::Organization => "法人",
-                SubjectKind::Person => "自然人",
-            };
-            let standing = match item.standing {
-                Standing::Good => "良好",
-                Standing::General => "一般失信",
-                Standing::Serious => "严重失信",
-            };
-            let result = match item.result {
-                CheckResult::Pass => "通过",
-                CheckResult::Warn => "提示",
-                CheckResult::Block => "限制",
-            };
             writer
                 .write_record([
-                    kind,
-                    &safe_cell(&item.subject_name),
-                    &item.subject_code,
-                    standing,
-                    result,
-                    &item.records_in_force.to_string(),
-                    &item.check_id.to_string(),
+                    label("credit-review-kind", "kind", item.subject_kind.as_str()),
+                    safe_cell(&item.subject_name).into_owned(),
+                    item.subject_code.clone(),
+                    label("credit-review-standing", "standing", item.standing.as_str()),
+                    label("credit-review-result", "result", item.result.as_str()),
+                    item.records_in_force.to_string(),
+                    item.check_id.to_string(),
                 ])
                 .map_err(anyhow::Error::from)?;
         }
         writer.flush().map_err(anyhow::Error::from)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review() -> ReviewView {
+        let item = |subject_kind, code: &str, name: &str, standing, result, records| ReviewItem {
+            check_id: Uuid::nil(),
+            subject_kind,
+            subject_code: code.to_string(),
+            subject_name: name.to_string(),
+            standing,
+            result,
+            records_in_force: records,
+        };
+        let items = vec![
+            item(
+                SubjectKind::Organization,
+                "913502000728319549",
+                "=某公司",
+                Standing::Serious,
+                CheckResult::Block,
+                2,
+            ),
+            item(
+                SubjectKind::Person,
+                "340524********001X",
+                "张三",
+                Standing::Good,
+                CheckResult::Pass,
+                0,
+            ),
+        ];
+        ReviewView {
+            id: Uuid::nil(),
+            selection: Selection::ChallengeIds(vec![]),
+            totals: totals(&items),
+            items,
+            created_by: None,
+            created_at: Utc::now(),
+        }
+    }
+
+    fn lines(locale: Locale) -> Vec<String> {
+        let csv = String::from_utf8(to_csv(&review(), locale).unwrap()).unwrap();
+        let csv = csv.strip_prefix('\u{feff}').expect("a BOM");
+        csv.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_csv_speaks_the_readers_language_chinese_by_default() {
+        let nil = Uuid::nil();
+        assert_eq!(
+            lines(Locale::ZhCn),
+            vec![
+                "主体类型,主体名称,统一社会信用代码或身份证号,信用状况,审查结果,在效记录数,审查编号"
+                    .to_string(),
+                format!("法人,'=某公司,913502000728319549,严重失信,限制,2,{nil}"),
+                format!("自然人,张三,340524********001X,良好,通过,0,{nil}"),
+            ]
+        );
+        assert_eq!(
+            lines(Locale::En),
+            vec![
+                "Subject kind,Subject name,USCC or ID number,Standing,Result,Records in force,Check ID"
+                    .to_string(),
+                format!("Organization,'=某公司,913502000728319549,Serious dishonesty,Block,2,{nil}"),
+                format!("Person,张三,340524********001X,Good,Pass,0,{nil}"),
+            ]
+        );
+    }
 }

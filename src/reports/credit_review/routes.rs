@@ -15,10 +15,11 @@ use crate::credit::reviews::queries as reviews;
 use crate::credit::reviews::run::run_review;
 use crate::credit::reviews::views::{ReviewView, to_csv};
 use crate::error::{AppResult, ProblemBody};
+use crate::http::problem::locale_of;
 use crate::http::{ValidJson, ValidQuery};
 use crate::state::AppState;
 
-/// The review as JSON, or as a CSV file when `format` asks for it.
+/// The review as JSON, or as a CSV file (in the request's language) when `format` asks for it.
 fn respond(
     req: &HttpRequest,
     format: &FormatParam,
@@ -34,7 +35,7 @@ fn respond(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"credit-review-{}.csv\"", review.id),
         ))
-        .body(to_csv(review)?))
+        .body(to_csv(review, locale_of(req))?))
 }
 
 /// Run a batch review (admin): check each subject involved in the chosen challenges once

@@ -41,7 +41,7 @@ use self::columns::{COLUMNS, Column, column_of};
 pub use self::decode::{EncodingChoice, FileError, decode};
 pub use self::values::{echo, parse_date};
 use self::values::{open_ended, parse_kind, parse_severity};
-use super::views::RejectedLine;
+use super::models::Rejection;
 use crate::codes::{CodeError, mask_id_number, parse_id_number, parse_uscc};
 use crate::credit::models::{Severity, SubjectKind};
 use crate::privacy::Privacy;
@@ -78,7 +78,7 @@ pub struct Parser<'a> {
     /// Rejected rows so far.
     pub rejected: u64,
     /// The first `keep` rejected lines.
-    pub report: Vec<RejectedLine>,
+    pub report: Vec<Rejection>,
     keep: usize,
 }
 
@@ -149,12 +149,7 @@ impl<'a> Parser<'a> {
                 Err(e) => {
                     self.read += 1;
                     let line = self.line_at(e.position().map(|p| p.byte()));
-                    self.reject(RejectedLine {
-                        line,
-                        column: None,
-                        code: "unreadable".into(),
-                        message: "无法读取该行".into(),
-                    });
+                    self.reject(Rejection::new(line, None, "unreadable"));
                 }
             }
         }
@@ -181,34 +176,31 @@ impl<'a> Parser<'a> {
         line + newlines
     }
 
-    fn reject(&mut self, line: RejectedLine) {
+    fn reject(&mut self, line: Rejection) {
         self.rejected += 1;
         if self.report.len() < self.keep {
             self.report.push(line);
         }
     }
 
-    fn row(&mut self, line: u64, record: &csv::StringRecord) -> Result<ImportRow, RejectedLine> {
-        let fail = |column: Option<usize>, code: &str, message: String| RejectedLine {
-            line,
-            column: column.and_then(|i| self.headers.get(i).cloned()),
-            code: code.to_string(),
-            message,
+    fn row(&mut self, line: u64, record: &csv::StringRecord) -> Result<ImportRow, Rejection> {
+        let fail = |column: Option<usize>, code: &str| {
+            Rejection::new(
+                line,
+                column.and_then(|i| self.headers.get(i).cloned()),
+                code,
+            )
         };
+        let too_long =
+            |column: Option<usize>, max: usize| fail(column, "too_long").with("max", max);
         let extra_filled = record
             .iter()
             .skip(self.headers.len())
             .any(|f| !f.trim().is_empty());
         if extra_filled {
-            return Err(fail(
-                None,
-                "wrong_field_count",
-                format!(
-                    "该行有 {} 个字段，表头只有 {} 列",
-                    record.len(),
-                    self.headers.len()
-                ),
-            ));
+            return Err(fail(None, "wrong_field_count")
+                .with("fields", record.len())
+                .with("columns", self.headers.len()));
         }
         let get = |column: Column| -> (Option<usize>, &str) {
             match self.positions.iter().find(|(c, _)| *c == column) {
@@ -216,48 +208,36 @@ impl<'a> Parser<'a> {
                 None => (None, ""),
             }
         };
-        let required = |column: Column| -> Result<(Option<usize>, &str), RejectedLine> {
+        let required = |column: Column| -> Result<(Option<usize>, &str), Rejection> {
             let (index, value) = get(column);
             if value.is_empty() {
-                Err(fail(index, "missing_field", "必填字段为空".into()))
+                Err(fail(index, "missing_field"))
             } else {
                 Ok((index, value))
             }
         };
-        let limited = |column: Column, max: usize| -> Result<String, RejectedLine> {
+        let limited = |column: Column, max: usize| -> Result<String, Rejection> {
             let (index, value) = get(column);
             if value.chars().count() > max {
-                Err(fail(index, "too_long", format!("超过 {max} 个字符")))
+                Err(too_long(index, max))
             } else {
                 Ok(value.to_string())
             }
         };
+        // A value the file gave that is not one we read, repeated masked and cut short.
+        let echoed = |column: Option<usize>, code: &str, value: &str| {
+            fail(column, code).with("value", echo(value))
+        };
 
         let (index, kind) = required(Column::Kind)?;
-        let subject_kind = parse_kind(kind).ok_or_else(|| {
-            fail(
-                index,
-                "unknown_subject_kind",
-                format!("主体类型“{}”无法识别，应为 法人 或 自然人", echo(kind)),
-            )
-        })?;
+        let subject_kind =
+            parse_kind(kind).ok_or_else(|| echoed(index, "unknown_subject_kind", kind))?;
         let (index, name) = required(Column::Name)?;
         if name.chars().count() > 200 {
-            return Err(fail(index, "too_long", "超过 200 个字符".into()));
+            return Err(too_long(index, 200));
         }
         let (index, code) = required(Column::Code)?;
-        let code_error = |e: CodeError| {
-            let what = match subject_kind {
-                SubjectKind::Organization => "统一社会信用代码",
-                SubjectKind::Person => "身份证号",
-            };
-            let why = match e {
-                CodeError::Length => "长度应为 18 位",
-                CodeError::Character => "含有不允许的字符",
-                CodeError::CheckCharacter => "校验位错误",
-            };
-            fail(index, e.code().as_str(), format!("{what}{why}"))
-        };
+        let code_error = |e: CodeError| fail(index, e.code().as_str()).with("kind", subject_kind);
         let (subject_key, subject_code) = match subject_kind {
             SubjectKind::Organization => {
                 let uscc = parse_uscc(code).map_err(code_error)?;
@@ -270,52 +250,29 @@ impl<'a> Parser<'a> {
             }
         };
         let (index, severity) = required(Column::Severity)?;
-        let severity = parse_severity(severity).ok_or_else(|| {
-            fail(
-                index,
-                "unknown_severity",
-                format!(
-                    "严重程度“{}”无法识别，应为 严重失信 或 一般失信",
-                    echo(severity)
-                ),
-            )
-        })?;
+        let severity =
+            parse_severity(severity).ok_or_else(|| echoed(index, "unknown_severity", severity))?;
         let (index, decided) = required(Column::DecidedOn)?;
-        let decided_on = parse_date(decided).ok_or_else(|| {
-            fail(
-                index,
-                "bad_date",
-                format!("日期“{}”无法识别", echo(decided)),
-            )
-        })?;
+        let decided_on = parse_date(decided).ok_or_else(|| echoed(index, "bad_date", decided))?;
         let (index, valid) = get(Column::ValidUntil);
         let valid_until = if open_ended(valid) {
             None
         } else {
-            let date = parse_date(valid)
-                .ok_or_else(|| fail(index, "bad_date", format!("日期“{}”无法识别", echo(valid))))?;
+            let date = parse_date(valid).ok_or_else(|| echoed(index, "bad_date", valid))?;
             if date < decided_on {
-                return Err(fail(
-                    index,
-                    "validity_before_decision",
-                    "有效期至早于认定日期".into(),
-                ));
+                return Err(fail(index, "validity_before_decision"));
             }
             Some(date)
         };
         let (index, record_id) = required(Column::RecordId)?;
         if record_id.chars().count() > 100 {
-            return Err(fail(index, "too_long", "超过 100 个字符".into()));
+            return Err(too_long(index, 100));
         }
         let category = limited(Column::Category, 500)?;
         let reason = limited(Column::Reason, 5000)?;
         let authority = limited(Column::Authority, 500)?;
         if !self.seen.insert(record_id.to_string()) {
-            return Err(fail(
-                index,
-                "duplicate_record_id",
-                format!("记录编号“{}”在文件中重复出现", echo(record_id)),
-            ));
+            return Err(echoed(index, "duplicate_record_id", record_id));
         }
         Ok(ImportRow {
             line,

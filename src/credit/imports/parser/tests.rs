@@ -3,6 +3,8 @@
 use secrecy::SecretString;
 
 use super::*;
+use crate::credit::imports::views::RejectedLine;
+use crate::i18n::Locale;
 
 #[test]
 fn echoed_values_never_carry_an_id_number_and_stay_short() {
@@ -108,13 +110,55 @@ fn bad_lines_are_reported_with_numbers_and_good_ones_kept() {
         parser.report[0].column.as_deref(),
         Some("统一社会信用代码或身份证号")
     );
-    // The ID number is never repeated in a report.
+    // The ID number is never repeated in a report: not as stored, not in any language.
+    assert_never_repeats(&parser.report, "340524198001010010");
+}
+
+/// Neither the stored form of `report` nor its messages in either language contain `id`.
+fn assert_never_repeats(report: &[Rejection], id: &str) {
+    let stored = serde_json::to_string(report).unwrap();
+    assert!(!stored.contains(id), "{stored}");
+    for locale in [Locale::ZhCn, Locale::En] {
+        for line in report {
+            let shown = RejectedLine::new(line.clone(), locale);
+            assert!(!shown.message.contains(id), "{}", shown.message);
+        }
+    }
+}
+
+#[test]
+fn id_numbers_in_any_column_are_masked_in_the_report() {
+    let id = "34052419800101001X";
+    let text = format!(
+        "{HEADER}\n\
+         {id},甲,913502000728319549,严重失信,,,,C1,2024-01-02,\n\
+         法人,乙,913502000728319549,{id},,,,C2,2024-01-02,\n\
+         法人,丙,913502000728319549,严重失信,,,,C3,{id},\n\
+         法人,丁,913502000728319549,严重失信,,,,{id},2024-01-02,\n\
+         法人,戊,913502000728319549,严重失信,,,,{id},2024-01-02,\n"
+    );
+    let (rows, parser) = parse_all(&text).unwrap();
+    assert_eq!(rows.len(), 1);
+    let codes: Vec<&str> = parser.report.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        vec![
+            "unknown_subject_kind",
+            "unknown_severity",
+            "bad_date",
+            "duplicate_record_id"
+        ]
+    );
     assert!(
         parser
             .report
             .iter()
-            .all(|r| !r.message.contains("340524198001010010"))
+            .all(|r| r.args.get("value").map(String::as_str) == Some("340524********001X")),
+        "{:?}",
+        parser.report
     );
+    assert_never_repeats(&parser.report, id);
+    assert_never_repeats(&parser.report, "3405241980010100");
 }
 
 #[test]
