@@ -13,10 +13,10 @@
 pub mod checks;
 pub mod imports;
 pub mod models;
-pub mod pages;
 pub mod records;
 pub mod responses;
 pub mod reviews;
+pub mod rows;
 pub mod subject;
 
 pub use checks::rules::{handling, standing_of};

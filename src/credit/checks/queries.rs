@@ -7,26 +7,18 @@ use uuid::Uuid;
 
 use super::input::CheckFilter;
 use super::models::CreditCheck;
-use crate::credit::pages::page_of;
+use crate::credit::rows::{self, page_of};
 use crate::error::AppResult;
 use crate::http::pagination::PageRequest;
 use crate::schema::credit_checks;
 
 pub async fn insert(conn: &mut AsyncPgConnection, check: &CreditCheck) -> AppResult<()> {
-    diesel::insert_into(credit_checks::table)
-        .values(check)
-        .execute(conn)
-        .await?;
-    Ok(())
+    rows::insert(conn, credit_checks::table, check).await
 }
 
 /// One check (404 when there is none).
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<CreditCheck> {
-    Ok(credit_checks::table
-        .filter(credit_checks::id.eq(id))
-        .select(CreditCheck::as_select())
-        .first(conn)
-        .await?)
+    rows::find(conn, credit_checks::table, id).await
 }
 
 /// The checks a batch review made, organisations first, by code.

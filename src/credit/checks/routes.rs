@@ -11,7 +11,8 @@ use super::views::CheckView;
 use crate::audit::RequestMeta;
 use crate::auth::{AuthUser, Role};
 use crate::credit::responses::AdminsOnly;
-use crate::credit::subject::{Subject, filter_keys};
+use crate::credit::rows;
+use crate::credit::subject::Subject;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Created, Page, ValidJson, ValidQuery};
@@ -70,11 +71,11 @@ pub async fn list_checks(
 ) -> AppResult<Json<Page<CheckView>>> {
     user.require(&[Role::Admin])?;
     let filter = filter.into_inner();
-    let keys = filter_keys(&state.privacy, filter.subject_kind, filter.code.as_deref())?;
-    let mut conn = state.conn().await?;
-    let (rows, total) = queries::list(&mut conn, &filter, keys.as_deref(), page).await?;
-    let items = rows.into_iter().map(CheckView::from).collect();
-    Ok(Json(Page::new(items, total, page)))
+    let subject = (filter.subject_kind, filter.code.as_deref());
+    let find = async |conn: &mut _, keys: Option<&[String]>| {
+        queries::list(conn, &filter, keys, page).await
+    };
+    rows::by_subject(&state, subject, page, find, CheckView::from).await
 }
 
 /// One check, as it was made (admin).

@@ -2,13 +2,13 @@
 //! statement, the import's summary.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Date, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::models::CreditImport;
 use super::parser::ImportRow;
+use crate::credit::rows;
 use crate::error::AppResult;
 use crate::schema::credit_imports;
 
@@ -132,18 +132,10 @@ FROM up LEFT JOIN old ON old.id = up.id",
 });
 
 pub async fn insert(conn: &mut AsyncPgConnection, import: &CreditImport) -> AppResult<()> {
-    diesel::insert_into(credit_imports::table)
-        .values(import)
-        .execute(conn)
-        .await?;
-    Ok(())
+    rows::insert(conn, credit_imports::table, import).await
 }
 
 /// One import (404 when there is none).
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<CreditImport> {
-    Ok(credit_imports::table
-        .filter(credit_imports::id.eq(id))
-        .select(CreditImport::as_select())
-        .first(conn)
-        .await?)
+    rows::find(conn, credit_imports::table, id).await
 }

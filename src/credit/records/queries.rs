@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::input::RecordFilter;
 use super::models::{CreditRecord, NewCreditRecord, RepairChanges};
-use crate::credit::pages::page_of;
+use crate::credit::rows::page_of;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::http::pagination::PageRequest;
 use crate::schema::credit_records;

@@ -15,7 +15,8 @@ use super::views::RecordView;
 use crate::audit::{Event, RequestMeta};
 use crate::auth::{AuthUser, Role};
 use crate::credit::responses::AdminsOnly;
-use crate::credit::subject::{Subject, filter_keys};
+use crate::credit::rows;
+use crate::credit::subject::Subject;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Page, ValidJson, ValidQuery};
@@ -101,15 +102,12 @@ pub async fn list_records(
 ) -> AppResult<Json<Page<RecordView>>> {
     user.require(&[Role::Admin])?;
     let filter = filter.into_inner();
-    let keys = filter_keys(&state.privacy, filter.subject_kind, filter.code.as_deref())?;
     let today = business_date(state.clock.now());
-    let mut conn = state.conn().await?;
-    let (rows, total) = queries::list(&mut conn, &filter, keys.as_deref(), today, page).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| RecordView::new(r, today))
-        .collect();
-    Ok(Json(Page::new(items, total, page)))
+    let subject = (filter.subject_kind, filter.code.as_deref());
+    let find = async |conn: &mut _, keys: Option<&[String]>| {
+        queries::list(conn, &filter, keys, today, page).await
+    };
+    rows::by_subject(&state, subject, page, find, |r| RecordView::new(r, today)).await
 }
 
 /// Mark a record repaired (admin).

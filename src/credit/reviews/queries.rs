@@ -1,26 +1,18 @@
 //! Batch reviews' queries (the checks of a review are the checks').
 
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::models::CreditReview;
+use crate::credit::rows;
 use crate::error::AppResult;
 use crate::schema::credit_reviews;
 
 pub async fn insert(conn: &mut AsyncPgConnection, review: &CreditReview) -> AppResult<()> {
-    diesel::insert_into(credit_reviews::table)
-        .values(review)
-        .execute(conn)
-        .await?;
-    Ok(())
+    rows::insert(conn, credit_reviews::table, review).await
 }
 
 /// One review (404 when there is none).
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<CreditReview> {
-    Ok(credit_reviews::table
-        .filter(credit_reviews::id.eq(id))
-        .select(CreditReview::as_select())
-        .first(conn)
-        .await?)
+    rows::find(conn, credit_reviews::table, id).await
 }
