@@ -40,8 +40,8 @@ fn respond(
 
 /// Run a batch review (admin): check each subject involved in the chosen challenges once
 /// (purpose `batch_review`) and report totals by subject kind and result with the list; as CSV with
-/// `?format=csv` or `Accept: text/csv`. Subjects so far: the challenges' issuers (bidders, team
-/// members and experts join when those modules exist).
+/// `?format=csv` or `Accept: text/csv`. Subjects: the challenges' issuers; the organisation, leader
+/// and members of every bid submitted to them; the experts invited to their review panels.
 #[utoipa::path(
     tag = "credit",
     params(FormatParam),
