@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use jiebang::audit::RequestMeta;
 use jiebang::codes::complete_uscc;
 use jiebang::config::{Environment, Settings};
-use jiebang::credit::import::{EncodingChoice, ImportInput, run_import};
+use jiebang::credit::imports::parser::EncodingChoice;
+use jiebang::credit::imports::run::{ImportInput, run_import};
 use jiebang::credit::{self, Subject};
 use jiebang::state::AppState;
 use rand::Rng;
@@ -148,7 +149,7 @@ async fn import(state: &AppState, bytes: Vec<u8>) -> anyhow::Result<()> {
     println!(
         "import: {:.1} s — read {}, inserted {}, updated {}, unchanged {}, rejected {}",
         start.elapsed().as_secs_f64(),
-        report.read,
+        report.read_rows,
         report.inserted,
         report.updated,
         report.unchanged,

@@ -59,7 +59,7 @@ pub enum Command {
         file: std::path::PathBuf,
         /// `auto` (UTF-8 if valid, else GB18030), `utf-8` or `gbk`.
         #[arg(long, default_value = "auto", value_parser = parse_encoding)]
-        encoding: crate::credit::import::EncodingChoice,
+        encoding: crate::credit::imports::parser::EncodingChoice,
         /// Where the records come from (default: `credit.default_source`).
         #[arg(long)]
         source: Option<String>,
@@ -188,8 +188,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn parse_encoding(value: &str) -> Result<crate::credit::import::EncodingChoice, String> {
-    use crate::credit::import::EncodingChoice;
+fn parse_encoding(value: &str) -> Result<crate::credit::imports::parser::EncodingChoice, String> {
+    use crate::credit::imports::parser::EncodingChoice;
     match value.to_ascii_lowercase().as_str() {
         "auto" => Ok(EncodingChoice::Auto),
         "utf-8" | "utf8" => Ok(EncodingChoice::Utf8),
@@ -203,14 +203,16 @@ fn parse_encoding(value: &str) -> Result<crate::credit::import::EncodingChoice, 
 async fn import_credit(
     settings: Settings,
     file: std::path::PathBuf,
-    encoding: crate::credit::import::EncodingChoice,
+    encoding: crate::credit::imports::parser::EncodingChoice,
     source: Option<String>,
 ) -> anyhow::Result<()> {
-    use crate::credit::import::{self, ImportInput};
+    use crate::credit::imports::rules::valid_source;
+    use crate::credit::imports::run::{ImportInput, run_import};
+    use crate::credit::imports::views::ImportReport;
     let bytes =
         std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let source = source.unwrap_or_else(|| settings.credit.default_source.clone());
-    if !import::valid_source(&source) {
+    if !valid_source(&source) {
         anyhow::bail!("--source must be 1 to 100 characters");
     }
     let state = prepare(settings).await?;
@@ -224,12 +226,14 @@ async fn import_credit(
             .map(|n| n.to_string_lossy().chars().take(255).collect()),
         created_by: None,
     };
-    let report = import::run_import(&state, &Default::default(), input)
+    let import = run_import(&state, &Default::default(), input)
         .await
         .map_err(|e| {
             let body = e.problem().body(Locale::ZhCn);
             anyhow::anyhow!("{}", body.detail.unwrap_or(body.title))
         })?;
+    // Rejected lines in Chinese, as the credit centre's staff read them.
+    let report = ImportReport::new(import, Locale::ZhCn);
     println!(
         "import {} ({}, {}): read {}, inserted {}, updated {}, unchanged {}, rejected {} in {:.1} s",
         report.id,

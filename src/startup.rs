@@ -168,7 +168,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(notifications::routes::configure)
                     .configure(audit::routes::configure)
                     .configure(jobs::routes::configure)
-                    .configure(credit::routes::configure)
+                    .configure(credit::configure)
                     .configure(reports::credit_review::configure)
                     .configure(reviews::configure)
                     .configure(awards::configure)

@@ -407,6 +407,89 @@ async fn bad_lines_are_reported_by_number_while_good_lines_land() {
     assert_eq!(record_count(&app).await, 2);
 }
 
+/// `GET /credit/imports/{id}` in a language (`Accept-Language`), as the admin reads it.
+async fn import_in(app: &TestApp, admin: &Tokens, id: &str, language: &str) -> Value {
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/credit/imports/{id}")))
+        .bearer_auth(&admin.access)
+        .header("accept-language", language)
+        .send()
+        .await
+        .unwrap();
+    assert_status(resp, 200).await
+}
+
+#[tokio::test]
+async fn rejected_lines_are_told_in_the_readers_language_and_old_reports_as_stored() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let file = format!(
+        "{HEADER}\n\
+         自然人,坏一,340524198001010010,严重失信,,,,B1,2024-01-02,\n\
+         法人,坏二,913502000728319549,较重,,,,B2,2024-01-02,\n"
+    );
+    let report = import_ok(&app, &admin.access, "", file.into_bytes()).await;
+    let messages = |report: &Value| -> Vec<String> {
+        report["rejected_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let chinese = vec![
+        "身份证号校验位错误".to_string(),
+        "严重程度“较重”无法识别，应为 严重失信 或 一般失信".to_string(),
+    ];
+    assert_eq!(messages(&report), chinese);
+    let id = report["id"].as_str().unwrap();
+    assert_eq!(
+        messages(&import_in(&app, &admin, id, "zh-CN").await),
+        chinese
+    );
+    let english = import_in(&app, &admin, id, "en-GB,en;q=0.9").await;
+    assert_eq!(
+        messages(&english),
+        vec![
+            "The ID number has a wrong check character",
+            "Severity “较重” is not recognised: use 严重失信 (serious) or 一般失信 (general)",
+        ]
+    );
+    assert_eq!(english["rejected_lines"][1]["column"], "严重程度");
+    assert_eq!(english["rejected_lines"][1]["code"], "unknown_severity");
+
+    // Stored: the code and what the message needs, not the words.
+    let stored = app
+        .db()
+        .await
+        .query_one(
+            "SELECT rejected_lines::text FROM credit_imports WHERE id = $1::text::uuid",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get::<_, String>(0);
+    let stored: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(
+        stored[1],
+        json!({"line": 3, "column": "严重程度", "code": "unknown_severity", "args": {"value": "较重"}})
+    );
+
+    // A report stored with its messages in words is shown as it was stored, in any language.
+    let old = json!([{"line": 2, "column": "认定日期", "code": "bad_date", "message": "日期“2024-13-02”无法识别"}]);
+    app.db()
+        .await
+        .execute(
+            "UPDATE credit_imports SET rejected_lines = $1::text::jsonb WHERE id = $2::text::uuid",
+            &[&old.to_string(), &id],
+        )
+        .await
+        .unwrap();
+    let shown = import_in(&app, &admin, id, "en").await;
+    assert_eq!(shown["rejected_lines"], old);
+}
+
 #[tokio::test]
 async fn bad_files_are_refused_whole_or_reported_never_half_applied() {
     let app = TestApp::spawn_with(|s| s.credit.import_max_bytes = 1_000_000).await;
@@ -809,6 +892,27 @@ async fn a_batch_review_checks_each_involved_subject_once_and_totals_them() {
             .iter()
             .any(|l| l.contains(&serious) && l.contains("限制")),
         "{csv}"
+    );
+    // In English for an English reader.
+    let resp = app
+        .client
+        .get(app.url(&format!("{path}?format=csv")))
+        .bearer_auth(&admin.access)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let english = assert_csv(resp).await;
+    let english: Vec<&str> = english.trim_start_matches('\u{feff}').lines().collect();
+    assert!(
+        english[0].starts_with("Subject kind,Subject name"),
+        "{english:?}"
+    );
+    assert!(
+        english
+            .iter()
+            .any(|l| l.contains(&serious) && l.contains("Serious dishonesty,Block")),
+        "{english:?}"
     );
 
     // By creation time: every challenge made so far, the outsider's issuer too; as CSV at once.
