@@ -46,9 +46,8 @@ use models::{Award, AwardStatus, ObjectionStatus};
 
 /// All the routes of the award.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(calendar::get_calendar)
-        .service(calendar::put_calendar)
-        .service(propose::propose_award)
+    calendar::configure(cfg);
+    cfg.service(propose::propose_award)
         .service(propose::list_awards)
         .service(propose::withdraw_award)
         .service(public::list_notices)

@@ -8,16 +8,6 @@ use crate::db_enum;
 use crate::schema::{awards, objections};
 
 db_enum!(
-    /// A special day of the calendar.
-    DayKind {
-        /// 法定节假日: a rest day, also on a weekday.
-        Holiday => "holiday",
-        /// 调休上班: a Saturday or Sunday that is a working day.
-        Workday => "workday",
-    }
-);
-
-db_enum!(
     /// Where an award is.
     AwardStatus {
         /// 公示中: proposed; the public notice runs (or has ended and waits for confirmation).

@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::calendar::{beijing_date, count_working_days, end_of_beijing_day};
+use super::calendar::queries::count_working_days;
+use super::calendar::rules::{Counted, beijing_date, end_of_beijing_day};
 use super::confirm::ConfirmAward;
 use super::models::{Award, AwardStatus, ObjectionStatus};
 use super::{
@@ -85,7 +86,7 @@ async fn notice_period(
     conn: &mut AsyncPgConnection,
     challenge: &Challenge,
     now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<(chrono::NaiveDate, u32, super::calendar::Counted)> {
+) -> AppResult<(chrono::NaiveDate, u32, Counted)> {
     let proposal_day = beijing_date(now);
     let days = u32::try_from(challenge.publicity_days.max(1)).unwrap_or(1);
     let counted = count_working_days(conn, proposal_day, days).await?;

@@ -107,7 +107,7 @@ async fn a_proposal_opens_the_public_notice_without_personal_data() {
         .await;
     assert_problem(resp, 403, "forbidden").await;
 
-    let proposed_on = jiebang::awards::calendar::beijing_date(app.state.clock.now());
+    let proposed_on = jiebang::awards::calendar::rules::beijing_date(app.state.clock.now());
     let award = propose_ok(&s, body.clone()).await;
     assert_eq!(award["calendar_maintained"], true);
     assert_eq!(award["status"], "publicity");
@@ -483,7 +483,7 @@ async fn a_proposal_is_refused_when_credit_blocks_the_bid_or_the_state_is_wrong(
 
     // No calendar for the notice's years: refused, naming them, rather than counted short.
     let problem = assert_problem(s.propose(&first).await, 409, "calendar_not_maintained").await;
-    let year = jiebang::awards::calendar::beijing_date(app.state.clock.now())
+    let year = jiebang::awards::calendar::rules::beijing_date(app.state.clock.now())
         .format("%Y")
         .to_string();
     assert!(
