@@ -15,6 +15,7 @@
 //! The challenge's own status moves only through `challenges::lifecycle::apply` (`ProposeAward`,
 //! `WithdrawAward`, `ConfirmAward`).
 
+pub mod audience;
 pub mod calendar;
 pub mod links;
 pub mod objections;

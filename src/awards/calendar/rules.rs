@@ -206,31 +206,22 @@ mod tests {
         let counted = add_working_days_in(&cal, d("2025-09-26"), 5);
         assert_eq!(counted.end, d("2025-10-10"));
         assert!(counted.missing_years.is_empty());
-        // From the 9th: Friday 10th, the make-up Saturday 11th, Monday 13th.
-        assert_eq!(
-            add_working_days_in(&cal, d("2025-10-09"), 3).end,
-            d("2025-10-13")
-        );
-        // Across the Spring Festival: proposed Friday 24 January; the make-up Sunday 26th,
-        // Monday 27th, then 28 January - 4 February rest; 5, 6, 7 and the make-up Saturday 8th.
-        assert_eq!(
-            add_working_days_in(&cal, d("2025-01-24"), 6).end,
-            d("2025-02-08")
-        );
-        // Across 劳动节: Sunday 27 April (make-up), 28, 29, 30 April, then 6 May.
-        assert_eq!(
-            add_working_days_in(&cal, d("2025-04-25"), 5).end,
-            d("2025-05-06")
-        );
-        // An ordinary week: Monday to the next Monday.
-        assert_eq!(
-            add_working_days_in(&cal, d("2025-03-03"), 5).end,
-            d("2025-03-10")
-        );
-        assert_eq!(
-            add_working_days_in(&cal, d("2025-03-03"), 0).end,
-            d("2025-03-03")
-        );
+        for (from, n, end) in [
+            // From the 9th: Friday 10th, the make-up Saturday 11th, Monday 13th.
+            ("2025-10-09", 3, "2025-10-13"),
+            // Across the Spring Festival: proposed Friday 24 January; the make-up Sunday 26th,
+            // Monday 27th, then 28 January - 4 February rest; 5, 6, 7 and the make-up Saturday
+            // 8th.
+            ("2025-01-24", 6, "2025-02-08"),
+            // Across 劳动节: Sunday 27 April (make-up), 28, 29, 30 April, then 6 May.
+            ("2025-04-25", 5, "2025-05-06"),
+            // An ordinary week: Monday to the next Monday.
+            ("2025-03-03", 5, "2025-03-10"),
+            ("2025-03-03", 0, "2025-03-03"),
+        ] {
+            let counted = add_working_days_in(&cal, d(from), n);
+            assert_eq!(counted.end, d(end), "{n} working days after {from}");
+        }
     }
 
     #[test]

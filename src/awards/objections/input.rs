@@ -8,7 +8,6 @@ use validator::Validate;
 use super::models::ObjectionStatus;
 use crate::awards::proposals::input::{required_reason, trimmed};
 use crate::error::{AppError, AppResult, FieldCode, FieldError};
-use crate::http::pagination::{PageParams, PageRequest};
 
 /// The shortest reason an objection may give, in characters (after trimming).
 pub const MIN_REASON: usize = 10;
@@ -87,22 +86,11 @@ impl ResolveRequest {
     }
 }
 
-/// `GET /objections` filters (admins; others always see their own only).
+/// `GET /objections` filters (admins; others always see their own only). The page comes as
+/// `PageRequest`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ObjectionQuery {
     pub challenge_id: Option<Uuid>,
     pub status: Option<ObjectionStatus>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-impl ObjectionQuery {
-    pub fn page(&self) -> AppResult<PageRequest> {
-        PageParams {
-            page: self.page,
-            per_page: self.per_page,
-        }
-        .validate()
-    }
 }

@@ -50,9 +50,9 @@ pub async fn moot_pending(
     except: Option<Uuid>,
 ) -> AppResult<Vec<Uuid>> {
     let (Some(by), Some(at), Some(reason)) = (
-        withdrawn.withdrawn_by,
-        withdrawn.withdrawn_at,
-        withdrawn.withdrawal_reason.as_deref(),
+        withdrawn.outcome.withdrawn_by,
+        withdrawn.outcome.withdrawn_at,
+        withdrawn.outcome.withdrawal_reason.as_deref(),
     ) else {
         return Err(anyhow::anyhow!("award {} is not withdrawn", withdrawn.id).into());
     };
@@ -86,7 +86,8 @@ pub async fn after_dismissal(
     dismissed: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    if award.status == AwardStatus::Publicity && queries::pending(conn, award.id).await? == 0 {
+    if award.status == AwardStatus::Publicity && queries::pending(conn, award.id, None).await? == 0
+    {
         ConfirmAward {
             award_id: award.id,
             after_objection: Some(dismissed),

@@ -21,7 +21,7 @@ db_enum!(
     }
 );
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = objections, check_for_backend(diesel::pg::Pg))]
 pub struct Objection {
     pub id: Uuid,
@@ -36,21 +36,6 @@ pub struct Objection {
     pub resolved_by: Option<Uuid>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolution: Option<String>,
-}
-
-/// A new objection: pending.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = objections)]
-pub struct NewObjection {
-    pub id: Uuid,
-    pub award_id: Uuid,
-    pub challenge_id: Uuid,
-    pub objector_id: Uuid,
-    pub objector_name: String,
-    pub reason: String,
-    pub contact: Option<String>,
-    pub filed_at: DateTime<Utc>,
-    pub status: ObjectionStatus,
 }
 
 /// How an objection was closed: upheld or dismissed by an admin, or moot.

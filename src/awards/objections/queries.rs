@@ -7,35 +7,30 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::models::{NewObjection, Objection, ObjectionStatus, Resolution};
+use super::models::{Objection, ObjectionStatus, Resolution};
 use crate::error::AppResult;
 use crate::http::pagination::PageRequest;
-use crate::schema::{objections, users};
+use crate::schema::{challenges, objections, users};
 
-/// How many objections to the award are pending.
-pub async fn pending(conn: &mut AsyncPgConnection, award_id: Uuid) -> AppResult<i64> {
-    Ok(objections::table
+/// The pending objections to the award.
+fn pending_to(award_id: Uuid) -> objections::BoxedQuery<'static, Pg> {
+    objections::table
         .filter(objections::award_id.eq(award_id))
         .filter(objections::status.eq(ObjectionStatus::Pending))
-        .count()
-        .get_result(conn)
-        .await?)
+        .into_boxed()
 }
 
-/// Whether `objector` has an objection to the award still pending.
-pub async fn has_pending(
+/// How many objections to the award are pending (of one objector, if `by` is given).
+pub async fn pending(
     conn: &mut AsyncPgConnection,
     award_id: Uuid,
-    objector: Uuid,
-) -> AppResult<bool> {
-    let count: i64 = objections::table
-        .filter(objections::award_id.eq(award_id))
-        .filter(objections::objector_id.eq(objector))
-        .filter(objections::status.eq(ObjectionStatus::Pending))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok(count > 0)
+    by: Option<Uuid>,
+) -> AppResult<i64> {
+    let mut query = pending_to(award_id);
+    if let Some(objector) = by {
+        query = query.filter(objections::objector_id.eq(objector));
+    }
+    Ok(query.count().get_result(conn).await?)
 }
 
 /// How many objections to the award are pending, and how many were filed in all.
@@ -72,33 +67,26 @@ pub async fn counts(
     Ok(counts)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, new: &NewObjection) -> AppResult<Objection> {
-    Ok(diesel::insert_into(objections::table)
-        .values(new)
-        .returning(Objection::as_returning())
-        .get_result(conn)
-        .await?)
+pub async fn insert(conn: &mut AsyncPgConnection, objection: &Objection) -> AppResult<()> {
+    diesel::insert_into(objections::table)
+        .values(objection)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
-/// The challenge an objection is about, if the objection exists.
-pub async fn challenge_of(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Option<Uuid>> {
-    Ok(objections::table
-        .find(id)
-        .select(objections::challenge_id)
-        .first(conn)
-        .await
-        .optional()?)
-}
-
-/// The objection, locked for the rest of the caller's transaction (404 if there is none). Lock
-/// the challenge first.
-pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Objection> {
-    Ok(objections::table
-        .find(id)
-        .select(Objection::as_select())
-        .for_update()
-        .first(conn)
-        .await?)
+/// The objection, if it exists (`FOR UPDATE` when `lock`: lock its challenge first).
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    lock: bool,
+) -> AppResult<Option<Objection>> {
+    let query = objections::table.find(id).select(Objection::as_select());
+    Ok(if lock {
+        query.for_update().first(conn).await.optional()?
+    } else {
+        query.first(conn).await.optional()?
+    })
 }
 
 /// Closes the objection as `resolution` says.
@@ -106,12 +94,12 @@ pub async fn resolve(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     resolution: &Resolution<'_>,
-) -> AppResult<Objection> {
-    Ok(diesel::update(objections::table.find(id))
+) -> AppResult<()> {
+    diesel::update(objections::table.find(id))
         .set(resolution)
-        .returning(Objection::as_returning())
-        .get_result(conn)
-        .await?)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Closes every pending objection to the award but `except` as `resolution` says; answers the
@@ -122,10 +110,7 @@ pub async fn close_pending(
     except: Option<Uuid>,
     resolution: &Resolution<'_>,
 ) -> AppResult<Vec<(Uuid, Uuid)>> {
-    let mut pending = objections::table
-        .filter(objections::award_id.eq(award_id))
-        .filter(objections::status.eq(ObjectionStatus::Pending))
-        .into_boxed();
+    let mut pending = pending_to(award_id);
     if let Some(except) = except {
         pending = pending.filter(objections::id.ne(except));
     }
@@ -152,20 +137,18 @@ pub struct ObjectionFilter {
     pub status: Option<ObjectionStatus>,
 }
 
-impl ObjectionFilter {
-    fn query(&self) -> objections::BoxedQuery<'static, Pg> {
-        let mut query = objections::table.into_boxed();
-        if let Some(objector) = self.objector {
-            query = query.filter(objections::objector_id.eq(objector));
-        }
-        if let Some(challenge) = self.challenge_id {
-            query = query.filter(objections::challenge_id.eq(challenge));
-        }
-        if let Some(status) = self.status {
-            query = query.filter(objections::status.eq(status));
-        }
-        query
-    }
+/// An objection with what is shown beside it: its challenge's title, its objector's email.
+pub type Shown = (Objection, String, String);
+
+/// The objection `id` as [`Shown`].
+pub async fn shown(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Shown> {
+    Ok(objections::table
+        .inner_join(challenges::table)
+        .inner_join(users::table.on(users::id.eq(objections::objector_id)))
+        .filter(objections::id.eq(id))
+        .select((Objection::as_select(), challenges::title, users::email))
+        .first(conn)
+        .await?)
 }
 
 /// One page of the objections the filter lets through, newest first, and how many there are.
@@ -173,29 +156,30 @@ pub async fn page(
     conn: &mut AsyncPgConnection,
     filter: &ObjectionFilter,
     page: PageRequest,
-) -> AppResult<(Vec<Objection>, i64)> {
-    let total: i64 = filter.query().count().get_result(conn).await?;
-    let rows = filter
-        .query()
+) -> AppResult<(Vec<Shown>, i64)> {
+    let filtered = || {
+        let mut query = objections::table
+            .inner_join(challenges::table)
+            .inner_join(users::table.on(users::id.eq(objections::objector_id)))
+            .into_boxed();
+        if let Some(objector) = filter.objector {
+            query = query.filter(objections::objector_id.eq(objector));
+        }
+        if let Some(challenge) = filter.challenge_id {
+            query = query.filter(objections::challenge_id.eq(challenge));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(objections::status.eq(status));
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn).await?;
+    let rows = filtered()
         .order((objections::filed_at.desc(), objections::id.desc()))
         .limit(page.per_page)
         .offset(page.offset())
-        .select(Objection::as_select())
+        .select((Objection::as_select(), challenges::title, users::email))
         .load(conn)
         .await?;
     Ok((rows, total))
-}
-
-/// The email addresses of these objectors.
-pub async fn objector_emails(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, String>> {
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::email))
-        .load::<(Uuid, String)>(conn)
-        .await?
-        .into_iter()
-        .collect())
 }

@@ -2,65 +2,33 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{get, post};
-use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::input::{ObjectionQuery, ObjectionRequest, Outcome, ResolveRequest};
-use super::models::{NewObjection, Objection, ObjectionStatus, Resolution};
+use super::models::{Objection, ObjectionStatus, Resolution};
 use super::notices::ObjectionFiled;
-use super::queries::{self, ObjectionFilter};
+use super::queries::{self, ObjectionFilter, Shown};
 use super::views::{ObjectionPage, ObjectionView};
 use super::{lifecycle, rules};
-use crate::accounts::queries::{account, admin_accounts};
+use crate::accounts::queries::account;
 use crate::audit::{Event, RequestMeta};
 use crate::auth::{AuthUser, Role};
+use crate::awards::audience::notify_admins;
 use crate::awards::links::objections_url;
 use crate::awards::proposals::lifecycle::{Withdrawal, withdraw};
 use crate::awards::proposals::queries as award_queries;
-use crate::awards::public::queries::challenge_titles;
 use crate::challenges::queries::{self as challenge_queries, Viewer, organization_name};
 use crate::db;
 use crate::error::{AppError, AppResult, ProblemBody};
+use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{Created, ValidJson, ValidQuery};
-use crate::notifications::{Recipient, beijing_time, notify_each};
+use crate::notifications::beijing_time;
 use crate::state::AppState;
 
-/// The objections as `admin` or their objector sees them.
-async fn views(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<Objection>,
-    admin: bool,
-) -> AppResult<Vec<ObjectionView>> {
-    let challenge_ids: Vec<Uuid> = rows.iter().map(|o| o.challenge_id).collect();
-    let titles = challenge_titles(conn, &challenge_ids).await?;
-    let mut emails = if admin {
-        let objectors: Vec<Uuid> = rows.iter().map(|o| o.objector_id).collect();
-        queries::objector_emails(conn, &objectors).await?
-    } else {
-        Default::default()
-    };
-    Ok(rows
-        .into_iter()
-        .map(|o| {
-            let title = titles.get(&o.challenge_id).cloned().unwrap_or_default();
-            let email = if admin {
-                Some(emails.remove(&o.objector_id).unwrap_or_default())
-            } else {
-                None
-            };
-            ObjectionView::new(o, title, email)
-        })
-        .collect())
-}
-
-async fn view(
-    conn: &mut AsyncPgConnection,
-    objection: Objection,
-    admin: bool,
-) -> AppResult<ObjectionView> {
-    let mut views = views(conn, vec![objection], admin).await?;
-    views.pop().ok_or(AppError::NotFound)
+/// An objection as an admin (`admin`) or its objector sees it.
+fn view((objection, title, email): Shown, admin: bool) -> ObjectionView {
+    ObjectionView::new(objection, title, admin.then_some(email))
 }
 
 /// File an objection to the challenge's public notice (any logged-in user, in their real name).
@@ -90,14 +58,14 @@ pub async fn file_objection(
     let id = id.into_inner();
     let (reason, contact) = body.into_inner().cleaned()?;
     let mut conn = state.conn().await?;
-    let objection = db::transaction(&mut conn, async |conn| {
+    let filed = db::transaction(&mut conn, async |conn| {
         // The challenge lock orders this with the confirmation and the resolutions.
         let challenge = challenge_queries::lock_visible(conn, Viewer::of(Some(&user)), id).await?;
         let now = state.clock.now();
         let award = rules::open_notice(award_queries::live_award(conn, id, false).await?, now)?;
-        rules::none_pending(queries::has_pending(conn, award.id, user.id).await?)?;
+        rules::none_pending(queries::pending(conn, award.id, Some(user.id)).await?)?;
         let objector = account(conn, user.id).await?;
-        let new = NewObjection {
+        let objection = Objection {
             id: Uuid::now_v7(),
             award_id: award.id,
             challenge_id: challenge.id,
@@ -107,20 +75,18 @@ pub async fn file_objection(
             contact: contact.clone(),
             filed_at: now,
             status: ObjectionStatus::Pending,
+            resolved_by: None,
+            resolved_at: None,
+            resolution: None,
         };
-        let objection = queries::insert(conn, &new).await?;
+        queries::insert(conn, &objection).await?;
         Event::new("objection.file", "objection", objection.id)
             .by(user.id)
             .summary(json!({"challenge_id": challenge.id, "award_id": award.id}))
             .record(conn, &state, &meta)
             .await?;
         let organization = organization_name(conn, award.organization_id).await?;
-        let admins: Vec<Recipient> = admin_accounts(conn)
-            .await?
-            .iter()
-            .map(Recipient::from)
-            .collect();
-        notify_each(conn, &state, admins, |to| ObjectionFiled {
+        notify_admins(conn, &state, |to| ObjectionFiled {
             display_name: to.display_name.clone(),
             title: challenge.title.clone(),
             organization_name: organization.clone(),
@@ -128,18 +94,18 @@ pub async fn file_objection(
             url: objections_url(&state),
         })
         .await?;
-        Ok(objection)
+        Ok(objection.id)
     })
     .await?;
-    let view = view(&mut conn, objection, false).await?;
-    Ok(Created::at("/api/v1/objections", view))
+    let filed = view(queries::shown(&mut conn, filed).await?, false);
+    Ok(Created::at("/api/v1/objections", filed))
 }
 
 /// Objections: admins see all (filters `challenge_id`, `status`) with the objector's identity;
 /// anyone else sees only their own, newest first.
 #[utoipa::path(
     tag = "award",
-    params(ObjectionQuery),
+    params(ObjectionQuery, PageParams),
     responses(
         (status = 200, description = "A page of objections", body = ObjectionPage),
         (status = 422, description = "Invalid parameters", body = ProblemBody, content_type = "application/problem+json"),
@@ -151,9 +117,9 @@ pub async fn list_objections(
     state: Data<AppState>,
     user: AuthUser,
     query: ValidQuery<ObjectionQuery>,
+    page: PageRequest,
 ) -> AppResult<Json<ObjectionPage>> {
     let q = query.into_inner();
-    let page = q.page()?;
     let admin = user.role == Role::Admin;
     let filter = ObjectionFilter {
         objector: (!admin).then_some(user.id),
@@ -162,7 +128,7 @@ pub async fn list_objections(
     };
     let mut conn = state.conn().await?;
     let (rows, total) = queries::page(&mut conn, &filter, page).await?;
-    let items = views(&mut conn, rows, admin).await?;
+    let items = rows.into_iter().map(|row| view(row, admin)).collect();
     Ok(Json(ObjectionPage::new(items, total, page)))
 }
 
@@ -197,12 +163,14 @@ pub async fn resolve_objection(
     let (outcome, reason) = body.into_inner().cleaned()?;
     let status = ObjectionStatus::from(outcome);
     let mut conn = state.conn().await?;
-    let challenge_id = queries::challenge_of(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let resolved = db::transaction(&mut conn, async |conn| {
+    let found = queries::find(&mut conn, id, false).await?;
+    let challenge_id = found.ok_or(AppError::NotFound)?.challenge_id;
+    db::transaction(&mut conn, async |conn| {
+        // The challenge first: its lock orders this with the confirmation and the objections.
         let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, challenge_id).await?;
-        let objection = queries::lock(conn, id).await?;
+        let objection = queries::find(conn, id, true)
+            .await?
+            .ok_or(AppError::NotFound)?;
         rules::may_resolve(&objection)?;
         let award = award_queries::find(conn, objection.award_id, true)
             .await?
@@ -214,7 +182,7 @@ pub async fn resolve_objection(
             resolved_at: now,
             resolution: &reason,
         };
-        let resolved = queries::resolve(conn, id, &resolution).await?;
+        queries::resolve(conn, id, &resolution).await?;
         Event::new("objection.resolve", "objection", id)
             .by(user.id)
             .summary(json!({
@@ -246,8 +214,8 @@ pub async fn resolve_objection(
             }
             Outcome::Dismissed => lifecycle::after_dismissal(conn, &award, id, now).await?,
         }
-        Ok(resolved)
+        Ok(())
     })
     .await?;
-    Ok(Json(view(&mut conn, resolved, true).await?))
+    Ok(Json(view(queries::shown(&mut conn, id).await?, true)))
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::models::{Objection, ObjectionStatus};
+use crate::awards::proposals::lifecycle::only_from;
 use crate::awards::proposals::models::{Award, AwardStatus};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::notifications::beijing_time;
@@ -21,9 +22,10 @@ pub fn open_notice(award: Option<Award>, now: DateTime<Utc>) -> AppResult<Award>
     }
 }
 
-/// One pending objection per person and notice: a second waits until the first is decided.
-pub fn none_pending(already: bool) -> AppResult<()> {
-    if already {
+/// One pending objection per person and notice: a second waits until the first is decided
+/// (`pending`: the objector's pending objections to the notice).
+pub fn none_pending(pending: i64) -> AppResult<()> {
+    if pending > 0 {
         return Err(AppError::conflict(ErrorCode::ObjectionPending)
             .field(FieldError::new("challenge_id", FieldCode::ObjectionPending)));
     }
@@ -32,15 +34,11 @@ pub fn none_pending(already: bool) -> AppResult<()> {
 
 /// An objection is resolved once: a 409 `objection_resolved` naming its state otherwise.
 pub fn may_resolve(objection: &Objection) -> AppResult<()> {
-    if objection.status != ObjectionStatus::Pending {
-        return Err(AppError::conflict(ErrorCode::ObjectionResolved)
-            .arg("current", objection.status)
-            .field(
-                FieldError::new("status", FieldCode::InvalidTransition)
-                    .with_param("current", objection.status),
-            ));
-    }
-    Ok(())
+    only_from(
+        objection.status,
+        ObjectionStatus::Pending,
+        ErrorCode::ObjectionResolved,
+    )
 }
 
 #[cfg(test)]
@@ -101,7 +99,7 @@ mod tests {
         assert!(may_resolve(&objection).is_ok());
         objection.status = ObjectionStatus::Dismissed;
         assert!(may_resolve(&objection).is_err());
-        assert!(none_pending(false).is_ok());
-        assert!(none_pending(true).is_err());
+        assert!(none_pending(0).is_ok());
+        assert!(none_pending(1).is_err());
     }
 }

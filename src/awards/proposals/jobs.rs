@@ -63,7 +63,7 @@ async fn run(state: &AppState, award_id: Uuid) -> AppResult<()> {
     let Some(award) = queries::find(&mut conn, award_id, false).await? else {
         return Ok(());
     };
-    if !lifecycle::due(&award, now) || pending(&mut conn, award.id).await? > 0 {
+    if !lifecycle::due(&award, now) || pending(&mut conn, award.id, None).await? > 0 {
         return Ok(());
     }
     let challenge =
@@ -92,7 +92,7 @@ async fn run(state: &AppState, award_id: Uuid) -> AppResult<()> {
         // in between.
         if challenge.status != Status::Publicity
             || !lifecycle::due(&award, now)
-            || pending(conn, award.id).await? > 0
+            || pending(conn, award.id, None).await? > 0
         {
             return Ok(());
         }

@@ -5,20 +5,21 @@
 //! `WithdrawAward`, `ConfirmAward`), in the caller's transaction with the challenge locked, and
 //! tells the people concerned.
 
+use std::fmt::Display;
+
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::jobs::ConfirmAward;
-use super::models::{Award, AwardChanges, AwardStatus, NewAward};
+use super::models::{Award, AwardStatus};
 use super::notices::{AwardBlocked, AwardConfirmed, AwardProposed, AwardWithdrawn};
 use super::queries;
 use super::rules::{Proposal, Recheck};
-use crate::accounts::queries::admin_accounts;
 use crate::audit::{Event, RequestMeta};
 use crate::auth::AuthUser;
-use crate::awards::calendar::rules::end_of_beijing_day;
+use crate::awards::audience::{audience, notify_admins};
 use crate::awards::links::{awards_url, challenge_url, notices_url};
 use crate::awards::objections::lifecycle::moot_pending;
 use crate::awards::stages;
@@ -27,25 +28,35 @@ use crate::challenges::models::Challenge;
 use crate::challenges::queries::organization_name;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::jobs::BackgroundJob;
-use crate::notifications::{Recipient, beijing_time, notify_each, yuan};
+use crate::notifications::{beijing_time, notify_each, yuan};
 use crate::state::AppState;
 
 /// Whether the award is ready to be confirmed at `now` (pending objections aside).
 pub fn due(award: &Award, now: DateTime<Utc>) -> bool {
-    award.status == AwardStatus::Publicity && award.blocked_at.is_none() && now >= award.ends_at
+    award.status == AwardStatus::Publicity
+        && award.outcome.blocked_at.is_none()
+        && now >= award.ends_at
+}
+
+/// A step that only the state `wanted` of an award or an objection allows: from any other
+/// (`current`), the 409 `code` naming it.
+pub fn only_from<S: PartialEq + Display>(current: S, wanted: S, code: ErrorCode) -> AppResult<()> {
+    if current == wanted {
+        return Ok(());
+    }
+    let at_fault = FieldError::new("status", FieldCode::InvalidTransition);
+    Err(AppError::conflict(code)
+        .arg("current", &current)
+        .field(at_fault.with_param("current", current)))
 }
 
 /// Only an award in publicity is withdrawn: a 409 `award_not_in_publicity` naming its state.
 pub fn may_withdraw(award: &Award) -> AppResult<()> {
-    if award.status != AwardStatus::Publicity {
-        return Err(AppError::conflict(ErrorCode::AwardNotInPublicity)
-            .arg("current", award.status)
-            .field(
-                FieldError::new("status", FieldCode::InvalidTransition)
-                    .with_param("current", award.status),
-            ));
-    }
-    Ok(())
+    only_from(
+        award.status,
+        AwardStatus::Publicity,
+        ErrorCode::AwardNotInPublicity,
+    )
 }
 
 /// Proposes the award of `proposal` on `challenge` (locked by the caller) by `user`, after the
@@ -61,39 +72,12 @@ pub async fn propose(
     proposal: Proposal,
     check_ids: &[Option<Uuid>],
 ) -> AppResult<Award> {
-    let Proposal {
-        bid,
-        rank,
-        top_ranked,
-        reason,
-        at,
-        proposal_day,
-        days,
-        counted,
-    } = proposal;
-    let amount_fen = bid
-        .requested_fen
-        .ok_or_else(|| anyhow::anyhow!("eligible bid {} has no amount", bid.id))?;
-    let new = NewAward {
-        id: Uuid::now_v7(),
-        challenge_id: challenge.id,
-        bid_id: bid.id,
-        organization_id: bid.organization_id,
-        amount_fen,
-        rank,
-        top_ranked,
-        reason: reason.clone(),
-        proposed_by: user.id,
-        proposed_at: at,
+    let Proposal { award, counted, .. } = proposal;
+    let award = Award {
         proposal_check_ids: check_ids.to_vec(),
-        working_days: i32::try_from(days).unwrap_or(1),
-        starts_on: proposal_day + chrono::Duration::days(1),
-        ends_on: counted.end,
-        ends_at: end_of_beijing_day(counted.end),
-        calendar_maintained: counted.missing_years.is_empty(),
-        status: AwardStatus::Publicity,
+        ..award
     };
-    let award = queries::insert(conn, &new).await?;
+    queries::insert(conn, &award).await?;
     let updated = lifecycle::apply(
         conn,
         state,
@@ -101,7 +85,7 @@ pub async fn propose(
         &Actor::User(user),
         challenge,
         Action::ProposeAward,
-        reason.as_deref(),
+        award.reason.as_deref(),
     )
     .await?;
     ConfirmAward {
@@ -114,11 +98,11 @@ pub async fn propose(
         .by(user.id)
         .summary(json!({
             "challenge_id": challenge.id,
-            "bid_id": bid.id,
-            "amount_fen": amount_fen,
-            "rank": rank,
-            "top_ranked": top_ranked,
-            "reason": reason,
+            "bid_id": award.bid_id,
+            "amount_fen": award.amount_fen,
+            "rank": award.rank,
+            "top_ranked": award.top_ranked,
+            "reason": award.reason,
             "credit_checks": check_ids,
             "starts_on": award.starts_on,
             "ends_on": award.ends_on,
@@ -129,7 +113,7 @@ pub async fn propose(
         .record(conn, state, meta)
         .await?;
     let organization = organization_name(conn, award.organization_id).await?;
-    let audience = queries::audience(conn, &updated, &award, false).await?;
+    let audience = audience(conn, &updated, &award, false).await?;
     notify_each(conn, state, audience.everyone(), |to| AwardProposed {
         display_name: to.display_name.clone(),
         title: updated.title.clone(),
@@ -180,14 +164,8 @@ pub async fn withdraw(
         Some(reason),
     )
     .await?;
-    let changes = AwardChanges {
-        status: Some(AwardStatus::Withdrawn),
-        withdrawn_at: Some(now),
-        withdrawn_by: Some(user.id),
-        withdrawal_reason: Some(reason.to_string()),
-        ..AwardChanges::default()
-    };
-    let withdrawn = queries::update(conn, award.id, &changes).await?;
+    let outcome = award.outcome.withdrawn(now, user.id, reason);
+    let withdrawn = queries::update(conn, award.id, AwardStatus::Withdrawn, &outcome).await?;
     let moot = moot_pending(conn, state, challenge, &withdrawn, except).await?;
     Event::new("award.withdraw", "award", award.id)
         .by(user.id)
@@ -200,7 +178,7 @@ pub async fn withdraw(
         .record(conn, state, meta)
         .await?;
     let organization = organization_name(conn, award.organization_id).await?;
-    let audience = queries::audience(conn, challenge, award, false).await?;
+    let audience = audience(conn, challenge, award, false).await?;
     notify_each(conn, state, audience.everyone(), |to| AwardWithdrawn {
         display_name: to.display_name.clone(),
         title: challenge.title.clone(),
@@ -223,12 +201,8 @@ pub async fn block(
     recheck: &Recheck,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let changes = AwardChanges {
-        blocked_at: Some(now),
-        confirm_check_ids: Some(recheck.check_ids.clone()),
-        ..AwardChanges::default()
-    };
-    queries::update(conn, award.id, &changes).await?;
+    let outcome = award.outcome.checked(now, &recheck.check_ids, true);
+    queries::update(conn, award.id, award.status, &outcome).await?;
     Event::new("award.confirm_blocked", "award", award.id)
         .summary(json!({
             "challenge_id": challenge.id,
@@ -239,12 +213,7 @@ pub async fn block(
         .record(conn, state, meta)
         .await?;
     let organization = organization_name(conn, award.organization_id).await?;
-    let admins: Vec<Recipient> = admin_accounts(conn)
-        .await?
-        .iter()
-        .map(Recipient::from)
-        .collect();
-    notify_each(conn, state, admins, |to| AwardBlocked {
+    notify_admins(conn, state, |to| AwardBlocked {
         display_name: to.display_name.clone(),
         title: challenge.title.clone(),
         organization_name: organization.clone(),
@@ -277,13 +246,8 @@ pub async fn confirm(
     .await?;
     let (bid, not_selected) =
         crate::bids::queries::settle_award(conn, state, meta, challenge, award.bid_id, now).await?;
-    let changes = AwardChanges {
-        status: Some(AwardStatus::Confirmed),
-        confirmed_at: Some(now),
-        confirm_check_ids: Some(check_ids.to_vec()),
-        ..AwardChanges::default()
-    };
-    queries::update(conn, award.id, &changes).await?;
+    let outcome = award.outcome.checked(now, check_ids, false);
+    queries::update(conn, award.id, AwardStatus::Confirmed, &outcome).await?;
     Event::new("award.confirm", "award", award.id)
         .summary(json!({
             "challenge_id": challenge.id,
@@ -300,7 +264,7 @@ pub async fn confirm(
 
     // Everyone involved: the winner's people, the other bidders, the issuer and the admins.
     let organization = organization_name(conn, award.organization_id).await?;
-    let audience = queries::audience(conn, &confirmed, award, true).await?;
+    let audience = audience(conn, &confirmed, award, true).await?;
     for (group, people) in [
         ("winner", audience.awardee),
         ("bidder", audience.bidders),
@@ -317,4 +281,51 @@ pub async fn confirm(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::super::models::tests::award;
+    use super::*;
+
+    #[test]
+    fn an_award_is_due_at_the_end_of_its_notice_unless_blocked_or_settled() {
+        let award = award();
+        let end = award.ends_at;
+        assert!(!due(&award, end - Duration::seconds(1)));
+        assert!(due(&award, end));
+        let blocked = Award {
+            outcome: award.outcome.checked(end, &[], true),
+            ..award.clone()
+        };
+        assert!(!due(&blocked, end));
+        for status in [AwardStatus::Withdrawn, AwardStatus::Confirmed] {
+            assert!(!due(
+                &Award {
+                    status,
+                    ..award.clone()
+                },
+                end
+            ));
+        }
+    }
+
+    #[test]
+    fn only_an_award_in_publicity_is_withdrawn() {
+        let award = award();
+        assert!(may_withdraw(&award).is_ok());
+        let confirmed = Award {
+            status: AwardStatus::Confirmed,
+            ..award
+        };
+        let AppError::Conflict { code, args, errors } = may_withdraw(&confirmed).unwrap_err()
+        else {
+            panic!("not a conflict");
+        };
+        assert_eq!(code, ErrorCode::AwardNotInPublicity);
+        assert_eq!(args.get("current"), Some("confirmed"));
+        assert_eq!(errors[0].param("current"), Some("confirmed"));
+    }
 }

@@ -20,7 +20,7 @@ db_enum!(
     }
 );
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = awards, check_for_backend(diesel::pg::Pg))]
 pub struct Award {
     pub id: Uuid,
@@ -40,12 +40,8 @@ pub struct Award {
     pub ends_at: DateTime<Utc>,
     pub calendar_maintained: bool,
     pub status: AwardStatus,
-    pub blocked_at: Option<DateTime<Utc>>,
-    pub confirm_check_ids: Option<Vec<Option<Uuid>>>,
-    pub withdrawn_at: Option<DateTime<Utc>>,
-    pub withdrawn_by: Option<Uuid>,
-    pub withdrawal_reason: Option<String>,
-    pub confirmed_at: Option<DateTime<Utc>>,
+    #[diesel(embed)]
+    pub outcome: AwardOutcome,
 }
 
 impl Award {
@@ -55,41 +51,42 @@ impl Award {
     }
 }
 
-/// A proposal: the award in publicity, its notice open.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = awards)]
-pub struct NewAward {
-    pub id: Uuid,
-    pub challenge_id: Uuid,
-    pub bid_id: Uuid,
-    pub organization_id: Uuid,
-    pub amount_fen: i64,
-    pub rank: i32,
-    pub top_ranked: bool,
-    pub reason: Option<String>,
-    pub proposed_by: Uuid,
-    pub proposed_at: DateTime<Utc>,
-    pub proposal_check_ids: Vec<Option<Uuid>>,
-    pub working_days: i32,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub ends_at: DateTime<Utc>,
-    pub calendar_maintained: bool,
-    pub status: AwardStatus,
-}
-
-/// What a withdrawal, a blocked confirmation or a confirmation changes (a field left `None` is
-/// left as it is).
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = awards)]
-pub struct AwardChanges {
-    pub status: Option<AwardStatus>,
+/// How the notice ended, so far: nothing yet for a new award; blocked, withdrawn or confirmed
+/// later. Written whole with the award's status: each step starts from the locked row's outcome.
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = awards, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+pub struct AwardOutcome {
+    /// The confirmation's credit re-check blocked: the admin withdraws the award.
     pub blocked_at: Option<DateTime<Utc>>,
+    /// The credit checks of the confirmation.
     pub confirm_check_ids: Option<Vec<Option<Uuid>>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
     pub withdrawn_by: Option<Uuid>,
     pub withdrawal_reason: Option<String>,
     pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+impl AwardOutcome {
+    /// This outcome, withdrawn by `by` at `at` for `reason`.
+    pub fn withdrawn(&self, at: DateTime<Utc>, by: Uuid, reason: &str) -> Self {
+        AwardOutcome {
+            withdrawn_at: Some(at),
+            withdrawn_by: Some(by),
+            withdrawal_reason: Some(reason.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// This outcome, the confirmation's credit checks `checks` done at `at`: blocked by them, or
+    /// confirmed.
+    pub fn checked(&self, at: DateTime<Utc>, checks: &[Option<Uuid>], blocked: bool) -> Self {
+        AwardOutcome {
+            blocked_at: if blocked { Some(at) } else { self.blocked_at },
+            confirmed_at: if blocked { self.confirmed_at } else { Some(at) },
+            confirm_check_ids: Some(checks.to_vec()),
+            ..self.clone()
+        }
+    }
 }
 
 /// A bid of the review's stored ranking, with its current state.
@@ -125,12 +122,30 @@ pub(crate) mod tests {
             ends_at: at("2025-10-10T16:00:00Z"),
             calendar_maintained: true,
             status: AwardStatus::Publicity,
-            blocked_at: None,
-            confirm_check_ids: None,
-            withdrawn_at: None,
-            withdrawn_by: None,
-            withdrawal_reason: None,
-            confirmed_at: None,
+            outcome: AwardOutcome::default(),
         }
+    }
+
+    #[test]
+    fn an_outcome_keeps_what_came_before() {
+        let award = award();
+        let at = award.ends_at;
+        let checks = [Some(Uuid::nil())];
+        let blocked = award.outcome.checked(at, &checks, true);
+        assert_eq!(blocked.blocked_at, Some(at));
+        assert_eq!(blocked.confirmed_at, None);
+        assert_eq!(blocked.confirm_check_ids, Some(checks.to_vec()));
+        let withdrawn = blocked.withdrawn(at, Uuid::nil(), "信用复核未通过");
+        assert_eq!(withdrawn.blocked_at, Some(at));
+        assert_eq!(withdrawn.withdrawn_at, Some(at));
+        assert_eq!(withdrawn.withdrawn_by, Some(Uuid::nil()));
+        assert_eq!(
+            withdrawn.withdrawal_reason.as_deref(),
+            Some("信用复核未通过")
+        );
+        let confirmed = award.outcome.checked(at, &checks, false);
+        assert_eq!(confirmed.confirmed_at, Some(at));
+        assert_eq!(confirmed.blocked_at, None);
+        assert_eq!(confirmed.withdrawn_at, None);
     }
 }

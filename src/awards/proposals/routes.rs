@@ -63,12 +63,14 @@ pub async fn propose_award(
     let mut conn = state.conn().await?;
     // A first look at the rules, then the credit re-check, committed before anything is decided.
     let challenge = challenge_queries::find_visible(&mut conn, Viewer::Admin, id).await?;
+    let now = state.clock.now();
     let first = rules::proposal(
         &mut conn,
         &challenge,
         req.bid_id,
         reason.as_deref(),
-        state.clock.now(),
+        user.id,
+        now,
     )
     .await?;
     let context = CheckContext {
@@ -85,8 +87,15 @@ pub async fn propose_award(
         // Again with the challenge locked: another admin may have been first.
         let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, id).await?;
         let now = state.clock.now();
-        let proposal =
-            rules::proposal(conn, &challenge, req.bid_id, reason.as_deref(), now).await?;
+        let proposal = rules::proposal(
+            conn,
+            &challenge,
+            req.bid_id,
+            reason.as_deref(),
+            user.id,
+            now,
+        )
+        .await?;
         lifecycle::propose(
             conn,
             &state,

@@ -1,16 +1,16 @@
 //! The rules of a proposal: which bid may be chosen and when a reason is needed, how long the
 //! notice runs, and the credit re-check of the organisation, the leader and the members.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncPgConnection;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::models::Ranked;
+use super::models::{Award, AwardOutcome, AwardStatus, Ranked};
 use super::queries;
 use crate::audit::RequestMeta;
 use crate::awards::calendar::queries::count_working_days;
-use crate::awards::calendar::rules::{Counted, beijing_date};
+use crate::awards::calendar::rules::{Counted, beijing_date, end_of_beijing_day};
 use crate::bids::models::{Bid, BidStatus};
 use crate::bids::queries::{BidViewer, find_visible};
 use crate::challenges::lifecycle::{self, Action, Party};
@@ -98,32 +98,25 @@ pub fn calendar_maintained(counted: &Counted) -> AppResult<()> {
         ))
 }
 
-/// A proposal that passed the rules.
+/// A proposal that passed the rules: the bid, the award to store (in publicity, without its
+/// credit checks yet), and the count that ends its notice.
 #[derive(Debug, Clone)]
 pub struct Proposal {
     pub bid: Bid,
-    pub rank: i32,
-    pub top_ranked: bool,
-    /// Why this bid, trimmed; required for another than the top choice.
-    pub reason: Option<String>,
-    /// When it is proposed.
-    pub at: DateTime<Utc>,
-    /// The Beijing date of `at`: the notice starts the next day.
-    pub proposal_day: NaiveDate,
-    /// The notice's length in working days.
-    pub days: u32,
-    /// Its last day.
+    pub award: Award,
     pub counted: Counted,
 }
 
-/// The proposal of `bid_id` on `challenge` at `now`, by an admin, with or without a `reason`: the
-/// challenge must be `under_review` (409 naming its state), the choice must pass [`choose`], and
-/// the notice must be counted on a maintained calendar.
+/// The proposal of `bid_id` on `challenge` by the admin `by` at `now`, with or without a
+/// `reason`: the challenge must be `under_review` (409 naming its state), the choice must pass
+/// [`choose`], and the notice (the challenge's `publicity_days` working days from the day after
+/// `now`, Beijing time) must be counted on a maintained calendar.
 pub async fn proposal(
     conn: &mut AsyncPgConnection,
     challenge: &Challenge,
     bid_id: Uuid,
     reason: Option<&str>,
+    by: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Proposal> {
     lifecycle::check(Action::ProposeAward, challenge.status, Some(Party::Admin))?;
@@ -132,18 +125,36 @@ pub async fn proposal(
     let withdrawn = queries::withdrawn_before(conn, challenge.id, bid_id).await?;
     let (rank, top_ranked) = choose(closed, &ranking, bid_id, reason.is_some(), withdrawn)?;
     let bid = find_visible(conn, BidViewer::Admin, bid_id).await?;
+    let amount_fen = bid
+        .requested_fen
+        .ok_or_else(|| anyhow::anyhow!("eligible bid {} has no amount", bid.id))?;
     let proposal_day = beijing_date(now);
     let days = working_days(challenge);
     let counted = count_working_days(conn, proposal_day, days).await?;
     calendar_maintained(&counted)?;
-    Ok(Proposal {
-        bid,
+    let award = Award {
+        id: Uuid::now_v7(),
+        challenge_id: challenge.id,
+        bid_id: bid.id,
+        organization_id: bid.organization_id,
+        amount_fen,
         rank,
         top_ranked,
         reason: reason.map(str::to_string),
-        at: now,
-        proposal_day,
-        days,
+        proposed_by: by,
+        proposed_at: now,
+        proposal_check_ids: Vec::new(),
+        working_days: i32::try_from(days).unwrap_or(1),
+        starts_on: proposal_day + Duration::days(1),
+        ends_on: counted.end,
+        ends_at: end_of_beijing_day(counted.end),
+        calendar_maintained: counted.missing_years.is_empty(),
+        status: AwardStatus::Publicity,
+        outcome: AwardOutcome::default(),
+    };
+    Ok(Proposal {
+        bid,
+        award,
         counted,
     })
 }
@@ -238,79 +249,49 @@ mod tests {
         }
     }
 
-    fn field_code(result: AppResult<(i32, bool)>) -> String {
-        match result.unwrap_err() {
+    /// The rank and top-ranked flag, or the code of the refusal.
+    fn decided(result: AppResult<(i32, bool)>) -> Result<(i32, bool), String> {
+        result.map_err(|error| match error {
             AppError::Validation(errors) => errors[0].code.to_string(),
             AppError::Conflict { code, .. } => code.to_string(),
             other => panic!("{other:?}"),
+        })
+    }
+
+    #[test]
+    fn a_reason_is_needed_for_another_than_the_top_choice_a_tie_or_a_second_proposal() {
+        use BidStatus::{Eligible, Ineligible};
+        let three = [
+            ranked(1, Ineligible),
+            ranked(2, Eligible),
+            ranked(3, Eligible),
+        ];
+        let [ineligible, top, second] = three.map(|r| r.bid_id);
+        let tied = [ranked(1, Eligible), ranked(1, Eligible)];
+        let first = tied[0].bid_id;
+        let alone = &tied[..1];
+        let unknown = Uuid::now_v7();
+        // (closed, ranking, bid, reason given, withdrawn before) → rank and top-ranked, or code.
+        let cases: [(bool, &[Ranked], Uuid, bool, bool, Result<(i32, bool), &str>); 12] = [
+            (true, &three, top, false, false, Ok((2, true))),
+            (true, &three, second, false, false, Err("required")),
+            (true, &three, second, true, false, Ok((3, false))),
+            (true, &three, ineligible, true, false, Err("not_eligible")),
+            (true, &three, unknown, true, false, Err("not_ranked")),
+            (true, &tied, first, false, false, Err("tied")),
+            (true, &tied, first, true, false, Ok((1, true))),
+            (true, alone, first, false, true, Err("previously_withdrawn")),
+            (true, alone, first, true, true, Ok((1, true))),
+            (false, alone, first, false, false, Err("review_not_closed")),
+            (true, &[], first, false, false, Err("review_not_closed")),
+            (false, &[], first, true, false, Err("review_not_closed")),
+        ];
+        for (i, (closed, ranking, bid, reason, withdrawn, expected)) in
+            cases.into_iter().enumerate()
+        {
+            let got = decided(choose(closed, ranking, bid, reason, withdrawn));
+            assert_eq!(got, expected.map_err(str::to_string), "case {i}");
         }
-    }
-
-    #[test]
-    fn the_top_ranked_eligible_bid_needs_no_reason_and_any_other_does() {
-        let ranking = [
-            ranked(1, BidStatus::Ineligible),
-            ranked(2, BidStatus::Eligible),
-            ranked(3, BidStatus::Eligible),
-        ];
-        let [ineligible, top, second] = ranking.map(|r| r.bid_id);
-        assert_eq!(
-            choose(true, &ranking, top, false, false).unwrap(),
-            (2, true)
-        );
-        assert_eq!(
-            field_code(choose(true, &ranking, second, false, false)),
-            "required"
-        );
-        assert_eq!(
-            choose(true, &ranking, second, true, false).unwrap(),
-            (3, false)
-        );
-        assert_eq!(
-            field_code(choose(true, &ranking, ineligible, true, false)),
-            "not_eligible"
-        );
-        assert_eq!(
-            field_code(choose(true, &ranking, Uuid::now_v7(), true, false)),
-            "not_ranked"
-        );
-    }
-
-    #[test]
-    fn a_tie_or_an_earlier_withdrawal_needs_a_reason() {
-        let ranking = [
-            ranked(1, BidStatus::Eligible),
-            ranked(1, BidStatus::Eligible),
-        ];
-        let first = ranking[0].bid_id;
-        assert_eq!(
-            field_code(choose(true, &ranking, first, false, false)),
-            "tied"
-        );
-        assert_eq!(
-            choose(true, &ranking, first, true, false).unwrap(),
-            (1, true)
-        );
-        let alone = &ranking[..1];
-        assert_eq!(
-            field_code(choose(true, alone, first, false, true)),
-            "previously_withdrawn"
-        );
-        assert_eq!(choose(true, alone, first, true, true).unwrap(), (1, true));
-    }
-
-    #[test]
-    fn only_a_closed_and_ranked_review_leads_to_a_proposal() {
-        let ranking = [ranked(1, BidStatus::Eligible)];
-        let bid = ranking[0].bid_id;
-        assert_eq!(
-            field_code(choose(false, &ranking, bid, false, false)),
-            "review_not_closed"
-        );
-        assert_eq!(
-            field_code(choose(true, &[], bid, false, false)),
-            "review_not_closed"
-        );
     }
 
     #[test]

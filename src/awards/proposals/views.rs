@@ -72,17 +72,18 @@ impl AwardView {
             ends_at: award.ends_at,
             calendar_maintained: award.calendar_maintained,
             status: award.status,
-            blocked: award.blocked_at.is_some(),
-            blocked_at: award.blocked_at,
+            blocked: award.outcome.blocked_at.is_some(),
+            blocked_at: award.outcome.blocked_at,
             confirm_check_ids: award
+                .outcome
                 .confirm_check_ids
                 .unwrap_or_default()
                 .into_iter()
                 .flatten()
                 .collect(),
-            withdrawn_at: award.withdrawn_at,
-            withdrawal_reason: award.withdrawal_reason,
-            confirmed_at: award.confirmed_at,
+            withdrawn_at: award.outcome.withdrawn_at,
+            withdrawal_reason: award.outcome.withdrawal_reason,
+            confirmed_at: award.outcome.confirmed_at,
             objections_pending: pending,
             objections_total: total,
         }

@@ -7,41 +7,28 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::input::NoticeQuery;
-use super::queries::{self, FEED_SIZE, challenge_titles};
+use super::queries::{self, Listed};
 use super::views::{NoticePage, NoticeView, feed};
 use crate::awards::objections::queries::counts;
-use crate::awards::proposals::models::Award;
-use crate::bids::queries::organization_names;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::ValidQuery;
+use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::problem::locale_of;
 use crate::state::AppState;
 
-/// The notices of these awards at `now`.
+/// The notices of these awards at `now`, with how many objections each has had.
 async fn views(
     conn: &mut AsyncPgConnection,
-    rows: Vec<Award>,
+    rows: Vec<Listed>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<NoticeView>> {
-    let challenge_ids: Vec<Uuid> = rows.iter().map(|a| a.challenge_id).collect();
-    let org_ids: Vec<Uuid> = rows.iter().map(|a| a.organization_id).collect();
-    let award_ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
-    let titles = challenge_titles(conn, &challenge_ids).await?;
-    let organizations: std::collections::HashMap<Uuid, String> = organization_names(conn, &org_ids)
-        .await?
-        .into_iter()
-        .collect();
+    let award_ids: Vec<Uuid> = rows.iter().map(|(a, _, _)| a.id).collect();
     let objections = counts(conn, &award_ids).await?;
     Ok(rows
         .into_iter()
-        .map(|a| {
-            let title = titles.get(&a.challenge_id).cloned().unwrap_or_default();
-            let organization = organizations
-                .get(&a.organization_id)
-                .cloned()
-                .unwrap_or_default();
-            let count = objections.get(&a.id).copied().unwrap_or(0);
-            NoticeView::new(a, title, organization, count, now)
+        .map(|(award, title, organization)| {
+            let count = objections.get(&award.id).copied().unwrap_or(0);
+            NoticeView::new(award, title, organization, count, now)
         })
         .collect())
 }
@@ -49,7 +36,7 @@ async fn views(
 /// The public notices of award proposals (公示), current and past, newest first; no login needed.
 #[utoipa::path(
     tag = "award",
-    params(NoticeQuery),
+    params(NoticeQuery, PageParams),
     responses(
         (status = 200, description = "A page of notices", body = NoticePage),
         (status = 422, description = "Invalid parameters", body = ProblemBody, content_type = "application/problem+json"),
@@ -60,11 +47,10 @@ async fn views(
 pub async fn list_notices(
     state: Data<AppState>,
     query: ValidQuery<NoticeQuery>,
+    page: PageRequest,
 ) -> AppResult<Json<NoticePage>> {
-    let q = query.into_inner();
-    let page = q.page()?;
     let mut conn = state.conn().await?;
-    let (rows, total) = queries::page(&mut conn, q.status, page).await?;
+    let (rows, total) = queries::newest(&mut conn, query.into_inner().status, Some(page)).await?;
     let items = views(&mut conn, rows, state.clock.now()).await?;
     Ok(Json(NoticePage::new(items, total, page)))
 }
@@ -80,7 +66,7 @@ pub async fn list_notices(
 #[get("/notices/feed")]
 pub async fn notices_feed(req: HttpRequest, state: Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let rows = queries::newest(&mut conn, FEED_SIZE).await?;
+    let (rows, _) = queries::newest(&mut conn, None, None).await?;
     let now = state.clock.now();
     let notices = views(&mut conn, rows, now).await?;
     let body = feed(&state, &notices, now, locale_of(&req))

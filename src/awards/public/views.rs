@@ -66,8 +66,8 @@ impl NoticeView {
             ends_on: a.ends_on,
             ends_at: a.ends_at,
             objection_count,
-            withdrawn_at: a.withdrawn_at,
-            confirmed_at: a.confirmed_at,
+            withdrawn_at: a.outcome.withdrawn_at,
+            confirmed_at: a.outcome.confirmed_at,
         }
     }
 
