@@ -249,6 +249,17 @@ mod tests {
         }
     }
 
+    /// The review closed, its ranking, the bid chosen, a reason given, the bid withdrawn before;
+    /// and what `choose` answers: the rank and top-ranked flag, or the code of the refusal.
+    type Case<'a> = (
+        bool,
+        &'a [Ranked],
+        Uuid,
+        bool,
+        bool,
+        Result<(i32, bool), &'static str>,
+    );
+
     /// The rank and top-ranked flag, or the code of the refusal.
     fn decided(result: AppResult<(i32, bool)>) -> Result<(i32, bool), String> {
         result.map_err(|error| match error {
@@ -271,8 +282,7 @@ mod tests {
         let first = tied[0].bid_id;
         let alone = &tied[..1];
         let unknown = Uuid::now_v7();
-        // (closed, ranking, bid, reason given, withdrawn before) → rank and top-ranked, or code.
-        let cases: [(bool, &[Ranked], Uuid, bool, bool, Result<(i32, bool), &str>); 12] = [
+        let cases: [Case; 12] = [
             (true, &three, top, false, false, Ok((2, true))),
             (true, &three, second, false, false, Err("required")),
             (true, &three, second, true, false, Ok((3, false))),
