@@ -112,7 +112,7 @@ pub fn job_registry() -> JobRegistry {
         .register::<mail::SendEmail>()
         .register::<challenges::deadline::CloseBidding>()
         .register::<reviews::panel::RemindReviewers>()
-        .register::<awards::confirm::ConfirmAward>()
+        .register::<awards::proposals::jobs::ConfirmAward>()
         .register::<projects::overdue::OverdueJob>()
         .register::<projects::acceptance::draw::RemindAcceptanceExperts>()
 }

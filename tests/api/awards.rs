@@ -87,7 +87,7 @@ async fn awards_of(s: &Scenario<'_>) -> Vec<Value> {
 /// The confirmation job of `award` run once more, by hand.
 async fn confirm_again(app: &TestApp, award: &Value) {
     let award_id = award["id"].as_str().unwrap().parse().unwrap();
-    let job = jiebang::awards::confirm::ConfirmAward {
+    let job = jiebang::awards::proposals::jobs::ConfirmAward {
         award_id,
         after_objection: None,
     };
@@ -107,7 +107,7 @@ async fn a_proposal_opens_the_public_notice_without_personal_data() {
         .await;
     assert_problem(resp, 403, "forbidden").await;
 
-    let proposed_on = jiebang::awards::calendar::beijing_date(app.state.clock.now());
+    let proposed_on = jiebang::awards::calendar::rules::beijing_date(app.state.clock.now());
     let award = propose_ok(&s, body.clone()).await;
     assert_eq!(award["calendar_maintained"], true);
     assert_eq!(award["status"], "publicity");
@@ -179,6 +179,82 @@ async fn a_proposal_opens_the_public_notice_without_personal_data() {
 async fn assert_status_text(resp: reqwest::Response) -> String {
     assert_eq!(resp.status().as_u16(), 200);
     resp.text().await.unwrap()
+}
+
+/// The feed at `/api/v1/notices/feed`, asked for in `language` (none: no `Accept-Language`).
+async fn feed_in(app: &TestApp, language: Option<&str>) -> String {
+    let mut req = app.client.get(app.url("/api/v1/notices/feed"));
+    if let Some(language) = language {
+        req = req.header("Accept-Language", language);
+    }
+    assert_status_text(req.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn the_feed_speaks_the_readers_language_chinese_by_default() {
+    let app = TestApp::spawn().await;
+    let s = ranked(&app).await;
+    let award = propose_ok(&s, json!({"bid_id": s.bids[1].id, "reason": REASON})).await;
+    let ends_on = award["ends_on"].as_str().unwrap();
+
+    let chinese = feed_in(&app, None).await;
+    for wanted in [
+        r#"xml:lang="zh-CN""#,
+        "揭榜挂帅拟立项公示",
+        "科技局项目办",
+        "拟立项公示：高性能碳纤维复合材料 — 乙研究院",
+        "榜单：高性能碳纤维复合材料",
+        "拟挂帅单位：乙研究院",
+        "状态：公示中",
+        &format!("选择理由：{REASON}"),
+        ends_on,
+    ] {
+        assert!(chinese.contains(wanted), "{wanted} not in {chinese}");
+    }
+    assert_eq!(
+        feed_in(&app, Some("zh-CN,zh;q=0.9,en;q=0.8")).await,
+        chinese
+    );
+
+    let english = feed_in(&app, Some("en-US,en;q=0.9")).await;
+    for wanted in [
+        r#"xml:lang="en""#,
+        "Award notices",
+        "Program office",
+        "Award notice: 高性能碳纤维复合材料 — 乙研究院",
+        "Challenge: 高性能碳纤维复合材料",
+        "Proposed awardee: 乙研究院",
+        "Status: in publicity",
+        &format!("Reason for the choice: {REASON}"),
+        ends_on,
+    ] {
+        assert!(english.contains(wanted), "{wanted} not in {english}");
+    }
+
+    // Each in one language: no label of the other, no "中文 / English" pairs.
+    for label in [
+        "Award notices",
+        "Program office",
+        "Challenge",
+        "Status",
+        "in publicity",
+    ] {
+        assert!(!chinese.contains(label), "{label} in {chinese}");
+    }
+    for label in [
+        "揭榜挂帅",
+        "科技局",
+        "榜单",
+        "状态",
+        "公示中",
+        "选择理由",
+        "元",
+    ] {
+        assert!(!english.contains(label), "{label} in {english}");
+    }
+    for feed in [&chinese, &english] {
+        assert!(!feed.contains(" / "), "{feed}");
+    }
 }
 
 #[tokio::test]
@@ -483,7 +559,7 @@ async fn a_proposal_is_refused_when_credit_blocks_the_bid_or_the_state_is_wrong(
 
     // No calendar for the notice's years: refused, naming them, rather than counted short.
     let problem = assert_problem(s.propose(&first).await, 409, "calendar_not_maintained").await;
-    let year = jiebang::awards::calendar::beijing_date(app.state.clock.now())
+    let year = jiebang::awards::calendar::rules::beijing_date(app.state.clock.now())
         .format("%Y")
         .to_string();
     assert!(

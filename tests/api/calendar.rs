@@ -145,7 +145,7 @@ async fn the_notice_ends_after_its_working_days_across_a_holiday_and_a_make_up_s
 
     // The proposal day (Beijing), two public holidays on the first weekdays after it, and the
     // Saturday after them a make-up working day.
-    let today = jiebang::awards::calendar::beijing_date(app.state.clock.now());
+    let today = jiebang::awards::calendar::rules::beijing_date(app.state.clock.now());
     let mut day = today;
     let mut holidays = Vec::new();
     while holidays.len() < 2 {

@@ -4,7 +4,8 @@
 
 use jiebang::accounts::notices::*;
 use jiebang::auth::Role;
-use jiebang::awards::notices::*;
+use jiebang::awards::objections::notices::*;
+use jiebang::awards::proposals::notices::*;
 use jiebang::bids::models::ReviewResult;
 use jiebang::bids::notices::*;
 use jiebang::challenges::notices::*;

@@ -1,4 +1,4 @@
-//! What the parties of an award and its public notice are told.
+//! What the parties of an award are told.
 
 use serde::Serialize;
 
@@ -66,35 +66,4 @@ pub struct AwardBlocked {
 
 impl Notice for AwardBlocked {
     const TEMPLATE: &'static str = "award_blocked";
-}
-
-/// An objection was filed against a public notice (to the admins; the objector is named only in
-/// the admin's list, not here).
-#[derive(Debug, Serialize)]
-pub struct ObjectionFiled {
-    pub display_name: String,
-    pub title: String,
-    pub organization_name: String,
-    /// `YYYY-MM-DD HH:MM`, Beijing time.
-    pub filed_at: String,
-    pub url: String,
-}
-
-impl Notice for ObjectionFiled {
-    const TEMPLATE: &'static str = "objection_filed";
-}
-
-/// The objector's objection was resolved. `outcome`: `upheld`, `dismissed` or `moot` (the award
-/// was withdrawn on another objection or by the admin).
-#[derive(Debug, Serialize)]
-pub struct ObjectionResolved {
-    pub display_name: String,
-    pub title: String,
-    pub outcome: String,
-    pub reason: String,
-    pub url: String,
-}
-
-impl Notice for ObjectionResolved {
-    const TEMPLATE: &'static str = "objection_resolved";
 }
