@@ -29,6 +29,7 @@ use super::plan::{china_date, due_on};
 use super::queries::{self, ProjectViewer};
 use super::views::ProjectView;
 use crate::accounts::models::User;
+use crate::accounts::queries as accounts;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
 use crate::auth::Role;
@@ -112,10 +113,10 @@ async fn tell_decision(
     extension: &Extension,
 ) -> AppResult<()> {
     let payee = queries::awardee(conn, challenge.id).await?;
-    let mut people: Vec<User> = queries::solver_accounts(conn, payee).await?;
+    let mut people: Vec<User> = accounts::organization_accounts(conn, payee, Role::Solver).await?;
     people.extend(issuer_accounts(conn, challenge).await?);
     if !people.iter().any(|u| u.id == extension.requested_by) {
-        let requester = queries::account(conn, extension.requested_by).await?;
+        let requester = accounts::account(conn, extension.requested_by).await?;
         if requester.role != Role::Admin {
             people.push(requester);
         }
@@ -254,7 +255,7 @@ pub async fn request_extension(
                 &[],
             )
             .await?;
-            let requester = queries::account(conn, user.id).await?;
+            let requester = accounts::account(conn, user.id).await?;
             let org_name = match requester.organization_id {
                 Some(org) => crate::bids::queries::organization(conn, org).await?.2,
                 None => String::new(),
@@ -264,7 +265,7 @@ pub async fn request_extension(
             } else {
                 format!("{}（{}）", requester.display_name, org_name)
             };
-            for admin in queries::admin_accounts(conn).await? {
+            for admin in accounts::admin_accounts(conn).await? {
                 let notice = ExtensionRequested {
                     display_name: admin.display_name.clone(),
                     title: challenge.title.clone(),

@@ -26,6 +26,7 @@ use super::plan::{china_date, end_of_day};
 use super::queries::{self, ProjectViewer};
 use super::views::{ExtensionView, MilestoneView, PaymentBrief, ProjectView, ReportView};
 use super::{overdue, payments};
+use crate::accounts::queries as accounts;
 use crate::audit::{self, RequestMeta};
 use crate::auth::Role;
 use crate::auth::{AuthUser, MaybeUser};
@@ -172,7 +173,7 @@ async fn tell_if_ready(
     }
     let org = queries::awardee(conn, challenge.id).await?;
     let (_, _, organization_name) = crate::bids::queries::organization(conn, org).await?;
-    for admin in queries::admin_accounts(conn).await? {
+    for admin in accounts::admin_accounts(conn).await? {
         let notice = ProjectReadyForAcceptance {
             display_name: admin.display_name.clone(),
             title: challenge.title.clone(),
@@ -248,7 +249,7 @@ pub(crate) async fn accept_reported(
     )
     .await?;
     let held = payment.status == super::models::PaymentStatus::Held;
-    for solver in queries::solver_accounts(conn, payee).await? {
+    for solver in accounts::organization_accounts(conn, payee, Role::Solver).await? {
         let notice = MilestoneAccepted {
             display_name: solver.display_name.clone(),
             title: challenge.title.clone(),
@@ -650,7 +651,7 @@ pub async fn return_milestone(
                 overdue::schedule_due(conn, updated.id, updated.version, updated.due_on).await?;
             }
             let payee = queries::awardee(conn, challenge.id).await?;
-            for solver in queries::solver_accounts(conn, payee).await? {
+            for solver in accounts::organization_accounts(conn, payee, Role::Solver).await? {
                 let notice = MilestoneReturned {
                     display_name: solver.display_name.clone(),
                     title: challenge.title.clone(),

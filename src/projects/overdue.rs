@@ -13,6 +13,8 @@ use uuid::Uuid;
 use super::models::MilestoneStatus;
 use super::plan::{china_date, end_of_day};
 use super::queries::{self, ProjectViewer};
+use crate::accounts::queries as accounts;
+use crate::auth::Role;
 use crate::challenges::models::Status;
 use crate::error::{AppError, AppResult};
 use crate::jobs::BackgroundJob;
@@ -114,7 +116,7 @@ async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob
     let due_on = milestone.due_on.to_string();
     let org = queries::awardee(conn, challenge.id).await?;
     let (_, _, organization_name) = crate::bids::queries::organization(conn, org).await?;
-    for user in queries::solver_accounts(conn, org).await? {
+    for user in accounts::organization_accounts(conn, org, Role::Solver).await? {
         let notice = MilestoneOverdue {
             display_name: user.display_name.clone(),
             title: challenge.title.clone(),
@@ -125,7 +127,7 @@ async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob
         };
         notify(conn, state, &Recipient::from(&user), &notice).await?;
     }
-    for user in queries::admin_accounts(conn).await? {
+    for user in accounts::admin_accounts(conn).await? {
         let notice = MilestoneOverdueAdmin {
             display_name: user.display_name.clone(),
             title: challenge.title.clone(),

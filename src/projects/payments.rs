@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::models::{Milestone, Payment, PaymentStatus};
-use super::queries;
+use crate::accounts::queries as accounts;
 use crate::audit::{self, RequestMeta};
 use crate::auth::AuthUser;
 use crate::auth::Role;
@@ -154,9 +154,9 @@ pub(crate) async fn notify_held(
 ) -> AppResult<()> {
     let (_, _, organization_name) = crate::bids::queries::organization(conn, payee).await?;
     // The payee, the issuer whose bounty it is, and the program office.
-    let mut people = queries::solver_accounts(conn, payee).await?;
+    let mut people = accounts::organization_accounts(conn, payee, Role::Solver).await?;
     people.extend(crate::challenges::notify::issuer_accounts(conn, challenge).await?);
-    people.extend(queries::admin_accounts(conn).await?);
+    people.extend(accounts::admin_accounts(conn).await?);
     for user in people {
         let notice = PaymentHeld {
             display_name: user.display_name.clone(),

@@ -11,13 +11,12 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::models::{Extension, Milestone, Payment, Report};
-use crate::accounts::models::User;
 use crate::auth::AuthUser;
 use crate::auth::Role;
 use crate::challenges::models::Challenge;
 use crate::error::{AppError, AppResult};
 use crate::schema::{
-    bids, challenges, milestone_reports, milestones, payments, project_extensions, users,
+    bids, challenges, milestone_reports, milestones, payments, project_extensions,
 };
 
 /// What a caller may see of projects.
@@ -236,38 +235,5 @@ pub async fn extensions(
         ))
         .select(Extension::as_select())
         .load(conn)
-        .await?)
-}
-
-/// The active solver accounts of an organisation (the awardee's, who are told about the project).
-pub async fn solver_accounts(conn: &mut AsyncPgConnection, org: Uuid) -> AppResult<Vec<User>> {
-    Ok(users::table
-        .filter(users::organization_id.eq(org))
-        .filter(users::role.eq(Role::Solver))
-        .filter(users::disabled_at.is_null())
-        .filter(users::membership_pending.eq(false))
-        .order(users::created_at.asc())
-        .select(User::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// The active admin accounts (the program office).
-pub async fn admin_accounts(conn: &mut AsyncPgConnection) -> AppResult<Vec<User>> {
-    Ok(users::table
-        .filter(users::role.eq(Role::Admin))
-        .filter(users::disabled_at.is_null())
-        .order(users::created_at.asc())
-        .select(User::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// One account.
-pub async fn account(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<User> {
-    Ok(users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
         .await?)
 }

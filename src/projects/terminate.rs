@@ -13,6 +13,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::queries;
+use crate::accounts::queries as accounts;
 use crate::audit::RequestMeta;
 use crate::auth::AuthUser;
 use crate::auth::Role;
@@ -107,7 +108,7 @@ pub async fn terminate_project(
             }
             let mut people = issuer_accounts(conn, &updated).await?;
             if let Ok(org) = queries::awardee(conn, updated.id).await {
-                people.extend(queries::solver_accounts(conn, org).await?);
+                people.extend(accounts::organization_accounts(conn, org, Role::Solver).await?);
             }
             for person in people {
                 let notice = ProjectTerminated {
