@@ -1,11 +1,11 @@
-//! The project's rows as stored, and their vocabularies.
+//! The milestones and their reports as stored, and their vocabularies.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::db_enum;
-use crate::schema::{milestone_reports, milestones, payments, project_extensions};
+use crate::schema::{milestone_reports, milestones};
 
 db_enum!(
     /// Where a milestone is. The transitions are in [`super::lifecycle`].
@@ -25,15 +25,6 @@ impl MilestoneStatus {
     /// The states in which the milestone is still owed by the solver (overdue reminders run).
     pub const OWED: &'static [MilestoneStatus] =
         &[MilestoneStatus::Pending, MilestoneStatus::Returned];
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            MilestoneStatus::Pending => "待提交",
-            MilestoneStatus::Reported => "已提交",
-            MilestoneStatus::Returned => "已退回",
-            MilestoneStatus::Accepted => "已验收",
-        }
-    }
 }
 
 db_enum!(
@@ -41,26 +32,6 @@ db_enum!(
     ReportOutcome {
         Accepted => "accepted",
         Returned => "returned",
-    }
-);
-
-db_enum!(
-    /// A payment in the ledger: `released` is recorded as due for payment (the system pays
-    /// nothing); `held` waits because the payee's credit check blocked.
-    PaymentStatus {
-        /// 暂缓支付
-        Held => "held",
-        /// 已确认应付
-        Released => "released",
-    }
-);
-
-db_enum!(
-    /// An extension request.
-    ExtensionStatus {
-        Pending => "pending",
-        Approved => "approved",
-        Refused => "refused",
     }
 );
 
@@ -85,6 +56,44 @@ pub struct Milestone {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A milestone of a starting project (at version 1).
+#[derive(Debug, Insertable)]
+#[diesel(table_name = milestones)]
+pub struct NewMilestone<'a> {
+    pub id: Uuid,
+    pub challenge_id: Uuid,
+    pub bid_id: Uuid,
+    pub position: i32,
+    pub title: &'a str,
+    pub due_month: i32,
+    pub share_percent: i32,
+    pub amount_fen: i64,
+    pub due_on: NaiveDate,
+    pub status: MilestoneStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A transition: the new state, and who accepted it when it is accepted (the version is bumped
+/// with every change).
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = milestones)]
+pub struct StatusChange {
+    pub status: MilestoneStatus,
+    pub updated_at: DateTime<Utc>,
+    pub accepted_by: Option<Uuid>,
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// An extension moves the due day, keeping the first one.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = milestones)]
+pub struct DueDayChange {
+    pub original_due_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = milestone_reports, check_for_backend(diesel::pg::Pg))]
 pub struct Report {
@@ -100,34 +109,24 @@ pub struct Report {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = payments, check_for_backend(diesel::pg::Pg))]
-pub struct Payment {
+/// A report of the awardee, waiting for a decision.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = milestone_reports)]
+pub struct NewReport<'a> {
     pub id: Uuid,
     pub milestone_id: Uuid,
-    pub challenge_id: Uuid,
-    pub organization_id: Uuid,
-    pub amount_fen: i64,
-    pub status: PaymentStatus,
-    pub credit_check_id: Uuid,
-    pub held_check_id: Option<Uuid>,
-    pub released_by: Option<Uuid>,
-    pub released_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub deliverable: &'a str,
+    pub attachments: serde_json::Value,
+    pub reported_by: Uuid,
+    pub reported_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = project_extensions, check_for_backend(diesel::pg::Pg))]
-pub struct Extension {
-    pub id: Uuid,
-    pub challenge_id: Uuid,
-    pub months: i32,
-    pub reason: String,
-    pub status: ExtensionStatus,
-    pub requested_by: Uuid,
-    pub requested_at: DateTime<Utc>,
-    pub decided_by: Option<Uuid>,
-    pub decided_at: Option<DateTime<Utc>>,
-    pub decision_reason: Option<String>,
+/// The decision on a report: accepted (with an optional comment) or returned (with a reason).
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = milestone_reports, treat_none_as_null = true)]
+pub struct ReportDecision<'a> {
+    pub outcome: ReportOutcome,
+    pub reason: Option<&'a str>,
+    pub decided_by: Uuid,
+    pub decided_at: DateTime<Utc>,
 }
