@@ -6,7 +6,8 @@
 //! - [`stage`]: a confirmed award starts the project ([`Project`], [`stage::start`]);
 //! - [`routes`]: the project (`GET /challenges/{id}/milestones`) and its termination
 //!   (`POST /challenges/{id}/terminate`); [`queries`]: who may see a project, its awardee, what
-//!   keeps its final acceptance waiting; [`rules`], [`input`], [`views`], [`notices`];
+//!   keeps its final acceptance waiting; [`rules`], [`input`], [`views`], [`notices`], and
+//!   [`notify`]: who is told (the admins, the awardee's solvers);
 //! - [`plan`]: the arithmetic of the plan: amounts and China calendar days;
 //! - [`milestones`]: reports, the issuer's decisions, the payment on acceptance, the overdue
 //!   reminders; their state machine is [`lifecycle`];
@@ -19,6 +20,7 @@ pub mod extensions;
 pub mod input;
 pub mod milestones;
 pub mod notices;
+pub mod notify;
 pub mod payments;
 pub mod plan;
 pub mod queries;

@@ -5,15 +5,8 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::accounts::models::User;
-use crate::notifications::{Notice, Recipient};
+use crate::notifications::Notice;
 use crate::state::AppState;
-
-/// Whom [`crate::notifications::notify_each`] tells: these accounts. (Owned, so that the
-/// transaction that sends the notices stays `Send`.)
-pub fn recipients(people: &[User]) -> Vec<Recipient> {
-    people.iter().map(Recipient::from).collect()
-}
 
 /// Where people follow the project.
 pub fn project_url(state: &AppState, challenge_id: Uuid) -> String {

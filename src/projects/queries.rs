@@ -3,8 +3,6 @@
 //! its id was guessed or listed: the awardee organisation's solvers, the issuer organisation's
 //! issuers and admins see it; nobody else does.
 
-use std::collections::HashMap;
-
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -13,7 +11,6 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::extensions::queries as extensions;
-use super::extensions::views::ExtensionView;
 use super::milestones::models::MilestoneStatus;
 use super::milestones::queries as milestones_q;
 use super::plan::china_date;
@@ -22,7 +19,7 @@ use super::views::ProjectView;
 use crate::auth::{AuthUser, Role};
 use crate::challenges::models::Challenge;
 use crate::error::{AppError, AppResult};
-use crate::schema::{bids, challenges, milestones, users};
+use crate::schema::{bids, challenges, milestones};
 use crate::state::AppState;
 
 /// What a caller may see of projects.
@@ -98,6 +95,22 @@ pub enum Lock {
     Update,
 }
 
+/// The first row a select statement finds, if any, held as a [`Lock`] says:
+/// `first_held!(query, lock, conn)` answers a `QueryResult<Option<_>>`. (A macro: diesel's
+/// locking clauses cannot be named in the bounds of a generic function.)
+macro_rules! first_held {
+    ($query:expr, $lock:expr, $conn:expr) => {{
+        use $crate::projects::queries::Lock;
+        match $lock {
+            Lock::No => $query.first($conn).await,
+            Lock::Share => $query.for_share().first($conn).await,
+            Lock::Update => $query.for_update().first($conn).await,
+        }
+        .optional()
+    }};
+}
+pub(crate) use first_held;
+
 /// A project's challenge, held as `lock` says; 404 when there is none.
 pub async fn challenge(
     conn: &mut AsyncPgConnection,
@@ -107,20 +120,15 @@ pub async fn challenge(
     let query = challenges::table
         .find(challenge_id)
         .select(Challenge::as_select());
-    let found = match lock {
-        Lock::No => query.first(conn).await,
-        Lock::Share => query.for_share().first(conn).await,
-        Lock::Update => query.for_update().first(conn).await,
-    };
-    found.optional()?.ok_or(AppError::NotFound)
+    first_held!(query, lock, conn)?.ok_or(AppError::NotFound)
 }
 
-/// The challenge of a project the viewer may see (404 otherwise), optionally locked `FOR UPDATE`.
+/// The challenge of a project the viewer may see (404 otherwise), held as `lock` says.
 pub async fn find_project(
     conn: &mut AsyncPgConnection,
     viewer: ProjectViewer,
     challenge_id: Uuid,
-    lock: bool,
+    lock: Lock,
 ) -> AppResult<Challenge> {
     let any: Option<Uuid> = milestones::table
         .filter(milestones::challenge_id.eq(challenge_id))
@@ -132,7 +140,6 @@ pub async fn find_project(
     if any.is_none() {
         return Err(AppError::NotFound);
     }
-    let lock = if lock { Lock::Update } else { Lock::No };
     challenge(conn, challenge_id, lock).await
 }
 
@@ -181,11 +188,7 @@ pub async fn project_view(
         .count() as i64;
     let today = china_date(state.clock.now());
     let milestones = milestones_q::milestone_views(conn, today, rows).await?;
-    let extensions = extensions::of_project(conn, challenge_id)
-        .await?
-        .into_iter()
-        .map(ExtensionView::from)
-        .collect();
+    let extensions = extensions::of_project(conn, challenge_id).await?;
     Ok(ProjectView {
         challenge_id,
         title: challenge.title,
@@ -198,32 +201,4 @@ pub async fn project_view(
         milestones,
         extensions,
     })
-}
-
-/// The titles of these challenges, by id.
-pub async fn challenge_titles(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, String>> {
-    Ok(challenges::table
-        .filter(challenges::id.eq_any(ids))
-        .select((challenges::id, challenges::title))
-        .load::<(Uuid, String)>(conn)
-        .await?
-        .into_iter()
-        .collect())
-}
-
-/// The display names of these accounts, by id.
-pub async fn display_names(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, String>> {
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::display_name))
-        .load::<(Uuid, String)>(conn)
-        .await?
-        .into_iter()
-        .collect())
 }

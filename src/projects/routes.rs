@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use super::acceptance;
 use super::input::TerminateRequest;
-use super::notices::{ProjectTerminated, recipients};
+use super::notices::ProjectTerminated;
+use super::notify::recipients;
 use super::queries::{self, Lock, ProjectViewer};
 use super::views::ProjectView;
 use crate::accounts::queries as accounts;

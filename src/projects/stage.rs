@@ -5,7 +5,7 @@ use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::milestones::models::{MilestoneStatus, NewMilestone};
+use super::milestones::models::{Milestone, MilestoneStatus};
 use super::milestones::{jobs, queries};
 use super::plan;
 use crate::audit::{Event, RequestMeta};
@@ -65,22 +65,26 @@ pub async fn start(
     let now = state.clock.now();
     let mut created = Vec::with_capacity(planned.len());
     for (position, (m, amount)) in planned.iter().zip(amounts).enumerate() {
-        let new = NewMilestone {
+        let new = Milestone {
             id: Uuid::now_v7(),
             challenge_id: challenge.id,
             bid_id: bid.id,
             position: position as i32,
-            title: m.title.trim(),
+            title: m.title.trim().to_string(),
             due_month: m.due_month,
             share_percent: m.share_percent,
             amount_fen: amount,
             due_on: plan::due_on(award_day, m.due_month),
+            original_due_on: None,
             status: MilestoneStatus::Pending,
+            version: 1,
+            accepted_by: None,
+            accepted_at: None,
             created_at: now,
             updated_at: now,
         };
         queries::insert(conn, &new).await?;
-        jobs::schedule_due(conn, new.id, 1, new.due_on).await?;
+        jobs::schedule_due(conn, new.id, new.version, new.due_on).await?;
         created.push(json!({
             "id": new.id, "position": position, "title": m.title, "share_percent": m.share_percent,
             "amount_fen": amount, "due_on": new.due_on,

@@ -20,9 +20,10 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::notifications::notify_each;
 use crate::projects::acceptance;
 use crate::projects::lifecycle::running;
-use crate::projects::milestones::models::DueDayChange;
+use crate::projects::milestones::models::DueDayChanges;
 use crate::projects::milestones::{jobs, queries as milestones};
-use crate::projects::notices::{project_url, recipients};
+use crate::projects::notices::project_url;
+use crate::projects::notify::recipients;
 use crate::projects::plan::{china_date, due_on};
 use crate::projects::queries::awardee;
 use crate::state::AppState;
@@ -84,17 +85,17 @@ pub async fn approve(
     let now = state.clock.now();
     let mut moved = Vec::with_capacity(rows.len());
     for m in rows {
-        let change = DueDayChange {
+        let changes = DueDayChanges {
             original_due_on: m.original_due_on.unwrap_or(m.due_on),
             due_on: due_on(award_day, m.due_month + months),
             updated_at: now,
         };
-        milestones::move_due_day(conn, m.id, &change).await?;
-        jobs::schedule_due(conn, m.id, m.version + 1, change.due_on).await?;
+        milestones::move_due_day(conn, m.id, &changes).await?;
+        jobs::schedule_due(conn, m.id, m.version + 1, changes.due_on).await?;
         moved.push(Moved {
             milestone_id: m.id,
             from: m.due_on,
-            to: change.due_on,
+            to: changes.due_on,
         });
     }
     Ok(moved)

@@ -1,20 +1,27 @@
 //! The extension requests' queries.
 
+use diesel::dsl::{Eq, Filter};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::models::{Extension, ExtensionDecision, ExtensionStatus, NewExtension};
+use super::models::{DecisionChanges, Extension, ExtensionStatus};
 use crate::error::AppResult;
 use crate::schema::project_extensions;
+
+/// The requests of a project.
+fn for_project(
+    challenge_id: Uuid,
+) -> Filter<project_extensions::table, Eq<project_extensions::challenge_id, Uuid>> {
+    project_extensions::table.filter(project_extensions::challenge_id.eq(challenge_id))
+}
 
 /// The extension requests of a project, oldest first.
 pub async fn of_project(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
 ) -> AppResult<Vec<Extension>> {
-    Ok(project_extensions::table
-        .filter(project_extensions::challenge_id.eq(challenge_id))
+    Ok(for_project(challenge_id)
         .order((
             project_extensions::requested_at.asc(),
             project_extensions::id.asc(),
@@ -29,8 +36,7 @@ pub async fn live(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
 ) -> AppResult<Vec<ExtensionStatus>> {
-    Ok(project_extensions::table
-        .filter(project_extensions::challenge_id.eq(challenge_id))
+    Ok(for_project(challenge_id)
         .filter(
             project_extensions::status
                 .eq_any([ExtensionStatus::Pending, ExtensionStatus::Approved]),
@@ -45,8 +51,7 @@ pub async fn lock_pending(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
 ) -> AppResult<Option<Extension>> {
-    Ok(project_extensions::table
-        .filter(project_extensions::challenge_id.eq(challenge_id))
+    Ok(for_project(challenge_id)
         .filter(project_extensions::status.eq(ExtensionStatus::Pending))
         .select(Extension::as_select())
         .for_update()
@@ -55,7 +60,7 @@ pub async fn lock_pending(
         .optional()?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, new: &NewExtension<'_>) -> AppResult<Extension> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: &Extension) -> AppResult<Extension> {
     Ok(diesel::insert_into(project_extensions::table)
         .values(new)
         .returning(Extension::as_returning())
@@ -66,7 +71,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewExtension<'_>) -> App
 pub async fn decide(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    decision: &ExtensionDecision<'_>,
+    decision: &DecisionChanges<'_>,
 ) -> AppResult<Extension> {
     Ok(diesel::update(project_extensions::table.find(id))
         .set(decision)

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::input::{DecisionRequest, ExtensionRequest};
 use super::lifecycle::{self, event};
-use super::models::{ExtensionDecision, ExtensionStatus, NewExtension};
+use super::models::{DecisionChanges, Extension, ExtensionStatus};
 use super::notices::ExtensionRequested;
 use super::queries;
 use crate::accounts::queries as accounts;
@@ -17,11 +17,11 @@ use crate::auth::{AuthUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, ProblemBody};
 use crate::http::ValidJson;
-use crate::notifications::notify_each;
 use crate::projects::input::given;
 use crate::projects::lifecycle::running;
-use crate::projects::notices::{project_url, recipients};
-use crate::projects::queries::{ProjectViewer, find_project, project_view};
+use crate::projects::notices::project_url;
+use crate::projects::notify::tell_admins;
+use crate::projects::queries::{Lock, ProjectViewer, find_project, project_view};
 use crate::projects::views::ProjectView;
 use crate::state::AppState;
 
@@ -72,15 +72,15 @@ pub async fn request_extension(
     let direct = viewer == ProjectViewer::Admin;
     let mut conn = state.conn().await?;
     db::transaction(&mut conn, async |conn| {
-        let challenge = find_project(conn, viewer, *id, true).await?;
+        let challenge = find_project(conn, viewer, *id, Lock::Update).await?;
         lifecycle::may_move(conn, &challenge).await?;
         lifecycle::may_request(&queries::live(conn, challenge.id).await?)?;
         let now = state.clock.now();
-        let new = NewExtension {
+        let new = Extension {
             id: Uuid::now_v7(),
             challenge_id: challenge.id,
             months: req.months,
-            reason: &reason,
+            reason: reason.clone(),
             status: if direct {
                 ExtensionStatus::Approved
             } else {
@@ -90,6 +90,7 @@ pub async fn request_extension(
             requested_at: now,
             decided_by: direct.then_some(user.id),
             decided_at: direct.then_some(now),
+            decision_reason: None,
         };
         let extension = queries::insert(conn, &new).await?;
         if direct {
@@ -103,8 +104,7 @@ pub async fn request_extension(
             .record(conn, &state, &meta)
             .await?;
         let requested_by = requester_label(conn, user.id).await?;
-        let admins = accounts::admin_accounts(conn).await?;
-        notify_each(conn, &state, recipients(&admins), |to| ExtensionRequested {
+        tell_admins(conn, &state, |to| ExtensionRequested {
             display_name: to.display_name.clone(),
             title: challenge.title.clone(),
             months: extension.months,
@@ -152,7 +152,7 @@ pub async fn decide_extension(
     }
     let mut conn = state.conn().await?;
     db::transaction(&mut conn, async |conn| {
-        let challenge = find_project(conn, ProjectViewer::Admin, *id, true).await?;
+        let challenge = find_project(conn, ProjectViewer::Admin, *id, Lock::Update).await?;
         // Once the acceptance panel sits, nothing is left to extend: a pending request may
         // still be refused, not approved.
         if req.approve {
@@ -163,7 +163,7 @@ pub async fn decide_extension(
         let pending = queries::lock_pending(conn, challenge.id)
             .await?
             .ok_or_else(|| AppError::conflict(ErrorCode::NoExtensionPending))?;
-        let decision = ExtensionDecision {
+        let decision = DecisionChanges {
             status: lifecycle::decided(req.approve),
             decided_by: user.id,
             decided_at: state.clock.now(),

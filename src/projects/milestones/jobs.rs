@@ -13,16 +13,14 @@ use uuid::Uuid;
 use super::models::{Milestone, MilestoneStatus};
 use super::notices::{MilestoneOverdue, MilestoneOverdueAdmin};
 use super::queries;
-use crate::accounts::queries as accounts;
-use crate::auth::Role;
 use crate::challenges::models::Status;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::jobs::BackgroundJob;
-use crate::notifications::notify_each;
-use crate::projects::notices::{project_url, recipients};
+use crate::projects::notices::project_url;
+use crate::projects::notify::{tell_admins, tell_solvers};
 use crate::projects::plan::{china_date, end_of_day};
-use crate::projects::queries::{ProjectViewer, awardee, find_project};
+use crate::projects::queries::{Lock, ProjectViewer, awardee, find_project};
 use crate::state::AppState;
 
 /// How long between reminders.
@@ -138,7 +136,9 @@ impl BackgroundJob for OverdueJob {
 
 async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob) -> AppResult<()> {
     let milestone =
-        match queries::find_visible(conn, ProjectViewer::Admin, job.milestone_id, true).await {
+        match queries::find_visible(conn, ProjectViewer::Admin, job.milestone_id, Lock::Update)
+            .await
+        {
             Ok(m) => m,
             Err(AppError::NotFound) => return Ok(()),
             Err(e) => return Err(e),
@@ -146,7 +146,8 @@ async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob
     if !job.concerns(&milestone) {
         return Ok(());
     }
-    let challenge = find_project(conn, ProjectViewer::Admin, milestone.challenge_id, false).await?;
+    let challenge =
+        find_project(conn, ProjectViewer::Admin, milestone.challenge_id, Lock::No).await?;
     if challenge.status != Status::Awarded {
         return Ok(());
     }
@@ -156,8 +157,7 @@ async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob
     let due_on = milestone.due_on.to_string();
     let org = awardee(conn, challenge.id).await?;
     let (_, _, organization_name) = crate::bids::queries::organization(conn, org).await?;
-    let solvers = accounts::organization_accounts(conn, org, Role::Solver).await?;
-    notify_each(conn, state, recipients(&solvers), |to| MilestoneOverdue {
+    tell_solvers(conn, state, org, |to| MilestoneOverdue {
         display_name: to.display_name.clone(),
         title: challenge.title.clone(),
         milestone_title: milestone.title.clone(),
@@ -166,17 +166,14 @@ async fn remind(conn: &mut AsyncPgConnection, state: &AppState, job: &OverdueJob
         url: url.clone(),
     })
     .await?;
-    let admins = accounts::admin_accounts(conn).await?;
-    notify_each(conn, state, recipients(&admins), |to| {
-        MilestoneOverdueAdmin {
-            display_name: to.display_name.clone(),
-            title: challenge.title.clone(),
-            organization_name: organization_name.clone(),
-            milestone_title: milestone.title.clone(),
-            due_on: due_on.clone(),
-            days_overdue,
-            url: url.clone(),
-        }
+    tell_admins(conn, state, |to| MilestoneOverdueAdmin {
+        display_name: to.display_name.clone(),
+        title: challenge.title.clone(),
+        organization_name: organization_name.clone(),
+        milestone_title: milestone.title.clone(),
+        due_on: due_on.clone(),
+        days_overdue,
+        url: url.clone(),
     })
     .await?;
     let next = job.next_after(now);

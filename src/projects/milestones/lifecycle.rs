@@ -9,20 +9,19 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::models::MilestoneStatus::{self, *};
-use super::models::{Milestone, ReportDecision, ReportOutcome, StatusChange};
+use super::models::{DecisionChanges, Milestone, ReportOutcome, StatusChanges};
 use super::notices::MilestoneAccepted;
 use super::queries;
-use crate::accounts::queries as accounts;
 use crate::audit::{Event, RequestMeta};
-use crate::auth::Role;
 use crate::challenges::models::{Challenge, Status};
 use crate::credit::CheckView;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::i18n::{self, Args};
-use crate::notifications::{notify_each, yuan};
-use crate::projects::notices::{ProjectReadyForAcceptance, project_url, recipients};
+use crate::notifications::yuan;
+use crate::projects::notices::{ProjectReadyForAcceptance, project_url};
+use crate::projects::notify::{tell_admins, tell_solvers};
 use crate::projects::payments::{self, models::PaymentStatus};
-use crate::projects::queries::awardee;
+use crate::projects::queries::{Lock, awardee};
 use crate::state::AppState;
 
 /// What can happen to a milestone.
@@ -157,13 +156,13 @@ pub async fn apply(
 ) -> AppResult<Milestone> {
     let now = state.clock.now();
     let accepted = action == MilestoneAction::Accept;
-    let change = StatusChange {
+    let changes = StatusChanges {
         status: rule(action).to,
         updated_at: now,
         accepted_by: accepted.then_some(actor),
         accepted_at: accepted.then_some(now),
     };
-    queries::set_status(conn, current.id, &change).await
+    queries::set_status(conn, current.id, &changes).await
 }
 
 /// The audit entry of `action` taken on a milestone by `actor`: before and after, and `details`.
@@ -197,7 +196,7 @@ pub async fn decide_report(
     actor: Uuid,
 ) -> AppResult<Uuid> {
     let report = queries::open_report(conn, milestone.id).await?;
-    let decision = ReportDecision {
+    let decision = DecisionChanges {
         outcome,
         reason,
         decided_by: actor,
@@ -256,8 +255,7 @@ pub async fn accept_reported(
         .record(conn, state, meta)
         .await?;
     let held = payment.status == PaymentStatus::Held;
-    let solvers = accounts::organization_accounts(conn, payee, Role::Solver).await?;
-    notify_each(conn, state, recipients(&solvers), |to| MilestoneAccepted {
+    tell_solvers(conn, state, payee, |to| MilestoneAccepted {
         display_name: to.display_name.clone(),
         title: challenge.title.clone(),
         milestone_title: updated.title.clone(),
@@ -285,7 +283,7 @@ pub async fn accept_final(
     challenge: &Challenge,
     actor: Uuid,
 ) -> AppResult<Option<Milestone>> {
-    let Some(last) = queries::final_milestone(conn, challenge.id, true).await? else {
+    let Some(last) = queries::final_milestone(conn, challenge.id, Lock::Update).await? else {
         return Ok(None);
     };
     if last.status == Accepted {
@@ -334,14 +332,11 @@ pub async fn tell_if_ready(
     }
     let org = awardee(conn, challenge.id).await?;
     let (_, _, organization_name) = crate::bids::queries::organization(conn, org).await?;
-    let admins = accounts::admin_accounts(conn).await?;
-    notify_each(conn, state, recipients(&admins), |to| {
-        ProjectReadyForAcceptance {
-            display_name: to.display_name.clone(),
-            title: challenge.title.clone(),
-            organization_name: organization_name.clone(),
-            url: project_url(state, challenge.id),
-        }
+    tell_admins(conn, state, |to| ProjectReadyForAcceptance {
+        display_name: to.display_name.clone(),
+        title: challenge.title.clone(),
+        organization_name: organization_name.clone(),
+        url: project_url(state, challenge.id),
     })
     .await
 }

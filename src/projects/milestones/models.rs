@@ -35,7 +35,8 @@ db_enum!(
     }
 );
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// A milestone (inserted whole when its project starts).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = milestones, check_for_backend(diesel::pg::Pg))]
 pub struct Milestone {
     pub id: Uuid,
@@ -56,29 +57,11 @@ pub struct Milestone {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A milestone of a starting project (at version 1).
-#[derive(Debug, Insertable)]
-#[diesel(table_name = milestones)]
-pub struct NewMilestone<'a> {
-    pub id: Uuid,
-    pub challenge_id: Uuid,
-    pub bid_id: Uuid,
-    pub position: i32,
-    pub title: &'a str,
-    pub due_month: i32,
-    pub share_percent: i32,
-    pub amount_fen: i64,
-    pub due_on: NaiveDate,
-    pub status: MilestoneStatus,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 /// A transition: the new state, and who accepted it when it is accepted (the version is bumped
 /// with every change).
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = milestones)]
-pub struct StatusChange {
+pub struct StatusChanges {
     pub status: MilestoneStatus,
     pub updated_at: DateTime<Utc>,
     pub accepted_by: Option<Uuid>,
@@ -88,13 +71,14 @@ pub struct StatusChange {
 /// An extension moves the due day, keeping the first one.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = milestones)]
-pub struct DueDayChange {
+pub struct DueDayChanges {
     pub original_due_on: NaiveDate,
     pub due_on: NaiveDate,
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// A report of the awardee (inserted whole, waiting for a decision).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = milestone_reports, check_for_backend(diesel::pg::Pg))]
 pub struct Report {
     pub id: Uuid,
@@ -109,22 +93,10 @@ pub struct Report {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-/// A report of the awardee, waiting for a decision.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = milestone_reports)]
-pub struct NewReport<'a> {
-    pub id: Uuid,
-    pub milestone_id: Uuid,
-    pub deliverable: &'a str,
-    pub attachments: serde_json::Value,
-    pub reported_by: Uuid,
-    pub reported_at: DateTime<Utc>,
-}
-
 /// The decision on a report: accepted (with an optional comment) or returned (with a reason).
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = milestone_reports, treat_none_as_null = true)]
-pub struct ReportDecision<'a> {
+pub struct DecisionChanges<'a> {
     pub outcome: ReportOutcome,
     pub reason: Option<&'a str>,
     pub decided_by: Uuid,

@@ -4,39 +4,41 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use diesel::dsl::{Eq, Filter};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::models::{
-    DueDayChange, Milestone, MilestoneStatus, NewMilestone, NewReport, Report, ReportDecision,
-    StatusChange,
+    DecisionChanges, DueDayChanges, Milestone, MilestoneStatus, Report, StatusChanges,
 };
 use super::views::{MilestoneView, ReportView};
 use crate::error::{AppError, AppResult};
 use crate::projects::payments::queries as payments;
 use crate::projects::payments::views::PaymentBrief;
-use crate::projects::queries::{ProjectViewer, display_names, visible};
-use crate::schema::{milestone_reports, milestones};
+use crate::projects::queries::{Lock, ProjectViewer, first_held, visible};
+use crate::schema::{milestone_reports, milestones, users};
 
-/// The milestone with this id if the viewer may see it (404 otherwise), locked `FOR UPDATE` for
-/// the rest of the caller's transaction when `lock`.
+/// The milestones of a project.
+fn for_project(
+    challenge_id: Uuid,
+) -> Filter<milestones::table, Eq<milestones::challenge_id, Uuid>> {
+    milestones::table.filter(milestones::challenge_id.eq(challenge_id))
+}
+
+/// The milestone with this id if the viewer may see it (404 otherwise), held as `lock` says
+/// for the rest of the caller's transaction.
 pub async fn find_visible(
     conn: &mut AsyncPgConnection,
     viewer: ProjectViewer,
     id: Uuid,
-    lock: bool,
+    lock: Lock,
 ) -> AppResult<Milestone> {
     let query = milestones::table
         .filter(milestones::id.eq(id))
         .filter(visible(viewer))
         .select(Milestone::as_select());
-    let found = if lock {
-        query.for_update().first(conn).await
-    } else {
-        query.first(conn).await
-    };
-    found.optional()?.ok_or(AppError::NotFound)
+    first_held!(query, lock, conn)?.ok_or(AppError::NotFound)
 }
 
 /// The milestones of a challenge's project that the viewer may see, by position. Empty when
@@ -46,8 +48,7 @@ pub async fn list_visible(
     viewer: ProjectViewer,
     challenge_id: Uuid,
 ) -> AppResult<Vec<Milestone>> {
-    Ok(milestones::table
-        .filter(milestones::challenge_id.eq(challenge_id))
+    Ok(for_project(challenge_id)
         .filter(visible(viewer))
         .order(milestones::position.asc())
         .select(Milestone::as_select())
@@ -60,8 +61,7 @@ pub async fn statuses(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
 ) -> AppResult<Vec<MilestoneStatus>> {
-    Ok(milestones::table
-        .filter(milestones::challenge_id.eq(challenge_id))
+    Ok(for_project(challenge_id)
         .order(milestones::position.asc())
         .select(milestones::status)
         .load(conn)
@@ -72,23 +72,17 @@ pub async fn statuses(
 pub async fn final_milestone(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
-    lock: bool,
+    lock: Lock,
 ) -> AppResult<Option<Milestone>> {
-    let query = milestones::table
-        .filter(milestones::challenge_id.eq(challenge_id))
+    let query = for_project(challenge_id)
         .order(milestones::position.desc())
         .select(Milestone::as_select());
-    let found = if lock {
-        query.for_update().first(conn).await
-    } else {
-        query.first(conn).await
-    };
-    Ok(found.optional()?)
+    Ok(first_held!(query, lock, conn)?)
 }
 
 /// Whether `milestone` is the last of its project.
 pub async fn is_final(conn: &mut AsyncPgConnection, milestone: &Milestone) -> AppResult<bool> {
-    Ok(final_milestone(conn, milestone.challenge_id, false)
+    Ok(final_milestone(conn, milestone.challenge_id, Lock::No)
         .await?
         .is_some_and(|last| last.id == milestone.id))
 }
@@ -99,8 +93,7 @@ pub async fn lock_remaining(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
 ) -> AppResult<Vec<Milestone>> {
-    Ok(milestones::table
-        .filter(milestones::challenge_id.eq(challenge_id))
+    Ok(for_project(challenge_id)
         .filter(milestones::status.ne(MilestoneStatus::Accepted))
         .order(milestones::position.asc())
         .select(Milestone::as_select())
@@ -109,7 +102,7 @@ pub async fn lock_remaining(
         .await?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, new: &NewMilestone<'_>) -> AppResult<()> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: &Milestone) -> AppResult<()> {
     diesel::insert_into(milestones::table)
         .values(new)
         .execute(conn)
@@ -121,10 +114,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewMilestone<'_>) -> App
 pub async fn set_status(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    change: &StatusChange,
+    changes: &StatusChanges,
 ) -> AppResult<Milestone> {
     Ok(diesel::update(milestones::table.find(id))
-        .set((change, milestones::version.eq(milestones::version + 1)))
+        .set((changes, milestones::version.eq(milestones::version + 1)))
         .returning(Milestone::as_returning())
         .get_result(conn)
         .await?)
@@ -134,24 +127,28 @@ pub async fn set_status(
 pub async fn move_due_day(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    change: &DueDayChange,
+    changes: &DueDayChanges,
 ) -> AppResult<()> {
     diesel::update(milestones::table.find(id))
-        .set((change, milestones::version.eq(milestones::version + 1)))
+        .set((changes, milestones::version.eq(milestones::version + 1)))
         .execute(conn)
         .await?;
     Ok(())
 }
 
-/// The reports of these milestones, oldest first.
-pub async fn reports(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> AppResult<Vec<Report>> {
+/// The reports of these milestones, oldest first, each with its reporter's display name.
+pub async fn reports(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> AppResult<Vec<(Report, Option<String>)>> {
     Ok(milestone_reports::table
+        .left_join(users::table.on(users::id.eq(milestone_reports::reported_by)))
         .filter(milestone_reports::milestone_id.eq_any(ids))
         .order((
             milestone_reports::reported_at.asc(),
             milestone_reports::id.asc(),
         ))
-        .select(Report::as_select())
+        .select((Report::as_select(), users::display_name.nullable()))
         .load(conn)
         .await?)
 }
@@ -171,7 +168,7 @@ pub async fn open_report(conn: &mut AsyncPgConnection, milestone_id: Uuid) -> Ap
         })
 }
 
-pub async fn insert_report(conn: &mut AsyncPgConnection, new: &NewReport<'_>) -> AppResult<()> {
+pub async fn insert_report(conn: &mut AsyncPgConnection, new: &Report) -> AppResult<()> {
     diesel::insert_into(milestone_reports::table)
         .values(new)
         .execute(conn)
@@ -183,7 +180,7 @@ pub async fn insert_report(conn: &mut AsyncPgConnection, new: &NewReport<'_>) ->
 pub async fn decide_report(
     conn: &mut AsyncPgConnection,
     report_id: Uuid,
-    decision: &ReportDecision<'_>,
+    decision: &DecisionChanges<'_>,
 ) -> AppResult<()> {
     diesel::update(milestone_reports::table.find(report_id))
         .set(decision)
@@ -200,16 +197,13 @@ pub async fn milestone_views(
 ) -> AppResult<Vec<MilestoneView>> {
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
     let reports = reports(conn, &ids).await?;
-    let reporter_ids: Vec<Uuid> = reports.iter().map(|r| r.reported_by).collect();
-    let names = display_names(conn, &reporter_ids).await?;
     let payments = payments::of_milestones(conn, &ids).await?;
     let mut by_milestone: HashMap<Uuid, Vec<ReportView>> = HashMap::new();
-    for r in reports {
-        let name = names.get(&r.reported_by).cloned().unwrap_or_default();
+    for (r, name) in reports {
         by_milestone
             .entry(r.milestone_id)
             .or_default()
-            .push(ReportView::new(r, name));
+            .push(ReportView::new(r, name.unwrap_or_default()));
     }
     Ok(rows
         .into_iter()

@@ -6,15 +6,15 @@ use actix_web::post;
 use actix_web::web::{Data, Json, Path};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
+use utoipa::IntoResponses;
 use uuid::Uuid;
 
 use super::input::{AcceptRequest, ReportRequest, ReturnRequest};
 use super::lifecycle::{self, Decision, MilestoneAction, event};
-use super::models::{Milestone, NewReport, ReportOutcome};
+use super::models::{Milestone, Report, ReportOutcome};
 use super::notices::{MilestoneReported, MilestoneReturned};
 use super::views::MilestoneView;
 use super::{jobs, queries};
-use crate::accounts::queries as accounts;
 use crate::audit::RequestMeta;
 use crate::auth::{AuthUser, Role};
 use crate::challenges::models::Challenge;
@@ -25,11 +25,40 @@ use crate::http::{IfMatch, OptionalJson, ValidJson};
 use crate::notifications::notify_each;
 use crate::projects::acceptance;
 use crate::projects::input::given;
-use crate::projects::notices::{project_url, recipients};
+use crate::projects::notices::project_url;
+use crate::projects::notify::{recipients, tell_solvers};
 use crate::projects::payments;
 use crate::projects::plan::china_date;
 use crate::projects::queries::{self as project, Lock, ProjectViewer};
 use crate::state::AppState;
+
+/// Who may not decide on a milestone: the refusals the issuer's accept and return share.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // Documents the responses; the errors are `AppError`s.
+enum IssuerDecision {
+    #[response(
+        status = 403,
+        description = "Issuers only (`forbidden`)",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(ProblemBody),
+    #[response(
+        status = 404,
+        description = "No such milestone on the caller's organisation's challenges",
+        content_type = "application/problem+json"
+    )]
+    NotFound(ProblemBody),
+}
+
+/// A change based on another version of the milestone than the current one.
+#[derive(IntoResponses)]
+#[response(
+    status = 412,
+    description = "`If-Match` names another version (`stale_version`)",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)] // Documents the response; the error is `AppError::PreconditionFailed`.
+struct StaleVersion(ProblemBody);
 
 /// The caller's organisation if they have `role`: 403 for other roles and for accounts without one.
 fn org_of(user: &AuthUser, role: Role) -> AppResult<Uuid> {
@@ -46,9 +75,9 @@ async fn lock_for(
     if_match: &IfMatch,
     action: MilestoneAction,
 ) -> AppResult<(Challenge, Milestone)> {
-    let read = queries::find_visible(conn, viewer, id, false).await?;
+    let read = queries::find_visible(conn, viewer, id, Lock::No).await?;
     let challenge = project::challenge(conn, read.challenge_id, Lock::Share).await?;
-    let current = queries::find_visible(conn, viewer, id, true).await?;
+    let current = queries::find_visible(conn, viewer, id, Lock::Update).await?;
     if_match.check(current.version, false)?;
     lifecycle::check(action, current.status, &challenge)?;
     Ok((challenge, current))
@@ -79,7 +108,7 @@ async fn answer(
         (status = 403, description = "Solvers only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such milestone of the caller's organisation", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Already reported or accepted (`invalid_milestone_state`), or the project is not running (`project_not_running`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` names another version (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
+        StaleVersion,
     ),
     security(("bearer" = []))
 )]
@@ -100,13 +129,17 @@ pub async fn report_milestone(
     let mut conn = state.conn().await?;
     let milestone = db::transaction(&mut conn, async |conn| {
         let (challenge, current) = lock_for(conn, viewer, *id, &if_match, action).await?;
-        let report = NewReport {
+        let report = Report {
             id: Uuid::now_v7(),
             milestone_id: current.id,
-            deliverable: &deliverable,
+            deliverable: deliverable.clone(),
             attachments: json!(req.attachments),
             reported_by: user.id,
             reported_at: state.clock.now(),
+            outcome: None,
+            reason: None,
+            decided_by: None,
+            decided_at: None,
         };
         queries::insert_report(conn, &report).await?;
         let updated = lifecycle::apply(conn, &state, user.id, &current, action).await?;
@@ -143,10 +176,9 @@ pub async fn report_milestone(
     request_body(content = Option<AcceptRequest>, description = "Optional; a comment"),
     responses(
         (status = 200, description = "Accepted; `payment` shows the ledger entry", body = MilestoneView),
-        (status = 403, description = "Issuers only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such milestone on the caller's organisation's challenges", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Not reported (`invalid_milestone_state`, naming its state), the project is not running (`project_not_running`), or it is the last milestone, which the final acceptance decides (`final_milestone_by_acceptance`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` names another version (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
+        IssuerDecision,
+        StaleVersion,
     ),
     security(("bearer" = []))
 )]
@@ -165,7 +197,7 @@ pub async fn accept_milestone(
     let action = MilestoneAction::Accept;
     let mut conn = state.conn().await?;
     // Refuse early what the state does not allow, before a credit check is run for nothing.
-    let read = queries::find_visible(&mut conn, viewer, *id, false).await?;
+    let read = queries::find_visible(&mut conn, viewer, *id, Lock::No).await?;
     let challenge = project::challenge(&mut conn, read.challenge_id, Lock::No).await?;
     if_match.check(read.version, false)?;
     lifecycle::check(action, read.status, &challenge)?;
@@ -210,10 +242,9 @@ pub async fn accept_milestone(
     request_body = ReturnRequest,
     responses(
         (status = 200, description = "Returned", body = MilestoneView),
-        (status = 403, description = "Issuers only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such milestone on the caller's organisation's challenges", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Not reported (`invalid_milestone_state`), the project is not running (`project_not_running`), or it is the last milestone and the final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` names another version (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
+        IssuerDecision,
+        StaleVersion,
     ),
     security(("bearer" = []))
 )]
@@ -255,8 +286,7 @@ pub async fn return_milestone(
         .await?;
         jobs::restart(conn, &updated, state.clock.now()).await?;
         let payee = project::awardee(conn, challenge.id).await?;
-        let solvers = accounts::organization_accounts(conn, payee, Role::Solver).await?;
-        notify_each(conn, &state, recipients(&solvers), |to| MilestoneReturned {
+        tell_solvers(conn, &state, payee, |to| MilestoneReturned {
             display_name: to.display_name.clone(),
             title: challenge.title.clone(),
             milestone_title: updated.title.clone(),

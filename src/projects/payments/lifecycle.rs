@@ -3,10 +3,10 @@
 //! admin once a new check no longer blocks. `released` is final.
 
 use diesel_async::AsyncPgConnection;
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::models::{NewPayment, Payment, PaymentRelease, PaymentStatus};
+use super::models::{Payment, PaymentStatus, ReleaseChanges};
 use super::notices::{PaymentHeld, payments_url};
 use super::queries;
 use crate::accounts::queries as accounts;
@@ -17,7 +17,7 @@ use crate::credit::{CheckResult, CheckView};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::notifications::{notify_each, yuan};
 use crate::projects::milestones::models::Milestone;
-use crate::projects::notices::recipients;
+use crate::projects::notify::recipients;
 use crate::state::AppState;
 
 /// The state a new entry starts in: `held` when the check blocks, `released` otherwise.
@@ -55,6 +55,30 @@ pub fn cleared(check: &CheckView) -> AppResult<()> {
         ))
 }
 
+/// The audit entry `action` of `actor` on `payment` after `check`: the entry's challenge,
+/// milestone and amount, the check and its result, and `more`.
+fn event<'a>(
+    action: &'a str,
+    actor: Uuid,
+    payment: &Payment,
+    check: &CheckView,
+    more: Value,
+) -> Event<'a> {
+    let mut summary = json!({
+        "challenge_id": payment.challenge_id,
+        "milestone_id": payment.milestone_id,
+        "amount_fen": payment.amount_fen,
+        "credit_check_id": check.id,
+        "credit_result": check.result,
+    });
+    if let (Some(summary), Value::Object(more)) = (summary.as_object_mut(), more) {
+        summary.extend(more);
+    }
+    Event::new(action, "payment", payment.id)
+        .by(actor)
+        .summary(summary)
+}
+
 /// Writes the ledger entry of an accepted milestone, in the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn record(
@@ -72,7 +96,7 @@ pub async fn record(
     let released = status == PaymentStatus::Released;
     let payment = queries::insert(
         conn,
-        &NewPayment {
+        &Payment {
             id: Uuid::now_v7(),
             milestone_id: milestone.id,
             challenge_id: challenge.id,
@@ -89,17 +113,8 @@ pub async fn record(
         },
     )
     .await?;
-    Event::new("payment.record", "payment", payment.id)
-        .by(actor)
-        .summary(json!({
-            "challenge_id": challenge.id,
-            "milestone_id": milestone.id,
-            "organization_id": payee,
-            "amount_fen": payment.amount_fen,
-            "status": payment.status,
-            "credit_check_id": check.id,
-            "credit_result": check.result,
-        }))
+    let more = json!({"organization_id": payee, "status": payment.status});
+    event("payment.record", actor, &payment, check, more)
         .record(conn, state, meta)
         .await?;
     Ok(payment)
@@ -116,7 +131,7 @@ pub async fn release(
 ) -> AppResult<Payment> {
     may_release(current.status)?;
     let now = state.clock.now();
-    let release = PaymentRelease {
+    let release = ReleaseChanges {
         status: PaymentStatus::Released,
         credit_check_id: check.id,
         released_by: actor,
@@ -124,18 +139,9 @@ pub async fn release(
         updated_at: now,
     };
     let updated = queries::update(conn, current.id, &release).await?;
-    Event::new("payment.release", "payment", updated.id)
-        .by(actor)
-        .summary(json!({
-            "challenge_id": updated.challenge_id,
-            "milestone_id": updated.milestone_id,
-            "amount_fen": updated.amount_fen,
-            "from": current.status,
-            "to": updated.status,
-            "held_check_id": current.held_check_id,
-            "credit_check_id": check.id,
-            "credit_result": check.result,
-        }))
+    let more = json!({"from": current.status, "to": updated.status,
+                      "held_check_id": current.held_check_id});
+    event("payment.release", actor, &updated, check, more)
         .record(conn, state, meta)
         .await?;
     Ok(updated)

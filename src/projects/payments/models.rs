@@ -18,27 +18,10 @@ db_enum!(
     }
 );
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// An entry of the ledger (inserted whole: that of an accepted milestone).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = payments, check_for_backend(diesel::pg::Pg))]
 pub struct Payment {
-    pub id: Uuid,
-    pub milestone_id: Uuid,
-    pub challenge_id: Uuid,
-    pub organization_id: Uuid,
-    pub amount_fen: i64,
-    pub status: PaymentStatus,
-    pub credit_check_id: Uuid,
-    pub held_check_id: Option<Uuid>,
-    pub released_by: Option<Uuid>,
-    pub released_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A new entry: that of an accepted milestone.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = payments)]
-pub struct NewPayment {
     pub id: Uuid,
     pub milestone_id: Uuid,
     pub challenge_id: Uuid,
@@ -56,7 +39,7 @@ pub struct NewPayment {
 /// A held entry released after a passing check.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = payments)]
-pub struct PaymentRelease {
+pub struct ReleaseChanges {
     pub status: PaymentStatus,
     pub credit_check_id: Uuid,
     pub released_by: Uuid,

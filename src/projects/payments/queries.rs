@@ -1,32 +1,26 @@
 //! The ledger's queries: entries by who may see them, their totals, and the writes.
 
-use std::collections::HashMap;
-
-use diesel::dsl::sql;
+use diesel::dsl::{AsSelect, InnerJoin, IntoBoxed, sql};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable};
+use diesel::sql_types::{BigInt, Bool, Nullable};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::models::{NewPayment, Payment, PaymentRelease, PaymentStatus};
+use super::models::{Payment, PaymentStatus, ReleaseChanges};
 use super::views::PaymentView;
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::PageRequest;
-use crate::projects::queries::{ProjectViewer, challenge_titles};
-use crate::schema::{challenges, milestones, payments};
+use crate::projects::queries::{Lock, ProjectViewer, first_held};
+use crate::schema::{challenges, milestones, organizations, payments};
 
-/// The entry with this id (404 otherwise), `FOR UPDATE` when `lock`.
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid, lock: bool) -> AppResult<Payment> {
+/// The entry with this id (404 otherwise), held as `lock` says.
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid, lock: Lock) -> AppResult<Payment> {
     let query = payments::table.find(id).select(Payment::as_select());
-    let found = if lock {
-        query.for_update().first(conn).await
-    } else {
-        query.first(conn).await
-    };
-    found.optional()?.ok_or(AppError::NotFound)
+    first_held!(query, lock, conn)?.ok_or(AppError::NotFound)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, new: &NewPayment) -> AppResult<Payment> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: &Payment) -> AppResult<Payment> {
     Ok(diesel::insert_into(payments::table)
         .values(new)
         .returning(Payment::as_returning())
@@ -37,7 +31,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewPayment) -> AppResult
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    changes: &PaymentRelease,
+    changes: &ReleaseChanges,
 ) -> AppResult<Payment> {
     Ok(diesel::update(payments::table.find(id))
         .set(changes)
@@ -73,24 +67,38 @@ pub struct Totals {
     pub held_fen: i64,
 }
 
-type Boxed<'a> = payments::BoxedQuery<'a, diesel::pg::Pg>;
+/// The entries with their milestones, challenges and payees (one each).
+type Joined = InnerJoin<
+    InnerJoin<InnerJoin<payments::table, milestones::table>, challenges::table>,
+    organizations::table,
+>;
+type Boxed<'a> = IntoBoxed<'a, Joined, Pg>;
+
+/// What a [`PaymentView`] shows: the entry, its milestone (position, title, share), its
+/// challenge's title and its payee's name.
+type Listed = (Payment, (i32, String, i32), String, String);
 
 impl Ledger {
+    /// Every entry, as the program office sees them.
+    pub fn all() -> Ledger {
+        Ledger {
+            viewer: ProjectViewer::Admin,
+            challenge_id: None,
+            status: None,
+        }
+    }
+
     fn entries<'a>(&self) -> Boxed<'a> {
-        let mut query = payments::table.into_boxed();
+        let mut query = payments::table
+            .inner_join(milestones::table)
+            .inner_join(challenges::table)
+            .inner_join(organizations::table)
+            .into_boxed();
         match self.viewer {
             ProjectViewer::Admin => {}
-            ProjectViewer::Issuer(org) => {
-                query = query.filter(
-                    payments::challenge_id.eq_any(
-                        challenges::table
-                            .filter(challenges::issuer_org_id.eq(org))
-                            .select(challenges::id),
-                    ),
-                );
-            }
+            ProjectViewer::Issuer(org) => query = query.filter(challenges::issuer_org_id.eq(org)),
             ProjectViewer::Solver(org) => query = query.filter(payments::organization_id.eq(org)),
-            ProjectViewer::Nobody => query = query.filter(sql::<diesel::sql_types::Bool>("FALSE")),
+            ProjectViewer::Nobody => query = query.filter(sql::<Bool>("FALSE")),
         }
         if let Some(id) = self.challenge_id {
             query = query.filter(payments::challenge_id.eq(id));
@@ -128,55 +136,54 @@ impl Ledger {
         })
     }
 
-    /// Its entries, oldest first: one page, or all of them.
+    /// The views of its entries, oldest first: one page, or all of them.
     pub async fn load(
         &self,
         conn: &mut AsyncPgConnection,
         page: Option<PageRequest>,
-    ) -> AppResult<Vec<Payment>> {
+    ) -> AppResult<Vec<PaymentView>> {
         let mut rows = self
             .entries()
             .order((payments::created_at.asc(), payments::id.asc()));
         if let Some(page) = page {
             rows = rows.limit(page.per_page).offset(page.offset());
         }
-        Ok(rows.select(Payment::as_select()).load(conn).await?)
+        let rows: Vec<Listed> = rows.select(listed()).load(conn).await?;
+        Ok(rows.into_iter().map(PaymentView::from).collect())
+    }
+
+    /// The view of its entry `id` (404 when it has none such).
+    pub async fn view(&self, conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<PaymentView> {
+        let row: Option<Listed> = self
+            .entries()
+            .filter(payments::id.eq(id))
+            .select(listed())
+            .first(conn)
+            .await
+            .optional()?;
+        row.map(PaymentView::from).ok_or(AppError::NotFound)
     }
 }
 
-/// The views of these entries, with their milestones, challenges and payees.
-pub async fn payment_views(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<Payment>,
-) -> AppResult<Vec<PaymentView>> {
-    let milestone_ids: Vec<Uuid> = rows.iter().map(|p| p.milestone_id).collect();
-    let challenge_ids: Vec<Uuid> = rows.iter().map(|p| p.challenge_id).collect();
-    let org_ids: Vec<Uuid> = rows.iter().map(|p| p.organization_id).collect();
-    let steps: HashMap<Uuid, (i32, String, i32)> = milestones::table
-        .filter(milestones::id.eq_any(&milestone_ids))
-        .select((
-            milestones::id,
+#[allow(clippy::type_complexity)]
+fn listed() -> (
+    AsSelect<Payment, Pg>,
+    (
+        milestones::position,
+        milestones::title,
+        milestones::share_percent,
+    ),
+    challenges::title,
+    organizations::name,
+) {
+    (
+        Payment::as_select(),
+        (
             milestones::position,
             milestones::title,
             milestones::share_percent,
-        ))
-        .load::<(Uuid, i32, String, i32)>(conn)
-        .await?
-        .into_iter()
-        .map(|(id, p, t, s)| (id, (p, t, s)))
-        .collect();
-    let titles = challenge_titles(conn, &challenge_ids).await?;
-    let names: HashMap<Uuid, String> = crate::bids::queries::organization_names(conn, &org_ids)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|p| {
-            let step = steps.get(&p.milestone_id).cloned().unwrap_or_default();
-            let challenge_title = titles.get(&p.challenge_id).cloned().unwrap_or_default();
-            let organization_name = names.get(&p.organization_id).cloned().unwrap_or_default();
-            PaymentView::new(p, step, challenge_title, organization_name)
-        })
-        .collect())
+        ),
+        challenges::title,
+        organizations::name,
+    )
 }

@@ -12,7 +12,7 @@ use super::{lifecycle, rules};
 use crate::audit::RequestMeta;
 use crate::auth::{AuthUser, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, ProblemBody};
+use crate::error::{AppResult, ProblemBody};
 use crate::http::ValidQuery;
 use crate::projects::queries::{self as project, Lock, ProjectViewer};
 use crate::state::AppState;
@@ -53,9 +53,8 @@ pub async fn list_payments(
     };
     let mut conn = state.conn().await?;
     let totals = ledger.totals(&mut conn).await?;
-    let rows = ledger.load(&mut conn, (!csv).then_some(page)).await?;
     let result = PaymentsPage {
-        items: queries::payment_views(&mut conn, rows).await?,
+        items: ledger.load(&mut conn, (!csv).then_some(page)).await?,
         total: totals.count,
         page: page.page,
         per_page: page.per_page,
@@ -95,7 +94,7 @@ pub async fn release_payment(
     user.require(&[Role::Admin])?;
     let mut conn = state.conn().await?;
     // Refuse early what the state does not allow, before a credit check is run for nothing.
-    let read = queries::find(&mut conn, *id, false).await?;
+    let read = queries::find(&mut conn, *id, Lock::No).await?;
     lifecycle::may_release(read.status)?;
     let challenge = project::challenge(&mut conn, read.challenge_id, Lock::No).await?;
     let check = rules::credit_check(
@@ -110,13 +109,9 @@ pub async fn release_payment(
     .await?;
     lifecycle::cleared(&check)?;
     let payment = db::transaction(&mut conn, async |conn| {
-        let current = queries::find(conn, read.id, true).await?;
+        let current = queries::find(conn, read.id, Lock::Update).await?;
         lifecycle::release(conn, &state, &meta, user.id, &current, &check).await
     })
     .await?;
-    let view = queries::payment_views(&mut conn, vec![payment])
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(view))
+    Ok(Json(Ledger::all().view(&mut conn, payment.id).await?))
 }

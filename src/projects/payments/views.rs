@@ -37,13 +37,16 @@ pub struct PaymentView {
     pub created_at: DateTime<Utc>,
 }
 
-impl PaymentView {
-    /// The entry `p` of the milestone `(position, title, share_percent)`.
-    pub fn new(
-        p: Payment,
-        (milestone_position, milestone_title, share_percent): (i32, String, i32),
-        challenge_title: String,
-        organization_name: String,
+impl From<(Payment, (i32, String, i32), String, String)> for PaymentView {
+    /// The entry `p` of the milestone `(position, title, share_percent)`, of the challenge
+    /// titled `challenge_title`, to the payee `organization_name`.
+    fn from(
+        (
+            p,
+            (milestone_position, milestone_title, share_percent),
+            challenge_title,
+            organization_name,
+        ): (Payment, (i32, String, i32), String, String),
     ) -> Self {
         PaymentView {
             id: p.id,
