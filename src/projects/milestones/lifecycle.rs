@@ -356,5 +356,15 @@ mod tests {
         assert_eq!(rule(MilestoneAction::Return).to, Returned);
         assert!(rule(MilestoneAction::Report).from.contains(&Returned));
         assert!(!rule(MilestoneAction::Report).from.contains(&Reported));
+        for action in [
+            MilestoneAction::Report,
+            MilestoneAction::Accept,
+            MilestoneAction::Return,
+        ] {
+            assert_eq!(
+                action.audit_action(),
+                format!("milestone.{}", action.as_str())
+            );
+        }
     }
 }
