@@ -113,7 +113,7 @@ pub fn job_registry() -> JobRegistry {
         .register::<challenges::deadline::CloseBidding>()
         .register::<reviews::panel::RemindReviewers>()
         .register::<awards::proposals::jobs::ConfirmAward>()
-        .register::<projects::overdue::OverdueJob>()
+        .register::<projects::milestones::jobs::OverdueJob>()
         .register::<projects::acceptance::draw::RemindAcceptanceExperts>()
 }
 

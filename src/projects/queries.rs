@@ -10,15 +10,17 @@ use diesel::sql_types::Bool;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::models::{Extension, Milestone, Payment, Report};
-use crate::accounts::models::User;
-use crate::auth::AuthUser;
-use crate::auth::Role;
+use super::extensions::queries as extensions;
+use super::milestones::models::MilestoneStatus;
+use super::milestones::queries as milestones_q;
+use super::plan::china_date;
+use super::rules;
+use super::views::ProjectView;
+use crate::auth::{AuthUser, Role};
 use crate::challenges::models::Challenge;
 use crate::error::{AppError, AppResult};
-use crate::schema::{
-    bids, challenges, milestone_reports, milestones, payments, project_extensions, users,
-};
+use crate::schema::{bids, challenges, milestones};
+use crate::state::AppState;
 
 /// What a caller may see of projects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +48,22 @@ impl ProjectViewer {
             _ => ProjectViewer::Nobody,
         }
     }
+
+    /// The caller as a party to projects: an admin, or a solver or issuer of an organisation;
+    /// 403 for anyone else (experts, accounts without an organisation).
+    pub fn party(user: &AuthUser) -> AppResult<ProjectViewer> {
+        match ProjectViewer::of(Some(user)) {
+            ProjectViewer::Nobody => Err(AppError::Forbidden),
+            viewer => Ok(viewer),
+        }
+    }
 }
 
 type Visible = Box<dyn BoxableExpression<milestones::table, Pg, SqlType = Bool>>;
 
 /// The visibility rule as SQL over `milestones` alone (so that `FOR UPDATE` locks only the
 /// milestone).
-fn visible(viewer: ProjectViewer) -> Visible {
+pub(super) fn visible(viewer: ProjectViewer) -> Visible {
     match viewer {
         ProjectViewer::Admin => Box::new(sql::<Bool>("TRUE")),
         ProjectViewer::Solver(org) => Box::new(
@@ -73,61 +84,51 @@ fn visible(viewer: ProjectViewer) -> Visible {
     }
 }
 
-/// The milestone with this id if the viewer may see it.
-pub async fn find_visible(
-    conn: &mut AsyncPgConnection,
-    viewer: ProjectViewer,
-    id: Uuid,
-) -> AppResult<Milestone> {
-    milestones::table
-        .filter(milestones::id.eq(id))
-        .filter(visible(viewer))
-        .select(Milestone::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+/// How a read holds the row it finds until the end of the caller's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Not at all.
+    No,
+    /// `FOR SHARE`: nobody may change it meanwhile (as a milestone's decision holds its project).
+    Share,
+    /// `FOR UPDATE`: nobody else may change or lock it.
+    Update,
 }
 
-/// The same, locked `FOR UPDATE` for the rest of the caller's transaction.
-pub async fn lock_visible(
-    conn: &mut AsyncPgConnection,
-    viewer: ProjectViewer,
-    id: Uuid,
-) -> AppResult<Milestone> {
-    milestones::table
-        .filter(milestones::id.eq(id))
-        .filter(visible(viewer))
-        .select(Milestone::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+/// The first row a select statement finds, if any, held as a [`Lock`] says:
+/// `first_held!(query, lock, conn)` answers a `QueryResult<Option<_>>`. (A macro: diesel's
+/// locking clauses cannot be named in the bounds of a generic function.)
+macro_rules! first_held {
+    ($query:expr, $lock:expr, $conn:expr) => {{
+        use $crate::projects::queries::Lock;
+        match $lock {
+            Lock::No => $query.first($conn).await,
+            Lock::Share => $query.for_share().first($conn).await,
+            Lock::Update => $query.for_update().first($conn).await,
+        }
+        .optional()
+    }};
 }
+pub(crate) use first_held;
 
-/// The milestones of a challenge's project that the viewer may see, by position. Empty when
-/// there is no project or the viewer may not see it.
-pub async fn list_visible(
+/// A project's challenge, held as `lock` says; 404 when there is none.
+pub async fn challenge(
     conn: &mut AsyncPgConnection,
-    viewer: ProjectViewer,
     challenge_id: Uuid,
-) -> AppResult<Vec<Milestone>> {
-    Ok(milestones::table
-        .filter(milestones::challenge_id.eq(challenge_id))
-        .filter(visible(viewer))
-        .order(milestones::position.asc())
-        .select(Milestone::as_select())
-        .load(conn)
-        .await?)
+    lock: Lock,
+) -> AppResult<Challenge> {
+    let query = challenges::table
+        .find(challenge_id)
+        .select(Challenge::as_select());
+    first_held!(query, lock, conn)?.ok_or(AppError::NotFound)
 }
 
-/// The challenge of a project the viewer may see (404 otherwise), optionally locked `FOR UPDATE`.
+/// The challenge of a project the viewer may see (404 otherwise), held as `lock` says.
 pub async fn find_project(
     conn: &mut AsyncPgConnection,
     viewer: ProjectViewer,
     challenge_id: Uuid,
-    lock: bool,
+    lock: Lock,
 ) -> AppResult<Challenge> {
     let any: Option<Uuid> = milestones::table
         .filter(milestones::challenge_id.eq(challenge_id))
@@ -139,39 +140,7 @@ pub async fn find_project(
     if any.is_none() {
         return Err(AppError::NotFound);
     }
-    let query = challenges::table
-        .find(challenge_id)
-        .select(Challenge::as_select());
-    let found = if lock {
-        query.for_update().first(conn).await.optional()?
-    } else {
-        query.first(conn).await.optional()?
-    };
-    found.ok_or(AppError::NotFound)
-}
-
-/// The project's last milestone (the highest position), which the final acceptance decides.
-pub async fn final_milestone(
-    conn: &mut AsyncPgConnection,
-    challenge_id: Uuid,
-    lock: bool,
-) -> AppResult<Option<Milestone>> {
-    let query = milestones::table
-        .filter(milestones::challenge_id.eq(challenge_id))
-        .order(milestones::position.desc())
-        .select(Milestone::as_select());
-    Ok(if lock {
-        query.for_update().first(conn).await.optional()?
-    } else {
-        query.first(conn).await.optional()?
-    })
-}
-
-/// Whether `milestone` is the last of its project.
-pub async fn is_final(conn: &mut AsyncPgConnection, milestone: &Milestone) -> AppResult<bool> {
-    Ok(final_milestone(conn, milestone.challenge_id, false)
-        .await?
-        .is_some_and(|last| last.id == milestone.id))
+    challenge(conn, challenge_id, lock).await
 }
 
 /// The awardee organisation of a project (that of its awarded bid).
@@ -186,88 +155,50 @@ pub async fn awardee(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppRes
         .ok_or(AppError::NotFound)
 }
 
-/// The reports of these milestones, oldest first.
-pub async fn reports(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> AppResult<Vec<Report>> {
-    Ok(milestone_reports::table
-        .filter(milestone_reports::milestone_id.eq_any(ids))
-        .order((
-            milestone_reports::reported_at.asc(),
-            milestone_reports::id.asc(),
-        ))
-        .select(Report::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// The report of a milestone waiting for a decision, locked.
-pub async fn open_report(conn: &mut AsyncPgConnection, milestone_id: Uuid) -> AppResult<Report> {
-    milestone_reports::table
-        .filter(milestone_reports::milestone_id.eq(milestone_id))
-        .filter(milestone_reports::outcome.is_null())
-        .select(Report::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or_else(|| {
-            anyhow::anyhow!("reported milestone {milestone_id} has no open report").into()
-        })
-}
-
-/// The payments of these milestones.
-pub async fn payments_of(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> AppResult<Vec<Payment>> {
-    Ok(payments::table
-        .filter(payments::milestone_id.eq_any(ids))
-        .select(Payment::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// The extension requests of a project, oldest first.
-pub async fn extensions(
+/// How many milestones keep the final acceptance (验收) from starting
+/// ([`rules::outstanding`]): every milestone before the last must be accepted by the issuer,
+/// and the last reported; the panel judges that last deliverable, and a passed acceptance
+/// accepts it and pays its share (尾款).
+pub async fn milestones_outstanding(
     conn: &mut AsyncPgConnection,
     challenge_id: Uuid,
-) -> AppResult<Vec<Extension>> {
-    Ok(project_extensions::table
-        .filter(project_extensions::challenge_id.eq(challenge_id))
-        .order((
-            project_extensions::requested_at.asc(),
-            project_extensions::id.asc(),
-        ))
-        .select(Extension::as_select())
-        .load(conn)
-        .await?)
+) -> AppResult<i64> {
+    let statuses: Vec<MilestoneStatus> = milestones_q::statuses(conn, challenge_id).await?;
+    Ok(i64::try_from(rules::outstanding(&statuses)).unwrap_or(i64::MAX))
 }
 
-/// The active solver accounts of an organisation (the awardee's, who are told about the project).
-pub async fn solver_accounts(conn: &mut AsyncPgConnection, org: Uuid) -> AppResult<Vec<User>> {
-    Ok(users::table
-        .filter(users::organization_id.eq(org))
-        .filter(users::role.eq(Role::Solver))
-        .filter(users::disabled_at.is_null())
-        .filter(users::membership_pending.eq(false))
-        .order(users::created_at.asc())
-        .select(User::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// The active admin accounts (the program office).
-pub async fn admin_accounts(conn: &mut AsyncPgConnection) -> AppResult<Vec<User>> {
-    Ok(users::table
-        .filter(users::role.eq(Role::Admin))
-        .filter(users::disabled_at.is_null())
-        .order(users::created_at.asc())
-        .select(User::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// One account.
-pub async fn account(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<User> {
-    Ok(users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
-        .await?)
+/// The project as the viewer sees it (404 when they may not).
+pub async fn project_view(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    viewer: ProjectViewer,
+    challenge_id: Uuid,
+) -> AppResult<ProjectView> {
+    let rows = milestones_q::list_visible(conn, viewer, challenge_id).await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let challenge = challenge(conn, challenge_id, Lock::No).await?;
+    let org = awardee(conn, challenge_id).await?;
+    let (_, _, organization_name) = crate::bids::queries::organization(conn, org).await?;
+    let amount_fen = rows.iter().map(|m| m.amount_fen).sum();
+    let outstanding = rows
+        .iter()
+        .filter(|m| m.status != MilestoneStatus::Accepted)
+        .count() as i64;
+    let today = china_date(state.clock.now());
+    let milestones = milestones_q::milestone_views(conn, today, rows).await?;
+    let extensions = extensions::of_project(conn, challenge_id).await?;
+    Ok(ProjectView {
+        challenge_id,
+        title: challenge.title,
+        challenge_status: challenge.status,
+        awarded_at: challenge.awarded_at,
+        organization_id: org,
+        organization_name,
+        amount_fen,
+        outstanding,
+        milestones,
+        extensions,
+    })
 }

@@ -15,7 +15,10 @@ use jiebang::mail::Templates;
 use jiebang::mail::templates::PARTS;
 use jiebang::notifications::{Notice, yuan};
 use jiebang::projects::acceptance::notices::*;
+use jiebang::projects::extensions::notices::*;
+use jiebang::projects::milestones::notices::*;
 use jiebang::projects::notices::*;
+use jiebang::projects::payments::notices::*;
 use jiebang::reviews::notices::*;
 
 /// The sample of one template.

@@ -427,7 +427,8 @@ pub async fn draw_acceptance(
             // is now the panel's).
             let mut parties = crate::challenges::notify::issuer_accounts(conn, &challenge).await?;
             parties.extend(
-                crate::projects::queries::solver_accounts(conn, bid.organization_id).await?,
+                crate::accounts::queries::organization_accounts(conn, bid.organization_id, Role::Solver)
+                    .await?,
             );
             for person in parties {
                 let notice = AcceptanceStarted {

@@ -116,7 +116,7 @@ pub struct ProjectView {
     pub kpis: Vec<KpiView>,
     /// The project's milestones with every report (the deliverables) and decision: the last one's
     /// deliverable is the result the panel judges.
-    pub milestones: Vec<crate::projects::views::MilestoneView>,
+    pub milestones: Vec<crate::projects::milestones::views::MilestoneView>,
     pub team: Vec<ReviewMemberView>,
     /// The caller's own verdict, if saved.
     pub my_verdict: Option<OwnVerdictView>,
@@ -484,7 +484,7 @@ pub async fn project(
         .collect();
     let mine = own_verdict(&mut conn, a.id).await?;
     // The expert's accepted assignment is their right to read the project.
-    let milestones = crate::projects::milestones::project_view(
+    let milestones = crate::projects::queries::project_view(
         &mut conn,
         &state,
         crate::projects::queries::ProjectViewer::Admin,

@@ -1,0 +1,31 @@
+//! Request bodies of the extension's endpoints.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::http::validate::not_blank;
+
+/// `POST /challenges/{id}/extension`.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"months": 6, "reason": "关键设备进口到货延迟五个月。"}))]
+pub struct ExtensionRequest {
+    /// 1 to 12.
+    #[validate(range(min = 1, max = 12))]
+    #[schema(minimum = 1, maximum = 12)]
+    pub months: i32,
+    #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    pub reason: String,
+}
+
+/// `POST /challenges/{id}/extension/decision`.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"approve": false, "reason": "延期理由不充分。"}))]
+pub struct DecisionRequest {
+    pub approve: bool,
+    /// Required to refuse.
+    #[validate(length(max = 2000))]
+    pub reason: Option<String>,
+}
