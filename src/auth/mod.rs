@@ -10,5 +10,5 @@ mod role;
 pub mod sessions;
 
 pub use extractor::{AuthUser, MaybeUser};
-pub use responses::AdminsOnly;
+pub use responses::{AdminsOnly, ExpertsOnly, NotForExperts, SolversOnly};
 pub use role::Role;

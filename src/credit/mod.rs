@@ -14,7 +14,6 @@ pub mod checks;
 pub mod imports;
 pub mod models;
 pub mod records;
-pub mod responses;
 pub mod reviews;
 pub mod rows;
 pub mod subject;

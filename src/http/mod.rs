@@ -16,7 +16,8 @@ pub mod versions;
 
 pub use client_addr::ClientAddr;
 pub use json::{OptionalJson, ValidJson};
-pub use pagination::{Page, PageParams};
+pub use pagination::{BadListQuery, Page, PageParams};
 pub use query::ValidQuery;
 pub use responses::Created;
+pub use responses::documented::{Invalid, NotFound, Versioned};
 pub use versions::{IfMatch, Tagged};

@@ -42,3 +42,47 @@ impl<T: Serialize> Responder for Created<T> {
         builder.json(self.body)
     }
 }
+
+/// How the API document describes the answers many endpoints share; name them in an endpoint's
+/// `responses(…)`. An answer whose description says something of its own endpoint stays a tuple.
+pub mod documented {
+    use utoipa::IntoResponses;
+
+    use crate::error::ProblemBody;
+
+    /// 404: no such object, or none the caller may see (visibility is in the query, so the two
+    /// look alike).
+    #[derive(IntoResponses)]
+    #[response(
+        status = 404,
+        description = "No such object, or not one the caller may see (`not_found`)",
+        content_type = "application/problem+json"
+    )]
+    pub struct NotFound(pub ProblemBody);
+
+    /// 422: the body's fields at fault, each named in `errors`.
+    #[derive(IntoResponses)]
+    #[response(
+        status = 422,
+        description = "Invalid fields (`validation_failed`), each named in `errors`",
+        content_type = "application/problem+json"
+    )]
+    pub struct Invalid(pub ProblemBody);
+
+    /// The answers of an edit that takes `If-Match` ([`crate::http::IfMatch`]).
+    #[derive(IntoResponses)]
+    pub enum Versioned {
+        #[response(
+            status = 412,
+            description = "`If-Match` names an older version (`stale_version`)",
+            content_type = "application/problem+json"
+        )]
+        Stale(ProblemBody),
+        #[response(
+            status = 428,
+            description = "No `If-Match` header where one is required (`if_match_required`)",
+            content_type = "application/problem+json"
+        )]
+        Missing(ProblemBody),
+    }
+}
