@@ -5,10 +5,9 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
-mod responses;
 mod role;
 pub mod sessions;
 
+pub use crate::http::responses::documented::{AdminsOnly, ExpertsOnly, NotForExperts, SolversOnly};
 pub use extractor::{AuthUser, MaybeUser};
-pub use responses::{AdminsOnly, ExpertsOnly, NotForExperts, SolversOnly};
 pub use role::Role;

@@ -5,9 +5,11 @@ use diesel::query_dsl::methods::{LimitDsl, OffsetDsl};
 use diesel_async::methods::LoadQuery;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{AppError, AppResult, FieldCode, FieldError, ProblemBody};
+use crate::error::{AppError, AppResult, FieldCode, FieldError};
+
+pub use super::responses::documented::BadListQuery;
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
@@ -106,18 +108,6 @@ impl PageParams {
             Err(AppError::Validation(errors))
         }
     }
-}
-
-/// 422 for a list's filter or page parameters that do not parse or are out of range: list it in
-/// the endpoint's `responses(…)` as `BadListQuery`.
-#[derive(IntoResponses)]
-pub enum BadListQuery {
-    #[response(
-        status = 422,
-        description = "Bad filter or page parameters",
-        content_type = "application/problem+json"
-    )]
-    Invalid(ProblemBody),
 }
 
 /// One page of a list.

@@ -45,10 +45,47 @@ impl<T: Serialize> Responder for Created<T> {
 
 /// How the API document describes the answers many endpoints share; name them in an endpoint's
 /// `responses(…)`. An answer whose description says something of its own endpoint stays a tuple.
+/// Each is a problem+json body ([`ProblemBody`]) under one status.
 pub mod documented {
     use utoipa::IntoResponses;
 
     use crate::error::ProblemBody;
+
+    /// 403 for any caller but an admin (`user.require(&[Role::Admin])`).
+    #[derive(IntoResponses)]
+    #[response(
+        status = 403,
+        description = "Admins only (`forbidden`)",
+        content_type = "application/problem+json"
+    )]
+    pub struct AdminsOnly(pub ProblemBody);
+
+    /// 403 for any caller but an expert.
+    #[derive(IntoResponses)]
+    #[response(
+        status = 403,
+        description = "Experts only (`forbidden`)",
+        content_type = "application/problem+json"
+    )]
+    pub struct ExpertsOnly(pub ProblemBody);
+
+    /// 403 for any caller but a solver (a member of a bidding team).
+    #[derive(IntoResponses)]
+    #[response(
+        status = 403,
+        description = "Solvers only (`forbidden`)",
+        content_type = "application/problem+json"
+    )]
+    pub struct SolversOnly(pub ProblemBody);
+
+    /// 403 for experts: what the endpoint shows is not theirs to see.
+    #[derive(IntoResponses)]
+    #[response(
+        status = 403,
+        description = "Not for experts (`forbidden`)",
+        content_type = "application/problem+json"
+    )]
+    pub struct NotForExperts(pub ProblemBody);
 
     /// 404: no such object, or none the caller may see (visibility is in the query, so the two
     /// look alike).
@@ -68,6 +105,15 @@ pub mod documented {
         content_type = "application/problem+json"
     )]
     pub struct Invalid(pub ProblemBody);
+
+    /// 422 for a list's filter or page parameters that do not parse or are out of range.
+    #[derive(IntoResponses)]
+    #[response(
+        status = 422,
+        description = "Bad filter or page parameters",
+        content_type = "application/problem+json"
+    )]
+    pub struct BadListQuery(pub ProblemBody);
 
     /// The answers of an edit that takes `If-Match` ([`crate::http::IfMatch`]).
     #[derive(IntoResponses)]
