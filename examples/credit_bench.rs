@@ -23,18 +23,10 @@ use jiebang::state::AppState;
 use rand::Rng;
 use secrecy::SecretString;
 
-const DB: &str = "jiebang_credit_bench";
+mod support;
+use support::database_url;
 
-fn database_url(name: &str) -> String {
-    let admin = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
-    let base = admin
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(&admin)
-        .to_string();
-    format!("{base}/{name}")
-}
+const DB: &str = "jiebang_credit_bench";
 
 fn id_number(n: u64) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -43,6 +43,21 @@ async fn health_latencies(client: &reqwest::Client, base: &str, count: usize) ->
     out
 }
 
+/// One login, which must succeed.
+async fn login(client: &reqwest::Client, base: &str, body: &serde_json::Value) {
+    let resp = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(body)
+        .send()
+        .await
+        .expect("the server answers");
+    assert!(
+        resp.status().is_success(),
+        "login failed: {}",
+        resp.status()
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -61,28 +76,12 @@ async fn main() {
 
     // Warm up, then one login at a time.
     for _ in 0..3 {
-        let resp = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            resp.status().is_success(),
-            "login failed: {}",
-            resp.status()
-        );
+        login(&client, &base, &body).await;
     }
     let mut single = Vec::new();
     for _ in 0..20 {
         let start = Instant::now();
-        let resp = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success());
+        login(&client, &base, &body).await;
         single.push(start.elapsed());
     }
     single.sort();

@@ -18,16 +18,8 @@ use serde_json::json;
 mod smtp_sink;
 use smtp_sink::SmtpSink;
 
-fn database_url(name: &str) -> String {
-    let admin = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
-    let base = admin
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(&admin)
-        .to_string();
-    format!("{base}/{name}")
-}
+mod support;
+use support::database_url;
 
 async fn measure(settings: &Settings, mails: usize, workers: usize) -> anyhow::Result<f64> {
     let state = jiebang::startup::assemble(
