@@ -4,10 +4,10 @@
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::openapi::{OpenApi, RefOr};
 use utoipa::{Modify, OpenApi as _};
 
-use crate::error::PROBLEM_JSON;
+use crate::http::responses::problem;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -67,25 +67,11 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
 
 struct CommonResponses;
 
-fn problem(description: &str) -> RefOr<Response> {
-    RefOr::T(
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                PROBLEM_JSON,
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("ProblemBody")))
-                    .build(),
-            )
-            .build(),
-    )
-}
-
 fn add(op: &mut Operation, status: &str, description: &str) {
     op.responses
         .responses
         .entry(status.to_string())
-        .or_insert_with(|| problem(description));
+        .or_insert_with(|| RefOr::T(problem(description)));
 }
 
 fn requires_token(op: &Operation) -> bool {

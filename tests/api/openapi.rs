@@ -36,7 +36,12 @@ const PUBLIC: &[&str] = &[
 async fn document(app: &TestApp) -> Value {
     let resp = app.get("/api/v1/openapi.json", None).await;
     assert_eq!(resp.status(), StatusCode::OK);
-    resp.json().await.unwrap()
+    let doc: Value = resp.json().await.unwrap();
+    // `OPENAPI_DUMP=file cargo test openapi` writes the document, to compare two versions.
+    if let Ok(path) = std::env::var("OPENAPI_DUMP") {
+        std::fs::write(path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    }
+    doc
 }
 
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
