@@ -16,10 +16,11 @@ use super::input::TerminateRequest;
 use super::notices::ProjectTerminated;
 use super::notify::recipients;
 use super::queries::{self, Lock, ProjectViewer};
+use super::responses::NoProject;
 use super::views::ProjectView;
 use crate::accounts::queries as accounts;
 use crate::audit::{Event, RequestMeta};
-use crate::auth::{AuthUser, MaybeUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, MaybeUser, Role};
 use crate::challenges::lifecycle::{self, Action, Actor};
 use crate::challenges::notify::{issuer_accounts, url};
 use crate::challenges::queries::{Viewer, organization_name};
@@ -43,7 +44,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     params(("id" = Uuid, Path, description = "Challenge id")),
     responses(
         (status = 200, description = "The project", body = ProjectView),
-        (status = 404, description = "No project on this challenge, or not one the caller may see", body = ProblemBody, content_type = "application/problem+json"),
+        NoProject,
     ),
     security((), ("bearer" = []))
 )]
@@ -68,7 +69,7 @@ pub async fn list_milestones(
     request_body = TerminateRequest,
     responses(
         (status = 200, description = "Terminated: the challenge is `failed`", body = ChallengeView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Not `awarded` (`invalid_transition`, naming the state)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = ProblemBody, content_type = "application/problem+json"),

@@ -13,16 +13,17 @@ use super::views::{ObjectionPage, ObjectionView};
 use super::{lifecycle, rules};
 use crate::accounts::queries::account;
 use crate::audit::{Event, RequestMeta};
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::awards::audience::notify_admins;
 use crate::awards::links::objections_url;
 use crate::awards::proposals::lifecycle::{Withdrawal, withdraw};
 use crate::awards::proposals::queries as award_queries;
+use crate::awards::responses::NoSuchChallenge;
 use crate::challenges::queries::{self as challenge_queries, Viewer, organization_name};
 use crate::db;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
-use crate::http::{Created, ValidJson, ValidQuery};
+use crate::http::{BadListQuery, Created, ValidJson, ValidQuery};
 use crate::notifications::beijing_time;
 use crate::state::AppState;
 
@@ -40,7 +41,7 @@ fn view((objection, title, email): Shown, admin: bool) -> ObjectionView {
     request_body = ObjectionRequest,
     responses(
         (status = 201, description = "Filed", body = ObjectionView),
-        (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
+        NoSuchChallenge,
         (status = 409, description = "No notice open on the challenge: not proposed, ended, withdrawn or confirmed (`notice_closed`); or an objection of yours to this notice is still pending (`objection_pending`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Reason shorter than 10 or longer than 2000 characters (`length`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -108,7 +109,7 @@ pub async fn file_objection(
     params(ObjectionQuery, PageParams),
     responses(
         (status = 200, description = "A page of objections", body = ObjectionPage),
-        (status = 422, description = "Invalid parameters", body = ProblemBody, content_type = "application/problem+json"),
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -142,7 +143,7 @@ pub async fn list_objections(
     request_body = ResolveRequest,
     responses(
         (status = 200, description = "Resolved", body = ObjectionView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such objection", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Already resolved (`objection_resolved`); upheld while the award can no longer be withdrawn (`award_not_in_publicity`, `invalid_transition`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "The reason is `required`; `outcome` not `upheld` or `dismissed`", body = ProblemBody, content_type = "application/problem+json"),

@@ -14,8 +14,9 @@ use super::queries;
 use super::rules::{self, CheckContext};
 use super::views::{AwardList, AwardView};
 use crate::audit::RequestMeta;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::awards::objections::queries::tally;
+use crate::awards::responses::NoSuchChallenge;
 use crate::challenges::lifecycle::{self as challenge_lifecycle, Action, Party};
 use crate::challenges::queries::{self as challenge_queries, Viewer, organization_name};
 use crate::credit::Purpose;
@@ -40,8 +41,8 @@ async fn view(conn: &mut AsyncPgConnection, award: Award) -> AppResult<AwardView
     request_body = ProposeRequest,
     responses(
         (status = 201, description = "Proposed; the notice is open (see `ends_on`, `ends_at`, `calendar_maintained`)", body = AwardView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        NoSuchChallenge,
         (status = 409, description = "Not `under_review` (`invalid_transition`, naming the state), the review is not closed (`review_not_closed`), or the notice would run through a year whose holiday calendar is not maintained (`calendar_not_maintained`, naming the years)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Not a ranked bid (`not_ranked`) or not eligible (`not_eligible`); a reason `required` for another than the top-ranked bid, `tied` when several bids share the first place, `previously_withdrawn` for a bid proposed before and withdrawn; `credit_blocked` per blocked party (`organization`, `team[i].id_number`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -120,7 +121,7 @@ pub async fn propose_award(
     request_body = WithdrawRequest,
     responses(
         (status = 200, description = "Withdrawn", body = AwardView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such challenge, or no award to withdraw", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "The challenge is not in publicity (`invalid_transition`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "The reason is `required`", body = ProblemBody, content_type = "application/problem+json"),
@@ -165,8 +166,8 @@ pub async fn withdraw_award(
     params(("id" = Uuid, Path, description = "Challenge id")),
     responses(
         (status = 200, description = "Every award of the challenge, withdrawn ones included", body = AwardList),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        NoSuchChallenge,
     ),
     security(("bearer" = []))
 )]

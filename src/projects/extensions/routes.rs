@@ -13,7 +13,7 @@ use super::notices::ExtensionRequested;
 use super::queries;
 use crate::accounts::queries as accounts;
 use crate::audit::RequestMeta;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, NotForExperts, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, ProblemBody};
 use crate::http::ValidJson;
@@ -22,6 +22,7 @@ use crate::projects::lifecycle::running;
 use crate::projects::notices::project_url;
 use crate::projects::notify::tell_admins;
 use crate::projects::queries::{Lock, ProjectViewer, find_project, project_view};
+use crate::projects::responses::NoProject;
 use crate::projects::views::ProjectView;
 use crate::state::AppState;
 
@@ -49,8 +50,8 @@ async fn requester_label(conn: &mut AsyncPgConnection, user_id: Uuid) -> AppResu
     request_body = ExtensionRequest,
     responses(
         (status = 201, description = "Requested (or, by an admin, approved); the project with its extension requests", body = ProjectView),
-        (status = 403, description = "Not for experts (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No project on this challenge that the caller may see", body = ProblemBody, content_type = "application/problem+json"),
+        NotForExperts,
+        NoProject,
         (status = 409, description = "Already extended once (`extension_used`), a request is pending (`extension_pending`), the project is not running (`project_not_running`), or its final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "`months` not within 1 to 12, or no reason", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -128,8 +129,8 @@ pub async fn request_extension(
     request_body = DecisionRequest,
     responses(
         (status = 200, description = "Decided; the project with its new due days", body = ProjectView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No project on this challenge", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        NoProject,
         (status = 409, description = "No request pending (`no_extension_pending`), the project is not running (`project_not_running`), or its final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "A refusal without a reason", body = ProblemBody, content_type = "application/problem+json"),
     ),
