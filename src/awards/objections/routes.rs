@@ -5,8 +5,9 @@ use actix_web::{get, post};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::{ObjectionQuery, ObjectionRequest, Outcome, ResolveRequest};
-use super::models::{Objection, ObjectionStatus, Resolution};
+use super::input::{ObjectionQuery, ObjectionRequest, ResolveRequest};
+use super::lifecycle::Resolving;
+use super::models::{Objection, ObjectionStatus};
 use super::notices::ObjectionFiled;
 use super::queries::{self, ObjectionFilter, Shown};
 use super::views::{ObjectionPage, ObjectionView};
@@ -16,7 +17,6 @@ use crate::audit::{Event, RequestMeta};
 use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::awards::audience::notify_admins;
 use crate::awards::links::objections_url;
-use crate::awards::proposals::lifecycle::{Withdrawal, withdraw};
 use crate::awards::proposals::queries as award_queries;
 use crate::awards::responses::NoSuchChallenge;
 use crate::challenges::queries::{self as challenge_queries, Viewer, organization_name};
@@ -162,7 +162,6 @@ pub async fn resolve_objection(
     user.require(&[Role::Admin])?;
     let id = id.into_inner();
     let (outcome, reason) = body.into_inner().cleaned()?;
-    let status = ObjectionStatus::from(outcome);
     let mut conn = state.conn().await?;
     let found = queries::find(&mut conn, id, false).await?;
     let challenge_id = found.ok_or(AppError::NotFound)?.challenge_id;
@@ -176,46 +175,12 @@ pub async fn resolve_objection(
         let award = award_queries::find(conn, objection.award_id, true)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = state.clock.now();
-        let resolution = Resolution {
-            status,
-            resolved_by: user.id,
-            resolved_at: now,
-            resolution: &reason,
+        let what = Resolving {
+            challenge: &challenge,
+            objection: &objection,
+            award: &award,
         };
-        queries::resolve(conn, id, &resolution).await?;
-        Event::new("objection.resolve", "objection", id)
-            .by(user.id)
-            .summary(json!({
-                "award_id": award.id,
-                "challenge_id": challenge.id,
-                "outcome": status,
-                "reason": reason,
-            }))
-            .record(conn, &state, &meta)
-            .await?;
-        lifecycle::tell_objector(
-            conn,
-            &state,
-            &challenge,
-            objection.objector_id,
-            status,
-            &reason,
-        )
-        .await?;
-        match outcome {
-            Outcome::Upheld => {
-                let what = Withdrawal {
-                    challenge: &challenge,
-                    award: &award,
-                    reason: &reason,
-                    except: Some(id),
-                };
-                withdraw(conn, &state, &meta, &user, what).await?;
-            }
-            Outcome::Dismissed => lifecycle::after_dismissal(conn, &award, id, now).await?,
-        }
-        Ok(())
+        lifecycle::resolve(conn, &state, &meta, &user, what, outcome, &reason).await
     })
     .await?;
     Ok(Json(view(queries::shown(&mut conn, id).await?, true)))
