@@ -4,14 +4,13 @@
 use actix_web::web::{Data, Json, Path};
 use actix_web::{get, post};
 use diesel_async::AsyncPgConnection;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::input::{ProposeRequest, WithdrawRequest, required_reason, trimmed};
 use super::lifecycle::{self, Withdrawal};
 use super::models::Award;
 use super::queries;
-use super::rules::{self, CheckContext};
+use super::rules;
 use super::views::{AwardList, AwardView};
 use crate::audit::RequestMeta;
 use crate::auth::{AdminsOnly, AuthUser, Role};
@@ -19,7 +18,6 @@ use crate::awards::objections::queries::tally;
 use crate::awards::responses::NoSuchChallenge;
 use crate::challenges::lifecycle::{self as challenge_lifecycle, Action, Party};
 use crate::challenges::queries::{self as challenge_queries, Viewer, organization_name};
-use crate::credit::Purpose;
 use crate::db;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::{Created, ValidJson};
@@ -64,26 +62,16 @@ pub async fn propose_award(
     let mut conn = state.conn().await?;
     // A first look at the rules, then the credit re-check, committed before anything is decided.
     let challenge = challenge_queries::find_visible(&mut conn, Viewer::Admin, id).await?;
-    let now = state.clock.now();
-    let first = rules::proposal(
+    let check_ids = rules::cleared(
         &mut conn,
+        &state,
+        &meta,
+        user.id,
         &challenge,
         req.bid_id,
         reason.as_deref(),
-        user.id,
-        now,
     )
     .await?;
-    let context = CheckContext {
-        purpose: Purpose::Award,
-        general_blocks: challenge.general_credit_blocks,
-        requested_by: Some(user.id),
-        context: json!({"challenge_id": challenge.id, "bid_id": first.bid.id}),
-    };
-    let recheck = rules::recheck(&mut conn, &state, &meta, &first.bid, context).await?;
-    if !recheck.blocked.is_empty() {
-        return Err(AppError::Validation(recheck.blocked));
-    }
     let award = db::transaction(&mut conn, async |conn| {
         // Again with the challenge locked: another admin may have been first.
         let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, id).await?;
@@ -97,16 +85,7 @@ pub async fn propose_award(
             now,
         )
         .await?;
-        lifecycle::propose(
-            conn,
-            &state,
-            &meta,
-            &user,
-            &challenge,
-            proposal,
-            &recheck.check_ids,
-        )
-        .await
+        lifecycle::propose(conn, &state, &meta, &user, &challenge, proposal, &check_ids).await
     })
     .await?;
     let location = format!("/api/v1/challenges/{id}/awards");
