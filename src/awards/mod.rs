@@ -21,6 +21,7 @@ pub mod links;
 pub mod objections;
 pub mod proposals;
 pub mod public;
+pub mod responses;
 pub mod stages;
 
 /// All the routes of the award.

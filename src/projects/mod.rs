@@ -24,6 +24,7 @@ pub mod notify;
 pub mod payments;
 pub mod plan;
 pub mod queries;
+pub mod responses;
 pub mod routes;
 pub mod rules;
 pub mod stage;

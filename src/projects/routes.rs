@@ -8,27 +8,20 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{get, post};
-use serde_json::json;
 use uuid::Uuid;
 
-use super::acceptance;
 use super::input::TerminateRequest;
-use super::notices::ProjectTerminated;
-use super::notify::recipients;
 use super::queries::{self, Lock, ProjectViewer};
+use super::responses::NoProject;
+use super::stage;
 use super::views::ProjectView;
-use crate::accounts::queries as accounts;
-use crate::audit::{Event, RequestMeta};
-use crate::auth::{AuthUser, MaybeUser, Role};
-use crate::challenges::lifecycle::{self, Action, Actor};
-use crate::challenges::notify::{issuer_accounts, url};
+use crate::audit::RequestMeta;
+use crate::auth::{AdminsOnly, AuthUser, MaybeUser, Role};
 use crate::challenges::queries::{Viewer, organization_name};
 use crate::challenges::views::ChallengeView;
 use crate::db;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::ValidJson;
-use crate::i18n::{self, Args};
-use crate::notifications::notify_each;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -43,7 +36,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     params(("id" = Uuid, Path, description = "Challenge id")),
     responses(
         (status = 200, description = "The project", body = ProjectView),
-        (status = 404, description = "No project on this challenge, or not one the caller may see", body = ProblemBody, content_type = "application/problem+json"),
+        NoProject,
     ),
     security((), ("bearer" = []))
 )]
@@ -68,7 +61,7 @@ pub async fn list_milestones(
     request_body = TerminateRequest,
     responses(
         (status = 200, description = "Terminated: the challenge is `failed`", body = ChallengeView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Not `awarded` (`invalid_transition`, naming the state)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = ProblemBody, content_type = "application/problem+json"),
@@ -89,43 +82,7 @@ pub async fn terminate_project(
     let mut conn = state.conn().await?;
     let challenge = db::transaction(&mut conn, async |conn| {
         let challenge = queries::challenge(conn, *id, Lock::Update).await?;
-        let updated = lifecycle::apply(
-            conn,
-            &state,
-            &meta,
-            &Actor::User(&user),
-            &challenge,
-            Action::Fail,
-            Some(&reason),
-        )
-        .await?;
-        // An acceptance under way ends with it: its experts are free again.
-        let released = acceptance::release_open_seats(
-            conn,
-            updated.id,
-            state.clock.now(),
-            &i18n::bilingual("record-project_terminated", &Args::new()),
-        )
-        .await?;
-        if !released.is_empty() {
-            Event::new("acceptance.release", "challenge", updated.id)
-                .by(user.id)
-                .summary(json!({"released": released, "reason": "terminated"}))
-                .record(conn, &state, &meta)
-                .await?;
-        }
-        let mut people = issuer_accounts(conn, &updated).await?;
-        if let Ok(org) = queries::awardee(conn, updated.id).await {
-            people.extend(accounts::organization_accounts(conn, org, Role::Solver).await?);
-        }
-        notify_each(conn, &state, recipients(&people), |to| ProjectTerminated {
-            display_name: to.display_name.clone(),
-            title: updated.title.clone(),
-            reason: reason.clone(),
-            url: url(&state, &updated),
-        })
-        .await?;
-        Ok(updated)
+        stage::terminate(conn, &state, &meta, &user, &challenge, &reason).await
     })
     .await?;
     let issuer = organization_name(&mut conn, challenge.issuer_org_id).await?;

@@ -1,5 +1,6 @@
-//! A confirmed award starts its project: [`Project`] is installed at start-up as the awards'
-//! [`crate::awards::stages::ProjectStage`], and runs [`start`] in the confirming transaction.
+//! A project's start and its end: a confirmed award starts its project ([`Project`] is
+//! installed at start-up as the awards' [`crate::awards::stages::ProjectStage`], and runs
+//! [`start`] in the confirming transaction); the program office may end it ([`terminate`]).
 
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
@@ -7,12 +8,20 @@ use uuid::Uuid;
 
 use super::milestones::models::{Milestone, MilestoneStatus};
 use super::milestones::{jobs, queries};
-use super::plan;
+use super::notices::ProjectTerminated;
+use super::notify::recipients;
+use super::{acceptance, plan};
+use crate::accounts::queries as accounts;
 use crate::audit::{Event, RequestMeta};
+use crate::auth::{AuthUser, Role};
 use crate::bids::input::Milestone as PlannedMilestone;
 use crate::bids::models::Bid;
+use crate::challenges::lifecycle::{self, Action, Actor};
 use crate::challenges::models::Challenge;
+use crate::challenges::notify::{issuer_accounts, url};
 use crate::error::AppResult;
+use crate::i18n::{self, Args};
+use crate::notifications::notify_each;
 use crate::state::AppState;
 
 /// Installed at start-up as the awards' [`crate::awards::stages::ProjectStage`]: a confirmed award
@@ -100,4 +109,54 @@ pub async fn start(
         }))
         .record(conn, state, meta)
         .await
+}
+
+/// Terminates the awarded project of `challenge` (locked by the caller) for `reason`: the
+/// challenge becomes `failed` (`Fail`), the open seats of an acceptance under way are given up
+/// (its experts are free again), and the awardee's solvers and the issuer's accounts are told.
+/// Answers the challenge as it is now.
+pub async fn terminate(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    challenge: &Challenge,
+    reason: &str,
+) -> AppResult<Challenge> {
+    let updated = lifecycle::apply(
+        conn,
+        state,
+        meta,
+        &Actor::User(user),
+        challenge,
+        Action::Fail,
+        Some(reason),
+    )
+    .await?;
+    let released = acceptance::release_open_seats(
+        conn,
+        updated.id,
+        state.clock.now(),
+        &i18n::bilingual("record-project_terminated", &Args::new()),
+    )
+    .await?;
+    if !released.is_empty() {
+        Event::new("acceptance.release", "challenge", updated.id)
+            .by(user.id)
+            .summary(json!({"released": released, "reason": "terminated"}))
+            .record(conn, state, meta)
+            .await?;
+    }
+    let mut people = issuer_accounts(conn, &updated).await?;
+    if let Ok(org) = super::queries::awardee(conn, updated.id).await {
+        people.extend(accounts::organization_accounts(conn, org, Role::Solver).await?);
+    }
+    notify_each(conn, state, recipients(&people), |to| ProjectTerminated {
+        display_name: to.display_name.clone(),
+        title: updated.title.clone(),
+        reason: reason.to_string(),
+        url: url(state, &updated),
+    })
+    .await?;
+    Ok(updated)
 }

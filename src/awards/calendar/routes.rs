@@ -10,7 +10,7 @@ use super::models::NewCalendarYear;
 use super::views::CalendarView;
 use super::{queries, rules};
 use crate::audit::{Event, RequestMeta};
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -49,7 +49,7 @@ pub async fn get_calendar(
     request_body = CalendarInput,
     responses(
         (status = 200, description = "Stored; the year as it is now", body = CalendarView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 422, description = "A date outside the year (`out_of_year`), twice (`duplicate_entry`), both a holiday and a make-up day (`holiday_and_workday`), a make-up day not on a weekend (`not_weekend`), a name missing (`required`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

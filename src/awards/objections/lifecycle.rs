@@ -3,20 +3,93 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
+use serde_json::json;
 use uuid::Uuid;
 
-use super::models::{ObjectionStatus, Resolution};
+use super::input::Outcome;
+use super::models::{Objection, ObjectionStatus, Resolution};
 use super::notices::ObjectionResolved;
 use super::queries;
 use crate::accounts::queries::account;
+use crate::audit::{Event, RequestMeta};
+use crate::auth::AuthUser;
 use crate::awards::links::objections_url;
 use crate::awards::proposals::jobs::ConfirmAward;
+use crate::awards::proposals::lifecycle::{Withdrawal, withdraw};
 use crate::awards::proposals::models::{Award, AwardStatus};
 use crate::challenges::models::Challenge;
 use crate::error::AppResult;
 use crate::jobs::BackgroundJob;
 use crate::notifications::{Recipient, notify};
 use crate::state::AppState;
+
+/// An objection being resolved: its challenge, the objection and its award, each locked by the
+/// caller (the challenge first).
+pub struct Resolving<'a> {
+    pub challenge: &'a Challenge,
+    pub objection: &'a Objection,
+    pub award: &'a Award,
+}
+
+/// Resolves the objection as `outcome` says, for `reason`, by the admin `user`: the objection is
+/// closed and recorded, its objector told; `upheld` withdraws the award (its other pending
+/// objections moot), `dismissed` may let the confirmation run ([`after_dismissal`]).
+pub async fn resolve(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    what: Resolving<'_>,
+    outcome: Outcome,
+    reason: &str,
+) -> AppResult<()> {
+    let Resolving {
+        challenge,
+        objection,
+        award,
+    } = what;
+    let status = ObjectionStatus::from(outcome);
+    let now = state.clock.now();
+    let resolution = Resolution {
+        status,
+        resolved_by: user.id,
+        resolved_at: now,
+        resolution: reason,
+    };
+    queries::resolve(conn, objection.id, &resolution).await?;
+    Event::new("objection.resolve", "objection", objection.id)
+        .by(user.id)
+        .summary(json!({
+            "award_id": award.id,
+            "challenge_id": challenge.id,
+            "outcome": status,
+            "reason": reason,
+        }))
+        .record(conn, state, meta)
+        .await?;
+    tell_objector(
+        conn,
+        state,
+        challenge,
+        objection.objector_id,
+        status,
+        reason,
+    )
+    .await?;
+    match outcome {
+        Outcome::Upheld => {
+            let what = Withdrawal {
+                challenge,
+                award,
+                reason,
+                except: Some(objection.id),
+            };
+            withdraw(conn, state, meta, user, what).await?;
+        }
+        Outcome::Dismissed => after_dismissal(conn, award, objection.id, now).await?,
+    }
+    Ok(())
+}
 
 /// Tells `objector` that their objection to the notice of `challenge` was closed as `outcome`,
 /// and why.

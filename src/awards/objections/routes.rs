@@ -5,24 +5,25 @@ use actix_web::{get, post};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::{ObjectionQuery, ObjectionRequest, Outcome, ResolveRequest};
-use super::models::{Objection, ObjectionStatus, Resolution};
+use super::input::{ObjectionQuery, ObjectionRequest, ResolveRequest};
+use super::lifecycle::Resolving;
+use super::models::{Objection, ObjectionStatus};
 use super::notices::ObjectionFiled;
 use super::queries::{self, ObjectionFilter, Shown};
 use super::views::{ObjectionPage, ObjectionView};
 use super::{lifecycle, rules};
 use crate::accounts::queries::account;
 use crate::audit::{Event, RequestMeta};
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::awards::audience::notify_admins;
 use crate::awards::links::objections_url;
-use crate::awards::proposals::lifecycle::{Withdrawal, withdraw};
 use crate::awards::proposals::queries as award_queries;
+use crate::awards::responses::NoSuchChallenge;
 use crate::challenges::queries::{self as challenge_queries, Viewer, organization_name};
 use crate::db;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
-use crate::http::{Created, ValidJson, ValidQuery};
+use crate::http::{BadListQuery, Created, ValidJson, ValidQuery};
 use crate::notifications::beijing_time;
 use crate::state::AppState;
 
@@ -40,7 +41,7 @@ fn view((objection, title, email): Shown, admin: bool) -> ObjectionView {
     request_body = ObjectionRequest,
     responses(
         (status = 201, description = "Filed", body = ObjectionView),
-        (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
+        NoSuchChallenge,
         (status = 409, description = "No notice open on the challenge: not proposed, ended, withdrawn or confirmed (`notice_closed`); or an objection of yours to this notice is still pending (`objection_pending`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Reason shorter than 10 or longer than 2000 characters (`length`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -108,7 +109,7 @@ pub async fn file_objection(
     params(ObjectionQuery, PageParams),
     responses(
         (status = 200, description = "A page of objections", body = ObjectionPage),
-        (status = 422, description = "Invalid parameters", body = ProblemBody, content_type = "application/problem+json"),
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -142,7 +143,7 @@ pub async fn list_objections(
     request_body = ResolveRequest,
     responses(
         (status = 200, description = "Resolved", body = ObjectionView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such objection", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Already resolved (`objection_resolved`); upheld while the award can no longer be withdrawn (`award_not_in_publicity`, `invalid_transition`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "The reason is `required`; `outcome` not `upheld` or `dismissed`", body = ProblemBody, content_type = "application/problem+json"),
@@ -161,7 +162,6 @@ pub async fn resolve_objection(
     user.require(&[Role::Admin])?;
     let id = id.into_inner();
     let (outcome, reason) = body.into_inner().cleaned()?;
-    let status = ObjectionStatus::from(outcome);
     let mut conn = state.conn().await?;
     let found = queries::find(&mut conn, id, false).await?;
     let challenge_id = found.ok_or(AppError::NotFound)?.challenge_id;
@@ -175,46 +175,12 @@ pub async fn resolve_objection(
         let award = award_queries::find(conn, objection.award_id, true)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = state.clock.now();
-        let resolution = Resolution {
-            status,
-            resolved_by: user.id,
-            resolved_at: now,
-            resolution: &reason,
+        let what = Resolving {
+            challenge: &challenge,
+            objection: &objection,
+            award: &award,
         };
-        queries::resolve(conn, id, &resolution).await?;
-        Event::new("objection.resolve", "objection", id)
-            .by(user.id)
-            .summary(json!({
-                "award_id": award.id,
-                "challenge_id": challenge.id,
-                "outcome": status,
-                "reason": reason,
-            }))
-            .record(conn, &state, &meta)
-            .await?;
-        lifecycle::tell_objector(
-            conn,
-            &state,
-            &challenge,
-            objection.objector_id,
-            status,
-            &reason,
-        )
-        .await?;
-        match outcome {
-            Outcome::Upheld => {
-                let what = Withdrawal {
-                    challenge: &challenge,
-                    award: &award,
-                    reason: &reason,
-                    except: Some(id),
-                };
-                withdraw(conn, &state, &meta, &user, what).await?;
-            }
-            Outcome::Dismissed => lifecycle::after_dismissal(conn, &award, id, now).await?,
-        }
-        Ok(())
+        lifecycle::resolve(conn, &state, &meta, &user, what, outcome, &reason).await
     })
     .await?;
     Ok(Json(view(queries::shown(&mut conn, id).await?, true)))

@@ -8,16 +8,19 @@
 //! ([`super::lifecycle::block`]); otherwise the award is confirmed
 //! ([`super::lifecycle::confirm`]).
 
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::models::Award;
 use super::rules::{CheckContext, recheck};
 use super::{lifecycle, queries};
 use crate::audit::RequestMeta;
 use crate::awards::objections::queries::pending;
 use crate::bids::queries::{BidViewer, find_visible};
-use crate::challenges::models::Status;
+use crate::challenges::models::{Challenge, Status};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::credit::Purpose;
 use crate::db;
@@ -54,6 +57,19 @@ impl BackgroundJob for ConfirmAward {
     }
 }
 
+/// Whether the award may be confirmed at `now`: its challenge still in publicity, the award due
+/// ([`lifecycle::due`]) and no objection to it pending.
+async fn ready(
+    conn: &mut AsyncPgConnection,
+    challenge: &Challenge,
+    award: &Award,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    Ok(challenge.status == Status::Publicity
+        && lifecycle::due(award, now)
+        && pending(conn, award.id, None).await? == 0)
+}
+
 /// The confirmation: re-checks state, objections, time and credit, then confirms.
 async fn run(state: &AppState, award_id: Uuid) -> AppResult<()> {
     let meta = RequestMeta::default();
@@ -63,12 +79,9 @@ async fn run(state: &AppState, award_id: Uuid) -> AppResult<()> {
     let Some(award) = queries::find(&mut conn, award_id, false).await? else {
         return Ok(());
     };
-    if !lifecycle::due(&award, now) || pending(&mut conn, award.id, None).await? > 0 {
-        return Ok(());
-    }
     let challenge =
         challenge_queries::find_visible(&mut conn, Viewer::Admin, award.challenge_id).await?;
-    if challenge.status != Status::Publicity {
+    if !ready(&mut conn, &challenge, &award, now).await? {
         return Ok(());
     }
     let bid = find_visible(&mut conn, BidViewer::Admin, award.bid_id).await?;
@@ -90,10 +103,7 @@ async fn run(state: &AppState, award_id: Uuid) -> AppResult<()> {
         let now = state.clock.now();
         // Again, under the locks: another instance, an objection or a withdrawal may have come
         // in between.
-        if challenge.status != Status::Publicity
-            || !lifecycle::due(&award, now)
-            || pending(conn, award.id, None).await? > 0
-        {
+        if !ready(conn, &challenge, &award, now).await? {
             return Ok(());
         }
         if recheck.blocked.is_empty() {

@@ -4,21 +4,20 @@
 use actix_web::web::{Data, Json, Path};
 use actix_web::{get, post};
 use diesel_async::AsyncPgConnection;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::input::{ProposeRequest, WithdrawRequest, required_reason, trimmed};
 use super::lifecycle::{self, Withdrawal};
 use super::models::Award;
 use super::queries;
-use super::rules::{self, CheckContext};
+use super::rules;
 use super::views::{AwardList, AwardView};
 use crate::audit::RequestMeta;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::awards::objections::queries::tally;
+use crate::awards::responses::NoSuchChallenge;
 use crate::challenges::lifecycle::{self as challenge_lifecycle, Action, Party};
 use crate::challenges::queries::{self as challenge_queries, Viewer, organization_name};
-use crate::credit::Purpose;
 use crate::db;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::{Created, ValidJson};
@@ -40,8 +39,8 @@ async fn view(conn: &mut AsyncPgConnection, award: Award) -> AppResult<AwardView
     request_body = ProposeRequest,
     responses(
         (status = 201, description = "Proposed; the notice is open (see `ends_on`, `ends_at`, `calendar_maintained`)", body = AwardView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        NoSuchChallenge,
         (status = 409, description = "Not `under_review` (`invalid_transition`, naming the state), the review is not closed (`review_not_closed`), or the notice would run through a year whose holiday calendar is not maintained (`calendar_not_maintained`, naming the years)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Not a ranked bid (`not_ranked`) or not eligible (`not_eligible`); a reason `required` for another than the top-ranked bid, `tied` when several bids share the first place, `previously_withdrawn` for a bid proposed before and withdrawn; `credit_blocked` per blocked party (`organization`, `team[i].id_number`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -63,26 +62,16 @@ pub async fn propose_award(
     let mut conn = state.conn().await?;
     // A first look at the rules, then the credit re-check, committed before anything is decided.
     let challenge = challenge_queries::find_visible(&mut conn, Viewer::Admin, id).await?;
-    let now = state.clock.now();
-    let first = rules::proposal(
+    let check_ids = rules::cleared(
         &mut conn,
+        &state,
+        &meta,
+        user.id,
         &challenge,
         req.bid_id,
         reason.as_deref(),
-        user.id,
-        now,
     )
     .await?;
-    let context = CheckContext {
-        purpose: Purpose::Award,
-        general_blocks: challenge.general_credit_blocks,
-        requested_by: Some(user.id),
-        context: json!({"challenge_id": challenge.id, "bid_id": first.bid.id}),
-    };
-    let recheck = rules::recheck(&mut conn, &state, &meta, &first.bid, context).await?;
-    if !recheck.blocked.is_empty() {
-        return Err(AppError::Validation(recheck.blocked));
-    }
     let award = db::transaction(&mut conn, async |conn| {
         // Again with the challenge locked: another admin may have been first.
         let challenge = challenge_queries::lock_visible(conn, Viewer::Admin, id).await?;
@@ -96,16 +85,7 @@ pub async fn propose_award(
             now,
         )
         .await?;
-        lifecycle::propose(
-            conn,
-            &state,
-            &meta,
-            &user,
-            &challenge,
-            proposal,
-            &recheck.check_ids,
-        )
-        .await
+        lifecycle::propose(conn, &state, &meta, &user, &challenge, proposal, &check_ids).await
     })
     .await?;
     let location = format!("/api/v1/challenges/{id}/awards");
@@ -120,7 +100,7 @@ pub async fn propose_award(
     request_body = WithdrawRequest,
     responses(
         (status = 200, description = "Withdrawn", body = AwardView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such challenge, or no award to withdraw", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "The challenge is not in publicity (`invalid_transition`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "The reason is `required`", body = ProblemBody, content_type = "application/problem+json"),
@@ -165,8 +145,8 @@ pub async fn withdraw_award(
     params(("id" = Uuid, Path, description = "Challenge id")),
     responses(
         (status = 200, description = "Every award of the challenge, withdrawn ones included", body = AwardList),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such challenge", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        NoSuchChallenge,
     ),
     security(("bearer" = []))
 )]

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncPgConnection;
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::models::{Award, AwardOutcome, AwardStatus, Ranked};
@@ -177,6 +177,34 @@ pub struct Recheck {
     /// One `credit_blocked` error per blocked party (with the purpose, so the message fits the
     /// step).
     pub blocked: Vec<FieldError>,
+}
+
+/// The proposal's credit re-check (purpose `award`) of `bid_id` on `challenge` by the admin
+/// `admin`, after a first look at the rules ([`proposal`], without locks, so that no check is
+/// run for a proposal refused anyway): a block refuses the proposal, a 422 `credit_blocked` per
+/// blocked party (the checks stay on record). Answers the ids of the checks.
+pub async fn cleared(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    admin: Uuid,
+    challenge: &Challenge,
+    bid_id: Uuid,
+    reason: Option<&str>,
+) -> AppResult<Vec<Option<Uuid>>> {
+    let now = state.clock.now();
+    let first = proposal(conn, challenge, bid_id, reason, admin, now).await?;
+    let context = CheckContext {
+        purpose: Purpose::Award,
+        general_blocks: challenge.general_credit_blocks,
+        requested_by: Some(admin),
+        context: json!({"challenge_id": challenge.id, "bid_id": first.bid.id}),
+    };
+    let recheck = recheck(conn, state, meta, &first.bid, context).await?;
+    if !recheck.blocked.is_empty() {
+        return Err(AppError::Validation(recheck.blocked));
+    }
+    Ok(recheck.check_ids)
 }
 
 /// Checks the organisation, the leader and every member of `bid` again, in a transaction of its

@@ -10,10 +10,10 @@ use super::input::NoticeQuery;
 use super::queries::{self, Listed};
 use super::views::{NoticePage, NoticeView, feed};
 use crate::awards::objections::queries::counts;
-use crate::error::{AppResult, ProblemBody};
-use crate::http::ValidQuery;
+use crate::error::AppResult;
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::problem::locale_of;
+use crate::http::{BadListQuery, ValidQuery};
 use crate::state::AppState;
 
 /// The notices of these awards at `now`, with how many objections each has had.
@@ -39,7 +39,7 @@ async fn views(
     params(NoticeQuery, PageParams),
     responses(
         (status = 200, description = "A page of notices", body = NoticePage),
-        (status = 422, description = "Invalid parameters", body = ProblemBody, content_type = "application/problem+json"),
+        BadListQuery,
     ),
     security(())
 )]

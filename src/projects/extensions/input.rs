@@ -4,7 +4,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::error::{AppError, AppResult, FieldCode};
 use crate::http::validate::not_blank;
+use crate::projects::input::given;
 
 /// `POST /challenges/{id}/extension`.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -28,4 +30,15 @@ pub struct DecisionRequest {
     /// Required to refuse.
     #[validate(length(max = 2000))]
     pub reason: Option<String>,
+}
+
+impl DecisionRequest {
+    /// The decision's reason, trimmed; 422 `required` on `reason` for a refusal without one.
+    pub fn reason(&self) -> AppResult<Option<String>> {
+        let reason = given(self.reason.as_deref());
+        if !self.approve && reason.is_none() {
+            return Err(AppError::validation("reason", FieldCode::Required));
+        }
+        Ok(reason)
+    }
 }

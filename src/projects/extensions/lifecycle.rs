@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::models::{Extension, ExtensionStatus};
 use super::notices::ExtensionDecided;
 use crate::accounts::queries as accounts;
-use crate::audit::Event;
+use crate::audit::{Event, RequestMeta};
 use crate::auth::Role;
 use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
@@ -59,6 +59,21 @@ pub async fn may_move(conn: &mut AsyncPgConnection, challenge: &Challenge) -> Ap
         return Err(acceptance::already_started());
     }
     Ok(())
+}
+
+/// 409 unless a pending request may be decided: an approval moves the due days
+/// ([`may_move`]); a refusal needs only the project running (once the acceptance panel sits, a
+/// pending request may still be refused).
+pub async fn may_decide(
+    conn: &mut AsyncPgConnection,
+    challenge: &Challenge,
+    approve: bool,
+) -> AppResult<()> {
+    if approve {
+        may_move(conn, challenge).await
+    } else {
+        running(challenge)
+    }
 }
 
 /// A milestone whose due day an extension moved.
@@ -119,6 +134,29 @@ pub fn event<'a>(
             "decision_reason": extension.decision_reason,
             "moved": moved,
         }))
+}
+
+/// Carries out the decision on `extension` (approved or refused, by `actor`: an admin deciding a
+/// request, or making one of their own): an approval moves the due days ([`approve`]); the
+/// decision is recorded and told ([`tell_decision`]).
+pub async fn carry_out(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    challenge: &Challenge,
+    extension: &Extension,
+) -> AppResult<()> {
+    let (action, moved) = if extension.status == ExtensionStatus::Approved {
+        let moved = approve(conn, state, challenge, extension.months).await?;
+        ("project.extension_approve", moved)
+    } else {
+        ("project.extension_refuse", Vec::new())
+    };
+    event(action, actor, extension, &moved)
+        .record(conn, state, meta)
+        .await?;
+    tell_decision(conn, state, challenge, extension).await
 }
 
 /// Tells the awardee's solvers and the issuer's accounts (and the requester) of a decision.

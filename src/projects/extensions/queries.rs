@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::models::{DecisionChanges, Extension, ExtensionStatus};
+use crate::accounts::queries as accounts;
 use crate::error::AppResult;
 use crate::schema::project_extensions;
 
@@ -78,4 +79,18 @@ pub async fn decide(
         .returning(Extension::as_returning())
         .get_result(conn)
         .await?)
+}
+
+/// How the admins' notice names who asked: the account, with its organisation when it has one.
+pub async fn requester_label(conn: &mut AsyncPgConnection, user_id: Uuid) -> AppResult<String> {
+    let requester = accounts::account(conn, user_id).await?;
+    let org_name = match requester.organization_id {
+        Some(org) => crate::bids::queries::organization(conn, org).await?.2,
+        None => String::new(),
+    };
+    Ok(if org_name.is_empty() {
+        requester.display_name
+    } else {
+        format!("{}（{}）", requester.display_name, org_name)
+    })
 }

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{CustomizeResponder, Responder, post};
-use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::input::{DecisionRequest, ExtensionRequest};
@@ -11,33 +10,17 @@ use super::lifecycle::{self, event};
 use super::models::{DecisionChanges, Extension, ExtensionStatus};
 use super::notices::ExtensionRequested;
 use super::queries;
-use crate::accounts::queries as accounts;
 use crate::audit::RequestMeta;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, NotForExperts, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, ErrorCode, FieldCode, ProblemBody};
+use crate::error::{AppError, AppResult, ErrorCode, ProblemBody};
 use crate::http::ValidJson;
-use crate::projects::input::given;
-use crate::projects::lifecycle::running;
 use crate::projects::notices::project_url;
 use crate::projects::notify::tell_admins;
 use crate::projects::queries::{Lock, ProjectViewer, find_project, project_view};
+use crate::projects::responses::NoProject;
 use crate::projects::views::ProjectView;
 use crate::state::AppState;
-
-/// How the admins' notice names who asked: the account, with its organisation when it has one.
-async fn requester_label(conn: &mut AsyncPgConnection, user_id: Uuid) -> AppResult<String> {
-    let requester = accounts::account(conn, user_id).await?;
-    let org_name = match requester.organization_id {
-        Some(org) => crate::bids::queries::organization(conn, org).await?.2,
-        None => String::new(),
-    };
-    Ok(if org_name.is_empty() {
-        requester.display_name
-    } else {
-        format!("{}（{}）", requester.display_name, org_name)
-    })
-}
 
 /// Ask for the project's one extension, 1 to 12 months, with a reason: the awardee's solvers or
 /// the challenge's issuers make a `pending` request that an admin decides (the admins are told);
@@ -49,8 +32,8 @@ async fn requester_label(conn: &mut AsyncPgConnection, user_id: Uuid) -> AppResu
     request_body = ExtensionRequest,
     responses(
         (status = 201, description = "Requested (or, by an admin, approved); the project with its extension requests", body = ProjectView),
-        (status = 403, description = "Not for experts (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No project on this challenge that the caller may see", body = ProblemBody, content_type = "application/problem+json"),
+        NotForExperts,
+        NoProject,
         (status = 409, description = "Already extended once (`extension_used`), a request is pending (`extension_pending`), the project is not running (`project_not_running`), or its final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "`months` not within 1 to 12, or no reason", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -94,16 +77,13 @@ pub async fn request_extension(
         };
         let extension = queries::insert(conn, &new).await?;
         if direct {
-            let moved = lifecycle::approve(conn, &state, &challenge, req.months).await?;
-            event("project.extension_approve", user.id, &extension, &moved)
-                .record(conn, &state, &meta)
-                .await?;
-            return lifecycle::tell_decision(conn, &state, &challenge, &extension).await;
+            return lifecycle::carry_out(conn, &state, &meta, user.id, &challenge, &extension)
+                .await;
         }
         event("project.extension_request", user.id, &extension, &[])
             .record(conn, &state, &meta)
             .await?;
-        let requested_by = requester_label(conn, user.id).await?;
+        let requested_by = queries::requester_label(conn, user.id).await?;
         tell_admins(conn, &state, |to| ExtensionRequested {
             display_name: to.display_name.clone(),
             title: challenge.title.clone(),
@@ -128,8 +108,8 @@ pub async fn request_extension(
     request_body = DecisionRequest,
     responses(
         (status = 200, description = "Decided; the project with its new due days", body = ProjectView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No project on this challenge", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
+        NoProject,
         (status = 409, description = "No request pending (`no_extension_pending`), the project is not running (`project_not_running`), or its final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "A refusal without a reason", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -146,20 +126,11 @@ pub async fn decide_extension(
 ) -> AppResult<Json<ProjectView>> {
     user.require(&[Role::Admin])?;
     let req = body.into_inner();
-    let reason = given(req.reason.as_deref());
-    if !req.approve && reason.is_none() {
-        return Err(AppError::validation("reason", FieldCode::Required));
-    }
+    let reason = req.reason()?;
     let mut conn = state.conn().await?;
     db::transaction(&mut conn, async |conn| {
         let challenge = find_project(conn, ProjectViewer::Admin, *id, Lock::Update).await?;
-        // Once the acceptance panel sits, nothing is left to extend: a pending request may
-        // still be refused, not approved.
-        if req.approve {
-            lifecycle::may_move(conn, &challenge).await?;
-        } else {
-            running(&challenge)?;
-        }
+        lifecycle::may_decide(conn, &challenge, req.approve).await?;
         let pending = queries::lock_pending(conn, challenge.id)
             .await?
             .ok_or_else(|| AppError::conflict(ErrorCode::NoExtensionPending))?;
@@ -170,16 +141,7 @@ pub async fn decide_extension(
             decision_reason: reason.as_deref(),
         };
         let extension = queries::decide(conn, pending.id, &decision).await?;
-        let (action, moved) = if req.approve {
-            let moved = lifecycle::approve(conn, &state, &challenge, extension.months).await?;
-            ("project.extension_approve", moved)
-        } else {
-            ("project.extension_refuse", Vec::new())
-        };
-        event(action, user.id, &extension, &moved)
-            .record(conn, &state, &meta)
-            .await?;
-        lifecycle::tell_decision(conn, &state, &challenge, &extension).await
+        lifecycle::carry_out(conn, &state, &meta, user.id, &challenge, &extension).await
     })
     .await?;
     let view = project_view(&mut conn, &state, ProjectViewer::Admin, *id).await?;

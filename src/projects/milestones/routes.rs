@@ -6,7 +6,6 @@ use actix_web::post;
 use actix_web::web::{Data, Json, Path};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
-use utoipa::IntoResponses;
 use uuid::Uuid;
 
 use super::input::{AcceptRequest, ReportRequest, ReturnRequest};
@@ -16,7 +15,7 @@ use super::notices::{MilestoneReported, MilestoneReturned};
 use super::views::MilestoneView;
 use super::{jobs, queries};
 use crate::audit::RequestMeta;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AuthUser, Role, SolversOnly};
 use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
 use crate::db;
@@ -30,35 +29,8 @@ use crate::projects::notify::{recipients, tell_solvers};
 use crate::projects::payments;
 use crate::projects::plan::china_date;
 use crate::projects::queries::{self as project, Lock, ProjectViewer};
+use crate::projects::responses::{IssuerDecision, StaleVersion};
 use crate::state::AppState;
-
-/// Who may not decide on a milestone: the refusals the issuer's accept and return share.
-#[derive(IntoResponses)]
-#[allow(dead_code)] // Documents the responses; the errors are `AppError`s.
-enum IssuerDecision {
-    #[response(
-        status = 403,
-        description = "Issuers only (`forbidden`)",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(ProblemBody),
-    #[response(
-        status = 404,
-        description = "No such milestone on the caller's organisation's challenges",
-        content_type = "application/problem+json"
-    )]
-    NotFound(ProblemBody),
-}
-
-/// A change based on another version of the milestone than the current one.
-#[derive(IntoResponses)]
-#[response(
-    status = 412,
-    description = "`If-Match` names another version (`stale_version`)",
-    content_type = "application/problem+json"
-)]
-#[allow(dead_code)] // Documents the response; the error is `AppError::PreconditionFailed`.
-struct StaleVersion(ProblemBody);
 
 /// The caller's organisation if they have `role`: 403 for other roles and for accounts without one.
 fn org_of(user: &AuthUser, role: Role) -> AppResult<Uuid> {
@@ -105,7 +77,7 @@ async fn answer(
     request_body = ReportRequest,
     responses(
         (status = 200, description = "Reported", body = MilestoneView),
-        (status = 403, description = "Solvers only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        SolversOnly,
         (status = 404, description = "No such milestone of the caller's organisation", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Already reported or accepted (`invalid_milestone_state`), or the project is not running (`project_not_running`)", body = ProblemBody, content_type = "application/problem+json"),
         StaleVersion,

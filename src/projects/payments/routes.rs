@@ -10,10 +10,10 @@ use super::queries::{self, Ledger};
 use super::views::{PaymentView, PaymentsPage};
 use super::{lifecycle, rules};
 use crate::audit::RequestMeta;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AdminsOnly, AuthUser, NotForExperts, Role};
 use crate::db;
 use crate::error::{AppResult, ProblemBody};
-use crate::http::ValidQuery;
+use crate::http::{BadListQuery, ValidQuery};
 use crate::projects::queries::{self as project, Lock, ProjectViewer};
 use crate::state::AppState;
 
@@ -29,8 +29,8 @@ use crate::state::AppState;
             (PaymentsPage = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 403, description = "Not for experts (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameters", body = ProblemBody, content_type = "application/problem+json"),
+        NotForExperts,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -77,7 +77,7 @@ pub async fn list_payments(
     params(("id" = Uuid, Path, description = "Payment id")),
     responses(
         (status = 200, description = "Released", body = PaymentView),
-        (status = 403, description = "Admins only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such payment", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Not held (`payment_not_held`), or the credit check still blocks (`payment_blocked`, with the standing and the check id)", body = ProblemBody, content_type = "application/problem+json"),
     ),
