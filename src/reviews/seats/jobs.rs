@@ -1,0 +1,61 @@
+//! The reminder before a panel's deadline, run by each panel's job
+//! ([`crate::reviews::panel::RemindReviewers`], the acceptance's `RemindAcceptanceExperts`).
+
+use uuid::Uuid;
+
+use super::{Panel, queries};
+use crate::challenges::queries::{self as challenge_queries, Viewer};
+use crate::error::AppError;
+use crate::notifications::{Recipient, beijing_time, notify};
+use crate::reviews::notices::{AcceptanceReminder, ReviewReminder};
+use crate::state::AppState;
+
+/// Tells every expert of the challenge's panel who has not submitted that the deadline is near
+/// (评审提醒, 验收评审提醒). Does nothing once the panel is closed (or, for the acceptance, the
+/// challenge no longer awarded); a rerun after a crash tells them again, which does no harm.
+pub async fn remind(state: &AppState, panel: Panel, challenge_id: Uuid) -> anyhow::Result<()> {
+    state
+        .transaction(async |conn| {
+            let Some(draw) = queries::find_draw(conn, panel, challenge_id).await? else {
+                return Ok(());
+            };
+            if draw.closed_at.is_some() {
+                return Ok(());
+            }
+            let challenge =
+                challenge_queries::find_visible(conn, Viewer::Admin, challenge_id).await?;
+            if !panel.reminds(&challenge) {
+                return Ok(());
+            }
+            for user in queries::open_seat_holders(conn, panel, challenge_id).await? {
+                let to = Recipient::from(&user);
+                let display_name = user.display_name;
+                let title = challenge.title.clone();
+                let review_deadline = beijing_time(draw.review_deadline);
+                let url = panel.seats_url(state);
+                match panel {
+                    Panel::Review => {
+                        let notice = ReviewReminder {
+                            display_name,
+                            title,
+                            review_deadline,
+                            url,
+                        };
+                        notify(conn, state, &to, &notice).await?
+                    }
+                    Panel::Acceptance => {
+                        let notice = AcceptanceReminder {
+                            display_name,
+                            title,
+                            review_deadline,
+                            url,
+                        };
+                        notify(conn, state, &to, &notice).await?
+                    }
+                }
+            }
+            Ok::<_, AppError>(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{} reminder: {e}", panel.as_str()))
+}
