@@ -21,7 +21,7 @@ db_enum!(
     }
 );
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = acceptance_panels, primary_key(challenge_id), check_for_backend(diesel::pg::Pg))]
 pub struct AcceptancePanel {
     pub challenge_id: Uuid,

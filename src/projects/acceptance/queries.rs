@@ -64,23 +64,8 @@ pub async fn find_panel(
         .optional()?)
 }
 
-/// A new acceptance panel.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = acceptance_panels)]
-pub struct NewPanel {
-    pub challenge_id: Uuid,
-    pub bid_id: Uuid,
-    pub seed: i64,
-    pub panel_size: i32,
-    pub candidates: serde_json::Value,
-    pub exclusions: serde_json::Value,
-    pub next_position: i32,
-    pub review_deadline: DateTime<Utc>,
-    pub drawn_by: Uuid,
-    pub drawn_at: DateTime<Utc>,
-}
-
-pub async fn insert_panel(conn: &mut AsyncPgConnection, panel: &NewPanel) -> AppResult<()> {
+/// A new acceptance panel (open, no result yet).
+pub async fn insert_panel(conn: &mut AsyncPgConnection, panel: &AcceptancePanel) -> AppResult<()> {
     diesel::insert_into(acceptance_panels::table)
         .values(panel)
         .execute(conn)

@@ -15,7 +15,7 @@ use super::input::{AcceptanceRequest, DeadlineRequest};
 use super::jobs::schedule_reminder;
 use super::models::{AcceptancePanel, AcceptanceResult, Verdict};
 use super::notices::{AcceptanceFailed, AcceptancePassed, AcceptanceStarted};
-use super::queries::{self, Closing, NewPanel};
+use super::queries::{self, Closing};
 use super::rules::{majority, milestones_ready, tallies};
 use super::views::{
     AcceptanceAssignmentView, AcceptanceParts, AcceptanceView, PanelCounts, Reader, verdict_views,
@@ -170,7 +170,7 @@ pub async fn draw_acceptance(
             milestones_ready(crate::projects::milestones_outstanding(conn, challenge.id).await?)?;
             let bid = queries::awarded_bid(conn, challenge.id).await?;
             let deadline = req.review_deadline;
-            let panel = NewPanel {
+            let panel = AcceptancePanel {
                 challenge_id: challenge.id,
                 bid_id: bid.id,
                 seed: seed as i64,
@@ -181,6 +181,12 @@ pub async fn draw_acceptance(
                 review_deadline: deadline,
                 drawn_by: user.id,
                 drawn_at: state.clock.now(),
+                closed_by: None,
+                closed_at: None,
+                result: None,
+                passes: None,
+                fails: None,
+                kpi_tallies: None,
             };
             queries::insert_panel(conn, &panel).await?;
             changes::invite_drawn(conn, &state, PANEL, &challenge, deadline, &order, needed)

@@ -1,7 +1,5 @@
 //! The review's draw as stored (read through [`crate::reviews::seats::queries`]).
 
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -10,22 +8,8 @@ use crate::reviews::models::PanelDraw;
 use crate::reviews::seats::{self, Panel};
 use crate::schema::panel_draws;
 
-/// A new draw.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = panel_draws)]
-pub struct NewDraw {
-    pub challenge_id: Uuid,
-    pub seed: i64,
-    pub panel_size: i32,
-    pub candidates: serde_json::Value,
-    pub exclusions: serde_json::Value,
-    pub next_position: i32,
-    pub review_deadline: DateTime<Utc>,
-    pub drawn_by: Uuid,
-    pub drawn_at: DateTime<Utc>,
-}
-
-pub async fn insert(conn: &mut AsyncPgConnection, draw: &NewDraw) -> AppResult<()> {
+/// A new draw (not closed yet).
+pub async fn insert(conn: &mut AsyncPgConnection, draw: &PanelDraw) -> AppResult<()> {
     diesel::insert_into(panel_draws::table)
         .values(draw)
         .execute(conn)

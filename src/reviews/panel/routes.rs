@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::input::DrawRequest;
 use super::jobs::RemindReviewers;
-use super::queries::{self, NewDraw};
+use super::queries;
 use super::views::PanelView;
 use crate::audit::{Event, RequestMeta};
 use crate::auth::{AdminsOnly, AuthUser, Role};
@@ -14,6 +14,7 @@ use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::{Created, ValidJson};
 use crate::jobs::BackgroundJob;
+use crate::reviews::models::PanelDraw;
 use crate::reviews::pool::{draw_seed, eligible_order};
 use crate::reviews::seats::{self, Panel, changes, rules};
 use crate::reviews::views::DrawRecord;
@@ -72,7 +73,7 @@ pub async fn draw_panel(
             )?;
             let now = state.clock.now();
             let deadline = req.review_deadline;
-            let draw = NewDraw {
+            let draw = PanelDraw {
                 challenge_id: challenge.id,
                 seed: seed as i64,
                 panel_size: size,
@@ -82,6 +83,8 @@ pub async fn draw_panel(
                 review_deadline: deadline,
                 drawn_by: user.id,
                 drawn_at: now,
+                closed_by: None,
+                closed_at: None,
             };
             queries::insert(conn, &draw).await?;
             changes::invite_drawn(conn, &state, PANEL, &challenge, deadline, &order, needed)

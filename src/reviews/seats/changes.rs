@@ -11,13 +11,16 @@ use uuid::Uuid;
 
 use super::{Panel, queries, rules};
 use crate::accounts;
+use crate::accounts::models::User;
 use crate::audit::{Event, RequestMeta};
 use crate::challenges::models::Challenge;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::notifications::{Recipient, beijing_time, notify};
 use crate::reviews::models::{Assignment, AssignmentStatus, PanelDraw};
-use crate::reviews::notices::{AcceptanceInvitation, PanelInvitation};
+use crate::reviews::notices::{
+    AcceptanceInvitation, AcceptanceReminder, PanelInvitation, ReviewReminder,
+};
 use crate::reviews::pool::next_eligible;
 use crate::reviews::views::ExclusionView;
 use crate::state::AppState;
@@ -63,6 +66,70 @@ pub async fn own_open_seat(
     Ok((challenge, draw, seat))
 }
 
+/// What an expert is told about their seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Told {
+    /// 评审邀请, 验收评审邀请.
+    Invited,
+    /// 评审提醒, 验收评审提醒: the deadline is near and they have not submitted.
+    Reminded,
+}
+
+/// Tells `user` about their seat on `panel` for `challenge`, due by `deadline`.
+pub async fn tell(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    panel: Panel,
+    told: Told,
+    user: &User,
+    challenge: &Challenge,
+    deadline: DateTime<Utc>,
+) -> AppResult<()> {
+    let to = Recipient::from(user);
+    let display_name = user.display_name.clone();
+    let title = challenge.title.clone();
+    let review_deadline = beijing_time(deadline);
+    let url = panel.seats_url(state);
+    match (panel, told) {
+        (Panel::Review, Told::Invited) => {
+            let notice = PanelInvitation {
+                display_name,
+                title,
+                review_deadline,
+                url,
+            };
+            notify(conn, state, &to, &notice).await
+        }
+        (Panel::Acceptance, Told::Invited) => {
+            let notice = AcceptanceInvitation {
+                display_name,
+                title,
+                review_deadline,
+                url,
+            };
+            notify(conn, state, &to, &notice).await
+        }
+        (Panel::Review, Told::Reminded) => {
+            let notice = ReviewReminder {
+                display_name,
+                title,
+                review_deadline,
+                url,
+            };
+            notify(conn, state, &to, &notice).await
+        }
+        (Panel::Acceptance, Told::Reminded) => {
+            let notice = AcceptanceReminder {
+                display_name,
+                title,
+                review_deadline,
+                url,
+            };
+            notify(conn, state, &to, &notice).await
+        }
+    }
+}
+
 /// Invites the expert at `position` of the stored order, and tells them (评审邀请,
 /// 验收评审邀请).
 pub async fn invite(
@@ -84,31 +151,16 @@ pub async fn invite(
     )
     .await?;
     let user = accounts::queries::account(conn, expert_id).await?;
-    let to = Recipient::from(&user);
-    let display_name = user.display_name;
-    let title = challenge.title.clone();
-    let review_deadline = beijing_time(deadline);
-    let url = panel.seats_url(state);
-    match panel {
-        Panel::Review => {
-            let notice = PanelInvitation {
-                display_name,
-                title,
-                review_deadline,
-                url,
-            };
-            notify(conn, state, &to, &notice).await?
-        }
-        Panel::Acceptance => {
-            let notice = AcceptanceInvitation {
-                display_name,
-                title,
-                review_deadline,
-                url,
-            };
-            notify(conn, state, &to, &notice).await?
-        }
-    }
+    tell(
+        conn,
+        state,
+        panel,
+        Told::Invited,
+        &user,
+        challenge,
+        deadline,
+    )
+    .await?;
     Ok(seat)
 }
 

@@ -3,11 +3,10 @@
 
 use uuid::Uuid;
 
+use super::changes::{Told, tell};
 use super::{Panel, queries};
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::AppError;
-use crate::notifications::{Recipient, beijing_time, notify};
-use crate::reviews::notices::{AcceptanceReminder, ReviewReminder};
 use crate::state::AppState;
 
 /// Tells every expert of the challenge's panel who has not submitted that the deadline is near
@@ -28,31 +27,17 @@ pub async fn remind(state: &AppState, panel: Panel, challenge_id: Uuid) -> anyho
                 return Ok(());
             }
             for user in queries::open_seat_holders(conn, panel, challenge_id).await? {
-                let to = Recipient::from(&user);
-                let display_name = user.display_name;
-                let title = challenge.title.clone();
-                let review_deadline = beijing_time(draw.review_deadline);
-                let url = panel.seats_url(state);
-                match panel {
-                    Panel::Review => {
-                        let notice = ReviewReminder {
-                            display_name,
-                            title,
-                            review_deadline,
-                            url,
-                        };
-                        notify(conn, state, &to, &notice).await?
-                    }
-                    Panel::Acceptance => {
-                        let notice = AcceptanceReminder {
-                            display_name,
-                            title,
-                            review_deadline,
-                            url,
-                        };
-                        notify(conn, state, &to, &notice).await?
-                    }
-                }
+                let deadline = draw.review_deadline;
+                tell(
+                    conn,
+                    state,
+                    panel,
+                    Told::Reminded,
+                    &user,
+                    &challenge,
+                    deadline,
+                )
+                .await?;
             }
             Ok::<_, AppError>(())
         })
