@@ -114,7 +114,7 @@ pub fn job_registry() -> JobRegistry {
         .register::<reviews::panel::RemindReviewers>()
         .register::<awards::proposals::jobs::ConfirmAward>()
         .register::<projects::milestones::jobs::OverdueJob>()
-        .register::<projects::acceptance::draw::RemindAcceptanceExperts>()
+        .register::<projects::acceptance::jobs::RemindAcceptanceExperts>()
 }
 
 /// A listening socket with the configured accept backlog (`TcpListener::bind` would give 128: a

@@ -56,7 +56,7 @@ impl Expert {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = panel_draws, primary_key(challenge_id), check_for_backend(diesel::pg::Pg))]
 pub struct PanelDraw {
     pub challenge_id: Uuid,

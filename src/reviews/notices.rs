@@ -1,4 +1,5 @@
-//! What experts are told about review panels.
+//! What experts are told about their seats on a panel: the review's and the final
+//! acceptance's (both sent by [`super::seats`]).
 
 use serde::Serialize;
 
@@ -30,4 +31,32 @@ pub struct ReviewReminder {
 
 impl Notice for ReviewReminder {
     const TEMPLATE: &'static str = "review_reminder";
+}
+
+/// An expert was drawn for the final acceptance panel of a project (验收评审邀请).
+#[derive(Debug, Serialize)]
+pub struct AcceptanceInvitation {
+    pub display_name: String,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub review_deadline: String,
+    pub url: String,
+}
+
+impl Notice for AcceptanceInvitation {
+    const TEMPLATE: &'static str = "acceptance_invitation";
+}
+
+/// An acceptance expert has not submitted a verdict and the deadline is near (验收评审提醒).
+#[derive(Debug, Serialize)]
+pub struct AcceptanceReminder {
+    pub display_name: String,
+    pub title: String,
+    /// `YYYY-MM-DD HH:MM`, Beijing time.
+    pub review_deadline: String,
+    pub url: String,
+}
+
+impl Notice for AcceptanceReminder {
+    const TEMPLATE: &'static str = "acceptance_reminder";
 }

@@ -3,6 +3,8 @@
 use serde::Serialize;
 
 use crate::notifications::Notice;
+/// The experts' invitation and reminder are sent by the seats both panels share.
+pub use crate::reviews::notices::{AcceptanceInvitation, AcceptanceReminder};
 
 /// The acceptance panel was drawn (to the issuer's accounts and the awardee's solver accounts).
 #[derive(Debug, Serialize)]
@@ -16,34 +18,6 @@ pub struct AcceptanceStarted {
 
 impl Notice for AcceptanceStarted {
     const TEMPLATE: &'static str = "acceptance_started";
-}
-
-/// An expert was drawn for the final acceptance panel of a project (验收评审邀请).
-#[derive(Debug, Serialize)]
-pub struct AcceptanceInvitation {
-    pub display_name: String,
-    pub title: String,
-    /// `YYYY-MM-DD HH:MM`, Beijing time.
-    pub review_deadline: String,
-    pub url: String,
-}
-
-impl Notice for AcceptanceInvitation {
-    const TEMPLATE: &'static str = "acceptance_invitation";
-}
-
-/// An acceptance expert has not submitted a verdict and the deadline is near (验收评审提醒).
-#[derive(Debug, Serialize)]
-pub struct AcceptanceReminder {
-    pub display_name: String,
-    pub title: String,
-    /// `YYYY-MM-DD HH:MM`, Beijing time.
-    pub review_deadline: String,
-    pub url: String,
-}
-
-impl Notice for AcceptanceReminder {
-    const TEMPLATE: &'static str = "acceptance_reminder";
 }
 
 /// The final acceptance passed; the challenge is `accepted` (验收通过).

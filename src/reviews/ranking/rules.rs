@@ -1,6 +1,15 @@
 //! The aggregation of SPEC §5, pure: a bid's score from its experts' totals, the ranking, and the
 //! divergence flag.
 
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use super::views::{CriterionMean, ExpertTotal};
+use crate::bids::models::Bid;
+use crate::challenges::models::Criterion;
+use crate::reviews::models::{Assignment, Ranking, Score};
+
 /// A total differing from the mean of the other experts' totals by more than this is flagged.
 pub const DIVERGENCE_POINTS: f64 = 20.0;
 /// From this many experts on, the single highest and single lowest totals are dropped.
@@ -66,6 +75,80 @@ pub fn ranks(scores: &[f64]) -> Vec<i32> {
         .iter()
         .map(|s| 1 + scores.iter().filter(|o| round2(**o) > round2(*s)).count() as i32)
         .collect()
+}
+
+/// The ranking of the eligible bids from the submitted seats' scores: per bid, the experts'
+/// totals (in panel order, with the dropped and divergent flags), the mean of each rubric
+/// criterion, the score; then the competition ranks.
+pub fn rank_bids(
+    challenge_id: Uuid,
+    eligible: &[Bid],
+    submitted: &[&Assignment],
+    scores: &[Score],
+    rubric: &[Criterion],
+) -> anyhow::Result<Vec<Ranking>> {
+    let by_key: HashMap<(Uuid, Uuid), &Score> = scores
+        .iter()
+        .map(|s| ((s.assignment_id, s.bid_id), s))
+        .collect();
+    let mut rows = Vec::new();
+    for bid in eligible {
+        let sheets: Vec<(&Assignment, &Score)> = submitted
+            .iter()
+            .filter_map(|a| by_key.get(&(a.id, bid.id)).map(|s| (*a, *s)))
+            .collect();
+        let totals: Vec<i32> = sheets.iter().map(|(_, s)| s.total).collect();
+        let (score, dropped) = score(&totals);
+        let divergent = divergent(&totals);
+        let expert_totals: Vec<ExpertTotal> = sheets
+            .iter()
+            .enumerate()
+            .map(|(i, (a, s))| ExpertTotal {
+                expert_id: Some(a.expert_id),
+                expert_name: None,
+                label: String::new(),
+                total: s.total,
+                dropped: dropped[i],
+                divergent: divergent[i],
+            })
+            .collect();
+        let means: Vec<CriterionMean> = rubric
+            .iter()
+            .map(|c| {
+                let points: Vec<i32> = sheets
+                    .iter()
+                    .filter_map(|(_, s)| {
+                        let given = s.criterion_list().into_iter().find(|x| x.name == c.name);
+                        given.map(|x| x.points)
+                    })
+                    .collect();
+                let mean = if points.is_empty() {
+                    0.0
+                } else {
+                    round2(points.iter().map(|p| f64::from(*p)).sum::<f64>() / points.len() as f64)
+                };
+                CriterionMean {
+                    name: c.name.clone(),
+                    max_points: c.max_points,
+                    mean,
+                }
+            })
+            .collect();
+        rows.push((bid.id, score, expert_totals, means));
+    }
+    let scores_only: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    let mut stored = Vec::new();
+    for ((bid_id, score, totals, means), rank) in rows.into_iter().zip(ranks(&scores_only)) {
+        stored.push(Ranking {
+            challenge_id,
+            bid_id,
+            rank,
+            score,
+            expert_totals: serde_json::to_value(&totals)?,
+            criterion_means: serde_json::to_value(&means)?,
+        });
+    }
+    Ok(stored)
 }
 
 #[cfg(test)]
