@@ -334,7 +334,7 @@ pub async fn challenges(state: &AppState, count: usize) -> anyhow::Result<()> {
         done += batch;
     }
     // Published ones close by themselves like any other.
-    crate::challenges::deadline::catch_up(state).await?;
+    crate::challenges::jobs::catch_up(state).await?;
     diesel::sql_query("VACUUM ANALYZE challenges")
         .execute(&mut conn)
         .await?;

@@ -51,7 +51,7 @@ impl Application {
         let server = run(listener, state.clone())?;
         if state.settings.jobs.enabled {
             // Deadlines that passed while no server ran are closed now, not at the next change.
-            match crate::challenges::deadline::catch_up(&state).await {
+            match crate::challenges::jobs::catch_up(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(added = n, "scheduled missing bidding deadline jobs"),
                 Err(error) => tracing::warn!(%error, "could not look for overdue deadlines"),
@@ -110,7 +110,7 @@ pub fn assemble(settings: Settings, pool: db::DbPool) -> anyhow::Result<AppState
 pub fn job_registry() -> JobRegistry {
     JobRegistry::new()
         .register::<mail::SendEmail>()
-        .register::<challenges::deadline::CloseBidding>()
+        .register::<challenges::jobs::CloseBidding>()
         .register::<reviews::panel::RemindReviewers>()
         .register::<awards::proposals::jobs::ConfirmAward>()
         .register::<projects::milestones::jobs::OverdueJob>()

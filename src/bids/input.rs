@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::models::{Member, MemberRole, ReviewResult};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::models::{Bid, BidChanges, BidStatus, Member, MemberRole, NewBid, ReviewResult};
 use crate::challenges::input::MAX_BOUNTY_FEN;
 use crate::challenges::models::Challenge;
 use crate::codes::parse_id_number;
@@ -258,7 +262,83 @@ pub struct Plan {
     pub team: Vec<TeamMember>,
 }
 
+fn to_json<T: Serialize>(value: &T) -> Result<Value, AppError> {
+    Ok(serde_json::to_value(value).map_err(anyhow::Error::from)?)
+}
+
 impl Plan {
+    /// A draft `id` with this content, made on `challenge_id` for `organization_id` by `by` at
+    /// `at`.
+    pub fn row(
+        &self,
+        id: Uuid,
+        challenge_id: Uuid,
+        organization_id: Uuid,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<NewBid<'_>, AppError> {
+        Ok(NewBid {
+            id,
+            challenge_id,
+            organization_id,
+            created_by: by,
+            status: BidStatus::Draft,
+            technical_approach: &self.technical_approach,
+            kpi_commitments: to_json(&self.kpi_commitments)?,
+            requested_fen: self.requested_fen,
+            duration_months: self.duration_months,
+            milestones: to_json(&self.milestones)?,
+            credit_result: None,
+            prefill: None,
+            submitted_at: None,
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    /// The content columns, all of them (the team is stored apart: [`Plan::members`]).
+    pub fn changes(&self) -> Result<BidChanges, AppError> {
+        Ok(BidChanges {
+            technical_approach: Some(self.technical_approach.clone()),
+            kpi_commitments: Some(to_json(&self.kpi_commitments)?),
+            requested_fen: Some(self.requested_fen),
+            duration_months: Some(self.duration_months),
+            milestones: Some(to_json(&self.milestones)?),
+            ..BidChanges::default()
+        })
+    }
+
+    /// The team of bid `bid_id` as stored, by position.
+    pub fn members(&self, bid_id: Uuid) -> Vec<Member> {
+        self.team
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Member {
+                bid_id,
+                position: i as i32,
+                role: m.role,
+                name: m.name.clone(),
+                id_hash: m.id.hash.clone(),
+                id_masked: m.id.masked.clone(),
+                title: m.title.clone(),
+                duty: m.duty.clone(),
+            })
+            .collect()
+    }
+
+    /// The plan of a stored bid.
+    pub fn stored(bid: &Bid, members: &[Member]) -> Plan {
+        Plan {
+            technical_approach: bid.technical_approach.clone(),
+            kpi_commitments: serde_json::from_value(bid.kpi_commitments.clone())
+                .unwrap_or_default(),
+            requested_fen: bid.requested_fen,
+            duration_months: bid.duration_months,
+            milestones: serde_json::from_value(bid.milestones.clone()).unwrap_or_default(),
+            team: members.iter().map(TeamMember::from).collect(),
+        }
+    }
+
     pub fn from_create(privacy: &Privacy, req: &CreateBid) -> Result<Plan, AppError> {
         Ok(Plan {
             technical_approach: req.technical_approach.trim().to_string(),

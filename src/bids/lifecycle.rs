@@ -4,10 +4,17 @@
 //! while the closing job waits for the lock.
 
 use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::models::BidStatus::{self, *};
+use super::models::{Bid, BidChanges};
+use super::queries::{self, BidViewer};
+use crate::audit::{Event, RequestMeta};
 use crate::challenges::models::{Challenge, Status};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
+use crate::state::AppState;
 
 /// What can happen to a bid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +179,78 @@ pub fn refused(current: BidStatus) -> AppError {
         .field(
             FieldError::new("status", FieldCode::InvalidTransition).with_param("current", current),
         )
+}
+
+/// A change to a bid that the caller read before its transaction (to refuse early, before any
+/// credit check).
+pub struct Change<'a> {
+    pub action: BidAction,
+    pub read: &'a Bid,
+    pub viewer: BidViewer,
+    /// Who takes the action.
+    pub by: Uuid,
+    /// Whether the bid must be as it was read (412 otherwise): the solvers' own changes.
+    pub as_read: bool,
+}
+
+impl Change<'_> {
+    /// In the caller's transaction: the challenge locked (the closing job waits), the bid locked,
+    /// the action still allowed now and, where asked, the bid unchanged since it was read;
+    /// `changes` saved and recorded as `bid.<action>`, with the `details` of the bid as it was.
+    /// Answers the bid as it is now, and its challenge.
+    pub async fn apply(
+        self,
+        conn: &mut AsyncPgConnection,
+        state: &AppState,
+        meta: &RequestMeta,
+        changes: BidChanges,
+        details: impl FnOnce(&Bid) -> Value,
+    ) -> AppResult<(Bid, Challenge)> {
+        let challenge = queries::lock_challenge(conn, self.read.challenge_id, false).await?;
+        let current = queries::lock_visible(conn, self.viewer, self.read.id).await?;
+        let now = state.clock.now();
+        check(self.action, Some(current.status), &challenge, now)?;
+        if self.as_read && current.version != self.read.version {
+            return Err(AppError::PreconditionFailed);
+        }
+        let bid = queries::update(conn, current.id, &changes, now).await?;
+        record(
+            conn,
+            state,
+            meta,
+            self.by,
+            self.action,
+            &bid,
+            details(&current),
+        )
+        .await?;
+        Ok((bid, challenge))
+    }
+}
+
+/// The audit entry `bid.<action>` of a change by `actor`: what the bid is now, and `details`.
+pub async fn record(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    action: BidAction,
+    bid: &Bid,
+    details: Value,
+) -> AppResult<()> {
+    Event::new(&format!("bid.{}", action.as_str()), "bid", bid.id)
+        .by(actor)
+        .summary(json!({
+            "challenge_id": bid.challenge_id,
+            "organization_id": bid.organization_id,
+            "code": bid.anonymous_code,
+            "status": bid.status,
+            "version": bid.version,
+            "credit_result": bid.credit_result,
+            "details": details,
+        }))
+        .record(conn, state, meta)
+        .await
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! - [`models`]: the rows and vocabularies;
 //! - [`input`]: request bodies, per-field validation and the rules a submission must meet;
 //! - [`lifecycle`]: which action is allowed from which state and when — the only place that
-//!   decides whether a bid may change;
-//! - [`queries`]: reading bids, always through the visibility rule;
+//!   decides whether a bid may change — and applying a change;
+//! - [`rules`]: the other rules: one live bid per organisation, the credit gate at submission;
+//! - [`queries`]: reading bids, always through the visibility rule, and saving them;
 //! - [`routes`]: the HTTP handlers; [`notify`]: who is told.
 
 pub mod input;
@@ -15,5 +16,6 @@ pub mod notices;
 pub mod notify;
 pub mod queries;
 pub mod routes;
+pub mod rules;
 pub mod stage;
 pub mod views;

@@ -112,6 +112,48 @@ pub struct Bid {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A new bid, saved as a draft or submitted at once.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = bids)]
+pub struct NewBid<'a> {
+    pub id: Uuid,
+    pub challenge_id: Uuid,
+    pub organization_id: Uuid,
+    pub created_by: Uuid,
+    pub status: BidStatus,
+    pub technical_approach: &'a str,
+    pub kpi_commitments: serde_json::Value,
+    pub requested_fen: Option<i64>,
+    pub duration_months: Option<i32>,
+    pub milestones: serde_json::Value,
+    pub credit_result: Option<&'static str>,
+    pub prefill: Option<serde_json::Value>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The columns a change to a bid sets (`None`: unchanged; `Some(None)`: cleared). The version
+/// and `updated_at` are set by [`super::queries::update`].
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = bids)]
+pub struct BidChanges {
+    pub status: Option<BidStatus>,
+    pub technical_approach: Option<String>,
+    pub kpi_commitments: Option<serde_json::Value>,
+    pub requested_fen: Option<Option<i64>>,
+    pub duration_months: Option<Option<i32>>,
+    pub milestones: Option<serde_json::Value>,
+    pub credit_result: Option<&'static str>,
+    pub prefill: Option<serde_json::Value>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub review_result: Option<ReviewResult>,
+    pub review_reason: Option<Option<String>>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = bid_members, check_for_backend(diesel::pg::Pg))]
 pub struct Member {

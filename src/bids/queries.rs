@@ -2,14 +2,16 @@
 //! of every query, so a bid the caller may not see is simply not found (404), whether its id was
 //! guessed or listed.
 
+use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::Bool;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::models::{Bid, BidStatus, Member};
+use super::models::{Bid, BidChanges, BidStatus, Member, NewBid};
 use crate::accounts::models::User;
 use crate::auth::AuthUser;
 use crate::auth::Role;
@@ -72,14 +74,7 @@ pub async fn find_visible(
     viewer: BidViewer,
     id: Uuid,
 ) -> AppResult<Bid> {
-    bids::table
-        .filter(bids::id.eq(id))
-        .filter(visible(viewer))
-        .select(Bid::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+    visible_one(conn, viewer, id, false).await
 }
 
 /// The same, locked for the rest of the caller's transaction. Lock the challenge first.
@@ -88,15 +83,95 @@ pub async fn lock_visible(
     viewer: BidViewer,
     id: Uuid,
 ) -> AppResult<Bid> {
-    bids::table
+    visible_one(conn, viewer, id, true).await
+}
+
+async fn visible_one(
+    conn: &mut AsyncPgConnection,
+    viewer: BidViewer,
+    id: Uuid,
+    lock: bool,
+) -> AppResult<Bid> {
+    let query = bids::table
         .filter(bids::id.eq(id))
         .filter(visible(viewer))
-        .select(Bid::as_select())
-        .for_update()
-        .first(conn)
+        .select(Bid::as_select());
+    let found = if lock {
+        query.for_update().first(conn).await
+    } else {
+        query.first(conn).await
+    };
+    found.optional()?.ok_or(AppError::NotFound)
+}
+
+/// Whether the organisation has a live bid on the challenge (one at most: [`insert`]).
+pub async fn has_live_bid(
+    conn: &mut AsyncPgConnection,
+    challenge_id: Uuid,
+    organization_id: Uuid,
+) -> AppResult<bool> {
+    let live: i64 = bids::table
+        .filter(bids::challenge_id.eq(challenge_id))
+        .filter(bids::organization_id.eq(organization_id))
+        .filter(bids::status.eq_any(BidStatus::LIVE))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(live > 0)
+}
+
+/// Saves a new bid: 409 `bid_exists` when its organisation has a live bid on the challenge
+/// already, as the unique index reports it under concurrency.
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewBid<'_>) -> AppResult<Bid> {
+    diesel::insert_into(bids::table)
+        .values(new)
+        .returning(Bid::as_returning())
+        .get_result(conn)
         .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .map_err(|err| match &err {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
+                if info.constraint_name() == Some("bids_one_live_per_org") =>
+            {
+                super::rules::bid_exists()
+            }
+            _ => AppError::from(err),
+        })
+}
+
+/// Saves a change as the bid's next version.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &BidChanges,
+    now: DateTime<Utc>,
+) -> AppResult<Bid> {
+    Ok(diesel::update(bids::table.find(id))
+        .set((
+            changes,
+            bids::version.eq(bids::version + 1),
+            bids::updated_at.eq(now),
+        ))
+        .returning(Bid::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Replaces the team of a bid.
+pub async fn replace_members(
+    conn: &mut AsyncPgConnection,
+    bid_id: Uuid,
+    members: &[Member],
+) -> AppResult<()> {
+    diesel::delete(bid_members::table.filter(bid_members::bid_id.eq(bid_id)))
+        .execute(conn)
+        .await?;
+    if !members.is_empty() {
+        diesel::insert_into(bid_members::table)
+            .values(members)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// One page of the bids on a challenge that the viewer may see: by code once bidding has closed,
@@ -289,25 +364,16 @@ pub async fn settle_award(
     for (action, bid) in std::iter::once((BidAction::Award, &awarded))
         .chain(others.iter().map(|b| (BidAction::NotSelect, b)))
     {
-        crate::audit::record(
-            conn,
-            state,
-            meta,
-            crate::audit::Event {
-                actor_id: None,
-                action: &format!("bid.{}", action.as_str()),
-                object_type: "bid",
-                object_id: Some(bid.id.to_string()),
-                summary: serde_json::json!({
-                    "challenge_id": bid.challenge_id,
-                    "organization_id": bid.organization_id,
-                    "code": bid.anonymous_code,
-                    "status": bid.status,
-                    "version": bid.version,
-                }),
-            },
-        )
-        .await?;
+        crate::audit::Event::new(&format!("bid.{}", action.as_str()), "bid", bid.id)
+            .summary(serde_json::json!({
+                "challenge_id": bid.challenge_id,
+                "organization_id": bid.organization_id,
+                "code": bid.anonymous_code,
+                "status": bid.status,
+                "version": bid.version,
+            }))
+            .record(conn, state, meta)
+            .await?;
     }
     Ok((awarded, others.into_iter().map(|b| b.id).collect()))
 }

@@ -14,7 +14,7 @@ use crate::challenges::notices::{BiddingClosed, ChallengeCancelled, Clarificatio
 use crate::challenges::notify::{cancelled_by, url};
 use crate::challenges::stages::BiddingStage;
 use crate::error::AppResult;
-use crate::notifications::{Recipient, beijing_time, notify};
+use crate::notifications::{Recipient, beijing_time, notify_each};
 use crate::state::AppState;
 
 /// Installed at start-up as the challenges' [`BiddingStage`].
@@ -51,17 +51,15 @@ impl BiddingStage for Bids {
     ) -> BoxFuture<'a, AppResult<()>> {
         async move {
             let link = url(state, challenge);
-            for bidder in bidder_accounts(conn, challenge.id, BidStatus::LIVE).await? {
-                let notice = ClarificationAdded {
-                    display_name: bidder.display_name.clone(),
-                    title: challenge.title.clone(),
-                    question: clarification.question.clone(),
-                    answer: clarification.answer.clone(),
-                    url: link.clone(),
-                };
-                notify(conn, state, &Recipient::from(&bidder), &notice).await?;
-            }
-            Ok(())
+            let bidders = bidders(conn, challenge, BidStatus::LIVE).await?;
+            notify_each(conn, state, bidders, |to| ClarificationAdded {
+                display_name: to.display_name.clone(),
+                title: challenge.title.clone(),
+                question: clarification.question.clone(),
+                answer: clarification.answer.clone(),
+                url: link.clone(),
+            })
+            .await
         }
         .boxed()
     }
@@ -75,16 +73,15 @@ async fn opened(
     challenge: &Challenge,
 ) -> AppResult<()> {
     let link = url(state, challenge);
-    for user in bidder_accounts(conn, challenge.id, &[BidStatus::Submitted]).await? {
-        let notice = BiddingClosed {
-            display_name: user.display_name.clone(),
-            title: challenge.title.clone(),
-            closed_at: beijing_time(challenge.bid_closes_at),
-            for_issuer: false,
-            url: link.clone(),
-        };
-        notify(conn, state, &Recipient::from(&user), &notice).await?;
-    }
+    let bidders = bidders(conn, challenge, &[BidStatus::Submitted]).await?;
+    notify_each(conn, state, bidders, |to| BiddingClosed {
+        display_name: to.display_name.clone(),
+        title: challenge.title.clone(),
+        closed_at: beijing_time(challenge.bid_closes_at),
+        for_issuer: false,
+        url: link.clone(),
+    })
+    .await?;
     assign_codes(conn, challenge.id).await?;
     Ok(())
 }
@@ -99,15 +96,23 @@ async fn cancelled(
 ) -> AppResult<()> {
     let link = url(state, challenge);
     let statuses = [BidStatus::LIVE, BidStatus::OPENED].concat();
-    for user in bidder_accounts(conn, challenge.id, &statuses).await? {
-        let notice = ChallengeCancelled {
-            display_name: user.display_name.clone(),
-            title: challenge.title.clone(),
-            cancelled_by: cancelled_by(party),
-            reason: reason.unwrap_or_default().to_string(),
-            url: link.clone(),
-        };
-        notify(conn, state, &Recipient::from(&user), &notice).await?;
-    }
-    Ok(())
+    let bidders = bidders(conn, challenge, &statuses).await?;
+    notify_each(conn, state, bidders, |to| ChallengeCancelled {
+        display_name: to.display_name.clone(),
+        title: challenge.title.clone(),
+        cancelled_by: cancelled_by(party),
+        reason: reason.unwrap_or_default().to_string(),
+        url: link.clone(),
+    })
+    .await
+}
+
+/// The active accounts that made bids in `statuses` on the challenge, as recipients.
+async fn bidders(
+    conn: &mut AsyncPgConnection,
+    challenge: &Challenge,
+    statuses: &[BidStatus],
+) -> AppResult<Vec<Recipient>> {
+    let accounts = bidder_accounts(conn, challenge.id, statuses).await?;
+    Ok(accounts.iter().map(Recipient::from).collect())
 }

@@ -6,7 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::models::{Category, Criterion, Field, Kpi, default_rubric};
+use uuid::Uuid;
+
+use super::models::{
+    Category, Challenge, ChallengeChanges, Criterion, Field, Kpi, NewChallenge, default_rubric,
+    stored_kinds,
+};
 use crate::accounts::models::OrganizationKind;
 use crate::error::{AppError, FieldCode, FieldError};
 use crate::http::validate::not_blank;
@@ -165,7 +170,82 @@ pub struct UpdateChallenge {
     pub publicity_days: Option<i32>,
 }
 
+impl CreateChallenge {
+    /// The draft as stored: `id`, issued by organisation `org`, written by `author` at `now`.
+    pub fn row(&self, id: Uuid, org: Uuid, author: Uuid, now: DateTime<Utc>) -> NewChallenge<'_> {
+        NewChallenge {
+            id,
+            issuer_org_id: org,
+            created_by: author,
+            title: self.title.trim(),
+            category: self.category,
+            field: self.field,
+            description: &self.description,
+            kpis: serde_json::json!(self.kpis),
+            bounty_fen: self.bounty_fen,
+            bid_opens_at: self.bid_opens_at,
+            bid_closes_at: self.bid_closes_at,
+            max_duration_months: self.max_duration_months,
+            eligible_org_kinds: stored_kinds(&self.eligibility.org_kinds),
+            general_credit_blocks: self.eligibility.general_credit_blocks,
+            panel_size: self.review.panel_size,
+            blind_review: self.review.blind,
+            rubric: serde_json::json!(self.review.rubric),
+            publicity_days: self.publicity_days,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// What the rules across fields look at.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            kpis: self.kpis.clone(),
+            bid_opens_at: self.bid_opens_at,
+            bid_closes_at: self.bid_closes_at,
+            rubric: self.review.rubric.clone(),
+            org_kinds: self.eligibility.org_kinds.clone(),
+        }
+    }
+}
+
 impl UpdateChallenge {
+    /// The columns this patch sets.
+    pub fn changes(self) -> ChallengeChanges {
+        let (org_kinds, general_credit_blocks) = match self.eligibility {
+            Some(e) => (
+                Some(stored_kinds(&e.org_kinds)),
+                Some(e.general_credit_blocks),
+            ),
+            None => (None, None),
+        };
+        let (panel_size, blind_review, rubric) = match self.review {
+            Some(r) => (
+                Some(r.panel_size),
+                Some(r.blind),
+                Some(serde_json::json!(r.rubric)),
+            ),
+            None => (None, None, None),
+        };
+        ChallengeChanges {
+            title: self.title.map(|t| t.trim().to_string()),
+            category: self.category,
+            field: self.field,
+            description: self.description,
+            kpis: self.kpis.map(|k| serde_json::json!(k)),
+            bounty_fen: self.bounty_fen,
+            bid_opens_at: self.bid_opens_at,
+            bid_closes_at: self.bid_closes_at,
+            max_duration_months: self.max_duration_months,
+            eligible_org_kinds: org_kinds,
+            general_credit_blocks,
+            panel_size,
+            blind_review,
+            rubric,
+            publicity_days: self.publicity_days,
+        }
+    }
+
     /// The names of the fields this patch sets.
     pub fn fields(&self) -> Vec<&'static str> {
         let mut fields = Vec::new();
@@ -191,15 +271,38 @@ impl UpdateChallenge {
 }
 
 /// The parts of a challenge that the cross-field rules look at.
-pub struct Draft<'a> {
-    pub kpis: &'a [Kpi],
+pub struct Draft {
+    pub kpis: Vec<Kpi>,
     pub bid_opens_at: DateTime<Utc>,
     pub bid_closes_at: DateTime<Utc>,
-    pub rubric: &'a [Criterion],
-    pub org_kinds: &'a [OrganizationKind],
+    pub rubric: Vec<Criterion>,
+    pub org_kinds: Vec<OrganizationKind>,
 }
 
-impl Draft<'_> {
+impl Draft {
+    /// `challenge`'s content with the fields of `patch` (if any) applied.
+    pub fn of(challenge: &Challenge, patch: Option<&UpdateChallenge>) -> Draft {
+        Draft {
+            kpis: patch
+                .and_then(|p| p.kpis.clone())
+                .unwrap_or_else(|| challenge.kpi_list()),
+            bid_opens_at: patch
+                .and_then(|p| p.bid_opens_at)
+                .unwrap_or(challenge.bid_opens_at),
+            bid_closes_at: patch
+                .and_then(|p| p.bid_closes_at)
+                .unwrap_or(challenge.bid_closes_at),
+            rubric: patch
+                .and_then(|p| p.review.as_ref())
+                .map(|r| r.rubric.clone())
+                .unwrap_or_else(|| challenge.rubric_list()),
+            org_kinds: patch
+                .and_then(|p| p.eligibility.as_ref())
+                .map(|e| e.org_kinds.clone())
+                .unwrap_or_else(|| challenge.eligible_kinds()),
+        }
+    }
+
     /// The rules across fields; `now` given when the deadline must also lie ahead.
     pub fn rules(&self, now: Option<DateTime<Utc>>) -> Result<(), AppError> {
         let mut errors = Vec::new();
@@ -286,15 +389,14 @@ mod tests {
     #[test]
     fn the_cross_field_rules_name_each_field() {
         let now = Utc::now();
-        let kpis = [kpi("强度"), kpi("强度")];
         let mut rubric = default_rubric();
         rubric[0].max_points = 39;
         let draft = Draft {
-            kpis: &kpis,
+            kpis: vec![kpi("强度"), kpi("强度")],
             bid_opens_at: now,
             bid_closes_at: now - Duration::days(1),
-            rubric: &rubric,
-            org_kinds: &[OrganizationKind::University],
+            rubric,
+            org_kinds: vec![OrganizationKind::University],
         };
         let Err(AppError::Validation(errors)) = draft.rules(Some(now)) else {
             panic!("should fail");

@@ -11,13 +11,13 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::models::{Challenge, Status};
-use super::notify;
-use crate::audit::{self, RequestMeta};
+use super::models::{Challenge, NewEvent, Status};
+use super::{notify, queries};
+use crate::audit::{Event, RequestMeta};
 use crate::auth::AuthUser;
 use crate::auth::Role;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
-use crate::schema::{challenge_events, challenges};
+use crate::schema::challenges;
 use crate::state::AppState;
 
 /// What can happen to a challenge.
@@ -283,41 +283,33 @@ pub async fn apply(
         .returning(Challenge::as_returning())
         .get_result(conn)
         .await?;
-    diesel::insert_into(challenge_events::table)
-        .values((
-            challenge_events::challenge_id.eq(challenge.id),
-            challenge_events::actor_id.eq(actor.id()),
-            challenge_events::action.eq(action.as_str()),
-            challenge_events::from_status.eq(challenge.status.as_str()),
-            challenge_events::to_status.eq(to.as_str()),
-            challenge_events::reason.eq(reason),
-            challenge_events::at.eq(now),
-        ))
-        .execute(conn)
-        .await?;
-    audit::record(
-        conn,
-        state,
-        meta,
-        audit::Event {
-            actor_id: actor.id(),
-            action: &format!("challenge.{}", action.as_str()),
-            object_type: "challenge",
-            object_id: Some(challenge.id.to_string()),
-            summary: json!({
-                "from": challenge.status,
-                "to": to,
-                "reason": reason,
-                "version": updated.version,
-            }),
-        },
+    let event = NewEvent::new(
+        &updated,
+        action.as_str(),
+        Some(challenge.status),
+        actor.id(),
+        now,
+    );
+    queries::add_event(conn, &event.reason(reason)).await?;
+    Event::new(
+        &format!("challenge.{}", action.as_str()),
+        "challenge",
+        challenge.id,
     )
+    .by(actor.id())
+    .summary(json!({
+        "from": challenge.status,
+        "to": to,
+        "reason": reason,
+        "version": updated.version,
+    }))
+    .record(conn, state, meta)
     .await?;
     if let Some(party) = party {
         notify::transition(conn, state, &updated, action, party, reason).await?;
     }
     if to == Published {
-        super::deadline::schedule(conn, &updated).await?;
+        super::jobs::schedule(conn, &updated).await?;
     }
     // The bids' part: opened at the deadline (开标), their bidders told of a cancellation.
     super::stages::bidding(state)?

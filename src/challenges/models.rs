@@ -193,6 +193,60 @@ impl Challenge {
     }
 }
 
+/// A new draft.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = challenges)]
+pub struct NewChallenge<'a> {
+    pub id: Uuid,
+    pub issuer_org_id: Uuid,
+    pub created_by: Uuid,
+    pub title: &'a str,
+    pub category: Category,
+    pub field: Field,
+    pub description: &'a str,
+    pub kpis: serde_json::Value,
+    pub bounty_fen: i64,
+    pub bid_opens_at: DateTime<Utc>,
+    pub bid_closes_at: DateTime<Utc>,
+    pub max_duration_months: i32,
+    pub eligible_org_kinds: Vec<Option<String>>,
+    pub general_credit_blocks: bool,
+    pub panel_size: i32,
+    pub blind_review: bool,
+    pub rubric: serde_json::Value,
+    pub publicity_days: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The fields an edit sets (`None`: unchanged). The version and `updated_at` are set by
+/// [`super::queries::update`].
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = challenges)]
+pub struct ChallengeChanges {
+    pub title: Option<String>,
+    pub category: Option<Category>,
+    pub field: Option<Field>,
+    pub description: Option<String>,
+    pub kpis: Option<serde_json::Value>,
+    pub bounty_fen: Option<i64>,
+    pub bid_opens_at: Option<DateTime<Utc>>,
+    pub bid_closes_at: Option<DateTime<Utc>>,
+    pub max_duration_months: Option<i32>,
+    pub eligible_org_kinds: Option<Vec<Option<String>>>,
+    pub general_credit_blocks: Option<bool>,
+    pub panel_size: Option<i32>,
+    pub blind_review: Option<bool>,
+    pub rubric: Option<serde_json::Value>,
+    pub publicity_days: Option<i32>,
+}
+
+/// Organisation kinds as the `eligible_org_kinds` column keeps them.
+pub fn stored_kinds(kinds: &[OrganizationKind]) -> Vec<Option<String>> {
+    kinds.iter().map(|k| Some(k.as_str().to_string())).collect()
+}
+
+/// One entry of a challenge's history (its transitions, extensions and clarifications).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = challenge_events, check_for_backend(diesel::pg::Pg))]
 pub struct ChallengeEvent {
@@ -207,6 +261,52 @@ pub struct ChallengeEvent {
     pub at: DateTime<Utc>,
 }
 
+/// A new entry of a challenge's history: `action` took the challenge (as it is now) from `from`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = challenge_events)]
+pub struct NewEvent<'a> {
+    pub challenge_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub action: &'a str,
+    pub from_status: Option<&'static str>,
+    pub to_status: &'static str,
+    pub reason: Option<&'a str>,
+    pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+impl<'a> NewEvent<'a> {
+    /// `action` by `actor` at `at`, which left `challenge` as it is now; no reason, no data.
+    pub fn new(
+        challenge: &Challenge,
+        action: &'a str,
+        from: Option<Status>,
+        actor: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Self {
+        NewEvent {
+            challenge_id: challenge.id,
+            actor_id: actor,
+            action,
+            from_status: from.map(|s| s.as_str()),
+            to_status: challenge.status.as_str(),
+            reason: None,
+            data: serde_json::json!({}),
+            at,
+        }
+    }
+
+    pub fn reason(mut self, reason: Option<&'a str>) -> Self {
+        self.reason = reason;
+        self
+    }
+
+    pub fn data(mut self, data: serde_json::Value) -> Self {
+        self.data = data;
+        self
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = challenge_clarifications, check_for_backend(diesel::pg::Pg))]
 pub struct Clarification {
@@ -215,5 +315,16 @@ pub struct Clarification {
     pub author_id: Uuid,
     pub question: Option<String>,
     pub answer: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = challenge_clarifications)]
+pub struct NewClarification<'a> {
+    pub id: Uuid,
+    pub challenge_id: Uuid,
+    pub author_id: Uuid,
+    pub question: Option<&'a str>,
+    pub answer: &'a str,
     pub created_at: DateTime<Utc>,
 }

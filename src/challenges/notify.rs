@@ -12,7 +12,7 @@ use crate::challenges::notices::{
 };
 use crate::error::AppResult;
 use crate::notifications::beijing_time;
-use crate::notifications::{Recipient, notify};
+use crate::notifications::{Recipient, notify_each};
 use crate::schema::users;
 use crate::state::AppState;
 
@@ -48,8 +48,9 @@ pub fn cancelled_by(party: Party) -> &'static str {
     }
 }
 
-/// The notices a transition sends to the issuer, written in the caller's transaction (the
-/// bidders' are the bids' part: [`super::stages::BiddingStage`]).
+/// The notices a transition sends to the issuer's accounts, written in the caller's transaction
+/// (the bidders' are the bids' part: [`super::stages::BiddingStage`]). The later transitions send
+/// their notices from the modules that drive them.
 pub async fn transition(
     conn: &mut AsyncPgConnection,
     state: &AppState,
@@ -58,59 +59,60 @@ pub async fn transition(
     party: Party,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    let reason_text = reason.unwrap_or_default().to_string();
-    let link = url(state, challenge);
+    if !matches!(
+        action,
+        Action::Approve | Action::Reject | Action::Cancel | Action::CloseBidding
+    ) {
+        return Ok(());
+    }
+    let issuers: Vec<Recipient> = issuer_accounts(conn, challenge)
+        .await?
+        .iter()
+        .map(Recipient::from)
+        .collect();
+    let title = &challenge.title;
+    let url = url(state, challenge);
+    let reason_text = reason.unwrap_or_default();
     match action {
         Action::Approve => {
-            for user in issuer_accounts(conn, challenge).await? {
-                let notice = ChallengeApproved {
-                    display_name: user.display_name.clone(),
-                    title: challenge.title.clone(),
-                    bid_closes_at: beijing_time(challenge.bid_closes_at),
-                    note: reason.map(str::to_string),
-                    url: link.clone(),
-                };
-                notify(conn, state, &Recipient::from(&user), &notice).await?;
-            }
+            notify_each(conn, state, issuers, |to| ChallengeApproved {
+                display_name: to.display_name.clone(),
+                title: title.clone(),
+                bid_closes_at: beijing_time(challenge.bid_closes_at),
+                note: reason.map(str::to_string),
+                url: url.clone(),
+            })
+            .await
         }
         Action::Reject => {
-            for user in issuer_accounts(conn, challenge).await? {
-                let notice = ChallengeRejected {
-                    display_name: user.display_name.clone(),
-                    title: challenge.title.clone(),
-                    reason: reason_text.clone(),
-                    url: link.clone(),
-                };
-                notify(conn, state, &Recipient::from(&user), &notice).await?;
-            }
+            notify_each(conn, state, issuers, |to| ChallengeRejected {
+                display_name: to.display_name.clone(),
+                title: title.clone(),
+                reason: reason_text.to_string(),
+                url: url.clone(),
+            })
+            .await
         }
         Action::Cancel => {
-            let cancelled_by = cancelled_by(party);
-            for user in issuer_accounts(conn, challenge).await? {
-                let notice = ChallengeCancelled {
-                    display_name: user.display_name.clone(),
-                    title: challenge.title.clone(),
-                    cancelled_by,
-                    reason: reason_text.clone(),
-                    url: link.clone(),
-                };
-                notify(conn, state, &Recipient::from(&user), &notice).await?;
-            }
+            notify_each(conn, state, issuers, |to| ChallengeCancelled {
+                display_name: to.display_name.clone(),
+                title: title.clone(),
+                cancelled_by: cancelled_by(party),
+                reason: reason_text.to_string(),
+                url: url.clone(),
+            })
+            .await
         }
         Action::CloseBidding => {
-            for user in issuer_accounts(conn, challenge).await? {
-                let notice = BiddingClosed {
-                    display_name: user.display_name.clone(),
-                    title: challenge.title.clone(),
-                    closed_at: beijing_time(challenge.bid_closes_at),
-                    for_issuer: true,
-                    url: link.clone(),
-                };
-                notify(conn, state, &Recipient::from(&user), &notice).await?;
-            }
+            notify_each(conn, state, issuers, |to| BiddingClosed {
+                display_name: to.display_name.clone(),
+                title: title.clone(),
+                closed_at: beijing_time(challenge.bid_closes_at),
+                for_issuer: true,
+                url: url.clone(),
+            })
+            .await
         }
-        // The later transitions send their notices from the modules that drive them.
-        _ => {}
+        _ => Ok(()),
     }
-    Ok(())
 }

@@ -13,7 +13,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::cache::ListCache;
-use super::models::{Category, Challenge, ChallengeEvent, Clarification, Field, Status};
+use super::models::{
+    Category, Challenge, ChallengeChanges, ChallengeEvent, Clarification, Field, NewChallenge,
+    NewClarification, NewEvent, Status,
+};
 use crate::accounts::queries::escape_like;
 use crate::auth::AuthUser;
 use crate::auth::Role;
@@ -55,11 +58,19 @@ impl Viewer {
     }
 }
 
-type Visible = Box<dyn BoxableExpression<challenges::table, Pg, SqlType = Bool>>;
+/// A condition on a challenge.
+type Condition = Box<dyn BoxableExpression<challenges::table, Pg, SqlType = Bool>>;
+
+fn condition<E>(expression: E) -> Condition
+where
+    E: BoxableExpression<challenges::table, Pg, SqlType = Bool> + 'static,
+{
+    Box::new(expression)
+}
 
 /// The visibility rule as SQL. `published_at IS NOT NULL` is also the predicate of the partial
 /// indexes that serve the public list.
-fn visible(viewer: Viewer) -> Visible {
+fn visible(viewer: Viewer) -> Condition {
     match viewer {
         Viewer::Admin => Box::new(diesel::dsl::sql::<Bool>("TRUE")),
         Viewer::Issuer(org) => Box::new(
@@ -77,14 +88,7 @@ pub async fn find_visible(
     viewer: Viewer,
     id: Uuid,
 ) -> AppResult<Challenge> {
-    challenges::table
-        .filter(challenges::id.eq(id))
-        .filter(visible(viewer))
-        .select(Challenge::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+    visible_one(conn, viewer, id, false).await
 }
 
 /// The same, locked for the rest of the caller's transaction (before any change).
@@ -93,15 +97,83 @@ pub async fn lock_visible(
     viewer: Viewer,
     id: Uuid,
 ) -> AppResult<Challenge> {
-    challenges::table
+    visible_one(conn, viewer, id, true).await
+}
+
+async fn visible_one(
+    conn: &mut AsyncPgConnection,
+    viewer: Viewer,
+    id: Uuid,
+    lock: bool,
+) -> AppResult<Challenge> {
+    let query = challenges::table
         .filter(challenges::id.eq(id))
         .filter(visible(viewer))
-        .select(Challenge::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .select(Challenge::as_select());
+    let found = if lock {
+        query.for_update().first(conn).await
+    } else {
+        query.first(conn).await
+    };
+    found.optional()?.ok_or(AppError::NotFound)
+}
+
+/// Saves a new draft.
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewChallenge<'_>) -> AppResult<Challenge> {
+    Ok(diesel::insert_into(challenges::table)
+        .values(new)
+        .returning(Challenge::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Saves an edit as the challenge's next version.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &ChallengeChanges,
+    now: DateTime<Utc>,
+) -> AppResult<Challenge> {
+    Ok(diesel::update(challenges::table.find(id))
+        .set((
+            changes,
+            challenges::version.eq(challenges::version + 1),
+            challenges::updated_at.eq(now),
+        ))
+        .returning(Challenge::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Adds an entry to a challenge's history.
+pub async fn add_event(conn: &mut AsyncPgConnection, event: &NewEvent<'_>) -> AppResult<()> {
+    diesel::insert_into(challenge_events::table)
+        .values(event)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_clarification(
+    conn: &mut AsyncPgConnection,
+    new: &NewClarification<'_>,
+) -> AppResult<Clarification> {
+    Ok(diesel::insert_into(challenge_clarifications::table)
+        .values(new)
+        .returning(Clarification::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// The ids and deadlines of the published challenges.
+pub async fn published_deadlines(
+    conn: &mut AsyncPgConnection,
+) -> AppResult<Vec<(Uuid, DateTime<Utc>)>> {
+    Ok(challenges::table
+        .filter(challenges::status.eq(Status::Published))
+        .select((challenges::id, challenges::bid_closes_at))
+        .load(conn)
+        .await?)
 }
 
 pub async fn organization_name(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<String> {
@@ -285,101 +357,95 @@ pub struct SummaryRow {
     pub version: i32,
 }
 
-/// Applies the viewer's visibility (as in [`visible`]) and the filter to a boxed query over `challenges` (alone or
-/// joined), so that the page and its total count use exactly the same conditions.
-macro_rules! filtered {
-    ($query:expr, $viewer:expr, $filter:expr, $q:expr) => {{
-        let filter: &ChallengeFilter = $filter;
-        let mut query = match $viewer {
-            Viewer::Admin => $query,
-            Viewer::Issuer(org) => $query.filter(
-                challenges::published_at
-                    .is_not_null()
-                    .or(challenges::issuer_org_id.eq(org)),
-            ),
-            Viewer::Public => $query.filter(challenges::published_at.is_not_null()),
-        };
-        if let Some(status) = filter.status {
-            query = query.filter(challenges::status.eq(status));
-        }
-        if let Some(category) = filter.category {
-            query = query.filter(challenges::category.eq(category));
-        }
-        if let Some(field) = filter.field {
-            query = query.filter(challenges::field.eq(field));
-        }
-        if let Some(min) = filter.bounty_min_fen {
-            query = query.filter(challenges::bounty_fen.ge(min));
-        }
-        if let Some(max) = filter.bounty_max_fen {
-            query = query.filter(challenges::bounty_fen.le(max));
-        }
-        if let Some(before) = filter.closes_before {
-            query = query.filter(challenges::bid_closes_at.le(before));
-        }
-        if let Some(after) = filter.closes_after {
-            query = query.filter(challenges::bid_closes_at.ge(after));
-        }
-        if let Some(issuer) = filter.issuer_id {
-            query = query.filter(challenges::issuer_org_id.eq(issuer));
-        }
-        if let Some(q) = $q {
-            for pattern in &q.patterns {
-                // `search_text` is lower-cased title and description, trigram-indexed.
-                query = query.filter(
-                    sql::<Bool>("challenges.search_text LIKE lower(")
-                        .bind::<Text, _>(pattern.clone())
-                        .sql(")"),
-                );
-            }
-        }
-        query
-    }};
+/// A list query over `challenges` alone, of any selection.
+type ListQuery<'a, ST> = challenges::BoxedQuery<'a, Pg, ST>;
+
+/// Applies the viewer's visibility and the filter to a list query, so that the page and its total
+/// count use exactly the same conditions.
+fn filtered<'a, ST: 'a>(
+    query: ListQuery<'a, ST>,
+    viewer: Viewer,
+    filter: &ChallengeFilter,
+    q: Option<&TextQuery>,
+) -> ListQuery<'a, ST> {
+    let conditions = [
+        filter.status.map(|v| condition(challenges::status.eq(v))),
+        filter
+            .category
+            .map(|v| condition(challenges::category.eq(v))),
+        filter.field.map(|v| condition(challenges::field.eq(v))),
+        filter
+            .bounty_min_fen
+            .map(|v| condition(challenges::bounty_fen.ge(v))),
+        filter
+            .bounty_max_fen
+            .map(|v| condition(challenges::bounty_fen.le(v))),
+        filter
+            .closes_before
+            .map(|v| condition(challenges::bid_closes_at.le(v))),
+        filter
+            .closes_after
+            .map(|v| condition(challenges::bid_closes_at.ge(v))),
+        filter
+            .issuer_id
+            .map(|v| condition(challenges::issuer_org_id.eq(v))),
+    ];
+    // `search_text` is lower-cased title and description, trigram-indexed.
+    let words = q.iter().flat_map(|q| &q.patterns).map(|pattern| {
+        condition(
+            sql::<Bool>("challenges.search_text LIKE lower(")
+                .bind::<Text, _>(pattern.clone())
+                .sql(")"),
+        )
+    });
+    std::iter::once(visible(viewer))
+        .chain(conditions.into_iter().flatten())
+        .chain(words)
+        .fold(query, |query, condition| query.filter(condition))
 }
 
-/// Orders a boxed list query by `sort` (relevance needs `q`). Every order ends with the id, so
-/// pages never overlap.
-macro_rules! ordered {
-    ($query:expr, $sort:expr, $q:expr) => {{
-        let query = $query;
-        match ($sort, $q) {
-            (Sort::Relevance, Some(q)) => {
-                // A title that contains the first word comes first (`search_text` starts with
-                // the title), shorter titles (the word is more of them) before longer ones, then
-                // the newest. Cheap enough to compute for thousands of matches.
-                query
-                    .order((
-                        sql::<Bool>("strpos(challenges.search_text, lower(")
-                            .bind::<Text, _>(q.first_word().to_string())
-                            .sql(")) BETWEEN 1 AND char_length(challenges.title)")
-                            .desc(),
-                        sql::<Integer>("char_length(challenges.title)").asc(),
-                    ))
-                    .then_order_by(challenges::published_at.desc().nulls_last())
-                    .then_order_by(challenges::id.desc())
-            }
-            (Sort::DeadlineAsc, _) => {
-                query.order((challenges::bid_closes_at.asc(), challenges::id.asc()))
-            }
-            (Sort::DeadlineDesc, _) => {
-                query.order((challenges::bid_closes_at.desc(), challenges::id.desc()))
-            }
-            (Sort::BountyAsc, _) => {
-                query.order((challenges::bounty_fen.asc(), challenges::id.asc()))
-            }
-            (Sort::BountyDesc, _) => {
-                query.order((challenges::bounty_fen.desc(), challenges::id.desc()))
-            }
-            (Sort::PublishedAsc, _) => query.order((
-                challenges::published_at.asc().nulls_last(),
-                challenges::id.asc(),
-            )),
-            (Sort::PublishedDesc, _) | (Sort::Relevance, None) => query.order((
-                challenges::published_at.desc().nulls_last(),
-                challenges::id.desc(),
-            )),
+/// Orders a list query by `sort` (relevance needs `q`). Every order ends with the id, so pages
+/// never overlap.
+fn ordered<'a, ST: 'a>(
+    query: ListQuery<'a, ST>,
+    sort: Sort,
+    q: Option<&TextQuery>,
+) -> ListQuery<'a, ST> {
+    match (sort, q) {
+        (Sort::Relevance, Some(q)) => {
+            // A title that contains the first word comes first (`search_text` starts with the
+            // title), shorter titles (the word is more of them) before longer ones, then the
+            // newest. Cheap enough to compute for thousands of matches.
+            query
+                .order((
+                    sql::<Bool>("strpos(challenges.search_text, lower(")
+                        .bind::<Text, _>(q.first_word().to_string())
+                        .sql(")) BETWEEN 1 AND char_length(challenges.title)")
+                        .desc(),
+                    sql::<Integer>("char_length(challenges.title)").asc(),
+                ))
+                .then_order_by(challenges::published_at.desc().nulls_last())
+                .then_order_by(challenges::id.desc())
         }
-    }};
+        (Sort::DeadlineAsc, _) => {
+            query.order((challenges::bid_closes_at.asc(), challenges::id.asc()))
+        }
+        (Sort::DeadlineDesc, _) => {
+            query.order((challenges::bid_closes_at.desc(), challenges::id.desc()))
+        }
+        (Sort::BountyAsc, _) => query.order((challenges::bounty_fen.asc(), challenges::id.asc())),
+        (Sort::BountyDesc, _) => {
+            query.order((challenges::bounty_fen.desc(), challenges::id.desc()))
+        }
+        (Sort::PublishedAsc, _) => query.order((
+            challenges::published_at.asc().nulls_last(),
+            challenges::id.asc(),
+        )),
+        (Sort::PublishedDesc, _) | (Sort::Relevance, None) => query.order((
+            challenges::published_at.desc().nulls_last(),
+            challenges::id.desc(),
+        )),
+    }
 }
 
 /// One page of the challenges the viewer may see, with the issuers' names, and the total.
@@ -402,7 +468,7 @@ pub async fn list(
     } else {
         Sort::PublishedDesc
     });
-    let count = || filtered!(challenges::table.into_boxed(), viewer, filter, q).count();
+    let count = || filtered(challenges::table.into_boxed(), viewer, filter, q).count();
     let (ids, total): (Vec<Uuid>, i64) = if q.is_none() {
         let total = match totals {
             Some(cache) => {
@@ -417,28 +483,28 @@ pub async fn list(
         if total == 0 || page.offset() >= total {
             return Ok((Vec::new(), total));
         }
-        let ids = filtered!(
+        let ids = filtered(
             challenges::table.select(challenges::id).into_boxed(),
             viewer,
             filter,
-            q
+            q,
         );
-        let ids = ordered!(ids, sort, q)
+        let ids = ordered(ids, sort, q)
             .limit(page.per_page)
             .offset(page.offset())
             .load(conn)
             .await?;
         (ids, total)
     } else {
-        let ids = filtered!(
+        let ids = filtered(
             challenges::table
                 .select((challenges::id, sql::<BigInt>("count(*) OVER ()")))
                 .into_boxed(),
             viewer,
             filter,
-            q
+            q,
         );
-        let found: Vec<(Uuid, i64)> = ordered!(ids, sort, q)
+        let found: Vec<(Uuid, i64)> = ordered(ids, sort, q)
             .limit(page.per_page)
             .offset(page.offset())
             .load(conn)

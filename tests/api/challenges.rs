@@ -526,7 +526,7 @@ async fn a_deadline_missed_while_no_server_ran_is_caught_up_at_start() {
     app.run_jobs().await;
     assert_eq!(s.status().await, "published");
     // What a starting server does.
-    let overdue = jiebang::challenges::deadline::catch_up(&app.state)
+    let overdue = jiebang::challenges::jobs::catch_up(&app.state)
         .await
         .unwrap();
     assert_eq!(overdue, 1);

@@ -5,18 +5,17 @@
 //! [`catch_up`], run at start, gives a job to any published challenge that lost its own.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::cache::ListCache;
 use super::lifecycle::{self, Action, Actor};
 use super::models::{Challenge, Status};
+use super::queries::{self, Viewer};
 use crate::audit::RequestMeta;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{self, BackgroundJob};
-use crate::schema::challenges;
 use crate::state::AppState;
 
 /// The job that closes bidding at a challenge's deadline.
@@ -30,11 +29,13 @@ pub struct CloseBidding {
 }
 
 impl CloseBidding {
-    fn of(challenge: &Challenge) -> Self {
-        CloseBidding {
-            challenge_id: challenge.id,
-            deadline: Some(challenge.bid_closes_at),
-        }
+    /// The job of the challenge `challenge_id` whose deadline is `deadline`.
+    fn at(challenge_id: Uuid, deadline: DateTime<Utc>) -> (Self, DateTime<Utc>) {
+        let job = CloseBidding {
+            challenge_id,
+            deadline: Some(deadline),
+        };
+        (job, deadline)
     }
 }
 
@@ -49,36 +50,32 @@ impl BackgroundJob for CloseBidding {
 
     /// Closes bidding if the challenge is still published and its deadline has passed.
     async fn perform(self, state: &AppState) -> anyhow::Result<()> {
-        let mut conn = state.conn().await?;
-        conn.transaction::<_, AppError, _>(async |conn| {
-            let challenge: Option<Challenge> = challenges::table
-                .find(self.challenge_id)
-                .select(Challenge::as_select())
-                .for_update()
-                .first(conn)
-                .await
-                .optional()?;
-            let Some(challenge) = challenge else {
-                return Ok(());
-            };
-            if challenge.status != Status::Published || challenge.bid_closes_at > state.clock.now()
-            {
-                return Ok(());
-            }
-            lifecycle::apply(
-                conn,
-                state,
-                &RequestMeta::default(),
-                &Actor::System,
-                &challenge,
-                Action::CloseBidding,
-                None,
-            )
+        state
+            .transaction(async |conn| {
+                let challenge =
+                    match queries::lock_visible(conn, Viewer::Admin, self.challenge_id).await {
+                        Err(AppError::NotFound) => return Ok(()),
+                        found => found?,
+                    };
+                if challenge.status != Status::Published
+                    || challenge.bid_closes_at > state.clock.now()
+                {
+                    return Ok(());
+                }
+                lifecycle::apply(
+                    conn,
+                    state,
+                    &RequestMeta::default(),
+                    &Actor::System,
+                    &challenge,
+                    Action::CloseBidding,
+                    None,
+                )
+                .await?;
+                tracing::info!(challenge_id = %challenge.id, "bidding closed at the deadline");
+                Ok(())
+            })
             .await?;
-            tracing::info!(challenge_id = %challenge.id, "bidding closed at the deadline");
-            Ok(())
-        })
-        .await?;
         ListCache::clear_in(state)?;
         Ok(())
     }
@@ -86,9 +83,8 @@ impl BackgroundJob for CloseBidding {
 
 /// Schedules the closing job for the challenge's current deadline, in the caller's transaction.
 pub async fn schedule(conn: &mut AsyncPgConnection, challenge: &Challenge) -> AppResult<()> {
-    CloseBidding::of(challenge)
-        .enqueue_at(conn, challenge.bid_closes_at)
-        .await
+    let (job, at) = CloseBidding::at(challenge.id, challenge.bid_closes_at);
+    job.enqueue_at(conn, at).await
 }
 
 /// Makes sure every published challenge has its closing job (run when the job runner starts, and
@@ -96,20 +92,10 @@ pub async fn schedule(conn: &mut AsyncPgConnection, challenge: &Challenge) -> Ap
 /// Answers how many jobs were added.
 pub async fn catch_up(state: &AppState) -> AppResult<usize> {
     let mut conn = state.conn().await?;
-    let published: Vec<(Uuid, DateTime<Utc>)> = challenges::table
-        .filter(challenges::status.eq(Status::Published))
-        .select((challenges::id, challenges::bid_closes_at))
-        .load(&mut conn)
-        .await?;
-    let jobs: Vec<(CloseBidding, DateTime<Utc>)> = published
+    let jobs: Vec<(CloseBidding, DateTime<Utc>)> = queries::published_deadlines(&mut conn)
+        .await?
         .into_iter()
-        .map(|(challenge_id, at)| {
-            let job = CloseBidding {
-                challenge_id,
-                deadline: Some(at),
-            };
-            (job, at)
-        })
+        .map(|(challenge_id, deadline)| CloseBidding::at(challenge_id, deadline))
         .collect();
     jobs::enqueue_many(&mut conn, &jobs).await
 }
