@@ -6,6 +6,7 @@ pub mod input;
 pub mod models;
 pub mod notices;
 pub mod queries;
+pub mod responses;
 pub mod routes;
 pub mod rules;
 pub mod views;

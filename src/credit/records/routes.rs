@@ -19,7 +19,7 @@ use crate::credit::rows;
 use crate::credit::subject::Subject;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
-use crate::http::{Page, ValidJson, ValidQuery};
+use crate::http::{BadListQuery, Invalid, NotFound, Page, ValidJson, ValidQuery};
 use crate::state::AppState;
 
 /// Enter a credit record by hand (admin).
@@ -30,7 +30,7 @@ use crate::state::AppState;
         (status = 201, description = "Record stored", body = RecordView),
         AdminsOnly,
         (status = 409, description = "Same source and record id exists (`credit_record_exists`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, e.g. a wrong check character of `subject_code`", body = ProblemBody, content_type = "application/problem+json"),
+        Invalid,
     ),
     security(("bearer" = []))
 )]
@@ -89,7 +89,7 @@ pub async fn create_record(
     responses(
         (status = 200, description = "One page of records", body = Page<RecordView>),
         AdminsOnly,
-        (status = 422, description = "Bad filter (e.g. `code` is neither a USCC nor an ID number) or page parameters", body = ProblemBody, content_type = "application/problem+json"),
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -118,7 +118,7 @@ pub async fn list_records(
     responses(
         (status = 200, description = "The record as repaired", body = RecordView),
         AdminsOnly,
-        (status = 404, description = "No such record", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "Already repaired (`credit_record_already_repaired`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`repaired_on` in the future or before the decision)", body = ProblemBody, content_type = "application/problem+json"),
     ),

@@ -16,7 +16,7 @@ use crate::credit::reviews::run::run_review;
 use crate::credit::reviews::views::{ReviewView, to_csv};
 use crate::error::{AppResult, ProblemBody};
 use crate::http::problem::locale_of;
-use crate::http::{ValidJson, ValidQuery};
+use crate::http::{NotFound, ValidJson, ValidQuery};
 use crate::state::AppState;
 
 /// The review as JSON, or as a CSV file (in the request's language) when `format` asks for it.
@@ -84,7 +84,7 @@ pub async fn create_review(
             (String = "text/csv"),
         )),
         AdminsOnly,
-        (status = 404, description = "No such review", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     ),
     security(("bearer" = []))
 )]
