@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::models::NewCreditRecord;
+use super::models::{NewCreditRecord, RepairChanges};
 use crate::credit::Subject;
 use crate::credit::models::{Severity, SubjectKind};
 use crate::http::validate::not_blank;
@@ -110,4 +110,17 @@ pub struct RepairRequest {
     pub repaired_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
     pub note: String,
+}
+
+impl RepairRequest {
+    /// The repair an admin (`by`) makes `now`, counting from `day`; the note trimmed.
+    pub fn changes(&self, day: NaiveDate, by: Uuid, now: DateTime<Utc>) -> RepairChanges<'_> {
+        RepairChanges {
+            repaired_on: day,
+            repair_note: self.note.trim(),
+            repaired_by: by,
+            repaired_at: now,
+            updated_at: now,
+        }
+    }
 }

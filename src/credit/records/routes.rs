@@ -8,7 +8,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::input::{CreateRecordRequest, RecordFilter, RepairRequest};
-use super::models::RepairChanges;
 use super::queries;
 use super::rules::{self, business_date};
 use super::views::RecordView;
@@ -137,17 +136,11 @@ pub async fn repair_record(
     let (id, req) = (id.into_inner(), body.into_inner());
     let now = state.clock.now().trunc_subsecs(6);
     let day = rules::repair_day(req.repaired_on, business_date(now))?;
+    let changes = req.changes(day, user.id, now);
     let record = state
         .transaction(async |conn| {
             let current = queries::lock(conn, id).await?;
             rules::may_repair(&current, day)?;
-            let changes = RepairChanges {
-                repaired_on: day,
-                repair_note: req.note.trim(),
-                repaired_by: user.id,
-                repaired_at: now,
-                updated_at: now,
-            };
             let repaired = queries::repair(conn, id, &changes).await?;
             Event::new("credit.record_repair", "credit_record", id)
                 .by(user.id)
