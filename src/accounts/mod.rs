@@ -5,6 +5,7 @@
 pub mod input;
 pub mod models;
 pub mod notices;
+pub mod open;
 pub mod queries;
 pub mod responses;
 pub mod routes;

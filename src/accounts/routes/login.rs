@@ -7,10 +7,10 @@ use actix_web::{HttpResponse, post};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
 
-use super::open_account;
 use crate::accounts::input::{
     AccountRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest,
 };
+use crate::accounts::open::open_account;
 use crate::accounts::responses::EmailTaken;
 use crate::accounts::views::{TokenResponse, UserView};
 use crate::accounts::{queries, rules};

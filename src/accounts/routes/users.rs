@@ -7,10 +7,10 @@ use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::open_account;
 use crate::accounts::input::{AccountRequest, CreateUserRequest, UpdateUserRequest, UserFilter};
 use crate::accounts::models::User;
 use crate::accounts::notices::{AccountDisabled, PasswordChanged, RoleChanged};
+use crate::accounts::open::open_account;
 use crate::accounts::responses::EmailTaken;
 use crate::accounts::views::{UserView, change_summary};
 use crate::accounts::{queries, rules};

@@ -93,7 +93,8 @@ impl CreateRecordRequest {
 pub struct RecordFilter {
     pub subject_kind: Option<SubjectKind>,
     /// A USCC or an ID number (matched by its keyed hash; the access log shows the hash, never
-    /// the number). An 18-digit code valid as both matches both, unless `subject_kind` says which.
+    /// the number). An 18-digit code valid as both matches both, unless `subject_kind` says which;
+    /// a code that is neither is a 422.
     pub code: Option<String>,
     pub severity: Option<Severity>,
     /// `true`: only records counting today; `false`: only expired or repaired ones.
