@@ -5,7 +5,9 @@
 pub mod input;
 pub mod models;
 pub mod notices;
+pub mod open;
 pub mod queries;
+pub mod responses;
 pub mod routes;
 pub mod rules;
 pub mod views;

@@ -9,9 +9,9 @@ use super::input::NotificationFilter;
 use super::queries;
 use super::views::{NotificationPage, NotificationView};
 use crate::auth::AuthUser;
-use crate::error::{AppResult, ProblemBody};
-use crate::http::ValidQuery;
+use crate::error::AppResult;
 use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::{BadListQuery, NotFound, ValidQuery};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     params(NotificationFilter, PageParams),
     responses(
         (status = 200, description = "One page of notifications", body = NotificationPage),
-        (status = 422, description = "Bad page parameters", body = ProblemBody, content_type = "application/problem+json"),
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -48,7 +48,7 @@ pub async fn list_notifications(
     params(("id" = Uuid, Path, description = "Notification id")),
     responses(
         (status = 200, description = "The notification, read", body = NotificationView),
-        (status = 404, description = "No such notification of the caller's", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     ),
     security(("bearer" = []))
 )]

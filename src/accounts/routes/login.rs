@@ -7,10 +7,11 @@ use actix_web::{HttpResponse, post};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
 
-use super::open_account;
 use crate::accounts::input::{
     AccountRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest,
 };
+use crate::accounts::open::open_account;
+use crate::accounts::responses::EmailTaken;
 use crate::accounts::views::{TokenResponse, UserView};
 use crate::accounts::{queries, rules};
 use crate::audit::{Event, RequestMeta};
@@ -18,7 +19,7 @@ use crate::auth::AuthUser;
 use crate::auth::sessions::{self, RevokeReason, Rotated};
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::http::ValidJson;
+use crate::http::{Invalid, ValidJson};
 use crate::state::AppState;
 
 /// Register an issuer or solver account together with its organisation.
@@ -31,8 +32,8 @@ use crate::state::AppState;
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created", body = UserView),
-        (status = 409, description = "Email already registered (`email_taken`)", body = crate::error::ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, e.g. a USCC with a wrong check character", body = crate::error::ProblemBody, content_type = "application/problem+json"),
+        EmailTaken,
+        Invalid,
     )
 )]
 #[post("/auth/register")]

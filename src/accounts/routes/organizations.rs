@@ -9,7 +9,8 @@ use crate::accounts::views::{MemberView, OrganizationDetail, UserView};
 use crate::accounts::{queries, rules};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, ProblemBody};
+use crate::error::{AppError, AppResult};
+use crate::http::NotFound;
 use crate::state::AppState;
 
 /// An organisation (any logged-in user); its member list for its members and admins.
@@ -18,7 +19,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "Organisation id")),
     responses(
         (status = 200, description = "The organisation", body = OrganizationDetail),
-        (status = 404, description = "No such organisation", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     ),
     security(("bearer" = []))
 )]
@@ -54,7 +55,7 @@ pub async fn get_organization(
     ),
     responses(
         (status = 200, description = "Approved (or already approved)", body = UserView),
-        (status = 404, description = "No such member, or not the caller's organisation", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -7,10 +7,11 @@ use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::open_account;
 use crate::accounts::input::{AccountRequest, CreateUserRequest, UpdateUserRequest, UserFilter};
 use crate::accounts::models::User;
 use crate::accounts::notices::{AccountDisabled, PasswordChanged, RoleChanged};
+use crate::accounts::open::open_account;
+use crate::accounts::responses::EmailTaken;
 use crate::accounts::views::{UserView, change_summary};
 use crate::accounts::{queries, rules};
 use crate::audit::{Event, RequestMeta};
@@ -18,7 +19,7 @@ use crate::auth::sessions;
 use crate::auth::{AdminsOnly, AuthUser, Role};
 use crate::error::{AppError, AppResult, FieldCode, ProblemBody};
 use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
-use crate::http::{Page, ValidJson, ValidQuery};
+use crate::http::{NotFound, Page, ValidJson, ValidQuery};
 use crate::notifications::{Recipient, notify};
 use crate::state::AppState;
 
@@ -66,7 +67,7 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Account created", body = UserView),
         AdminsOnly,
-        (status = 409, description = "Email already registered (`email_taken`)", body = ProblemBody, content_type = "application/problem+json"),
+        EmailTaken,
         (status = 422, description = "Invalid fields; experts need an organisation, admins have none", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -95,7 +96,7 @@ pub async fn create_user(
     responses(
         (status = 200, description = "The account as changed", body = UserView),
         AdminsOnly,
-        (status = 404, description = "No such account", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "An admin cannot disable their own account or take away their own admin role (`cannot_disable_self`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a role that does not fit the organisation", body = ProblemBody, content_type = "application/problem+json"),
     ),

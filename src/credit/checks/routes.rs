@@ -13,9 +13,9 @@ use crate::auth::AdminsOnly;
 use crate::auth::{AuthUser, Role};
 use crate::credit::rows;
 use crate::credit::subject::Subject;
-use crate::error::{AppResult, ProblemBody};
+use crate::error::AppResult;
 use crate::http::pagination::{PageParams, PageRequest};
-use crate::http::{Created, Page, ValidJson, ValidQuery};
+use crate::http::{BadListQuery, Created, Invalid, NotFound, Page, ValidJson, ValidQuery};
 use crate::state::AppState;
 
 /// Check a subject now (admin); the check is stored and never changed.
@@ -25,7 +25,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "The check: standing, result and the records in force", body = CheckView),
         AdminsOnly,
-        (status = 422, description = "Invalid fields, e.g. a wrong check character of `subject_code`", body = ProblemBody, content_type = "application/problem+json"),
+        Invalid,
     ),
     security(("bearer" = []))
 )]
@@ -58,7 +58,7 @@ pub async fn create_check(
     responses(
         (status = 200, description = "One page of checks", body = Page<CheckView>),
         AdminsOnly,
-        (status = 422, description = "Bad filter or page parameters", body = ProblemBody, content_type = "application/problem+json"),
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -85,7 +85,7 @@ pub async fn list_checks(
     responses(
         (status = 200, description = "The check", body = CheckView),
         AdminsOnly,
-        (status = 404, description = "No such check", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -14,7 +14,7 @@ use crate::auth::{AuthUser, Role};
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::body::{declared_length, read_limited};
 use crate::http::problem::locale_of;
-use crate::http::{Created, ValidQuery};
+use crate::http::{Created, NotFound, ValidQuery};
 use crate::state::AppState;
 
 const CSV_EXAMPLE: &str = "主体类型,主体名称,统一社会信用代码或身份证号,严重程度,失信类别,事由,认定单位,记录编号,认定日期,有效期至\r\n法人,厦门某新材料科技有限公司,913502000728319549,严重失信,失信被执行人,拒不履行生效判决,厦门市中级人民法院,XM-2024-0001,2024/1/2,2027/1/1\r\n";
@@ -78,7 +78,7 @@ pub async fn import_file(
     responses(
         (status = 200, description = "The import", body = ImportReport),
         AdminsOnly,
-        (status = 404, description = "No such import", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::models::NewCreditRecord;
+use super::models::{NewCreditRecord, RepairChanges};
 use crate::credit::Subject;
 use crate::credit::models::{Severity, SubjectKind};
 use crate::http::validate::not_blank;
@@ -93,7 +93,8 @@ impl CreateRecordRequest {
 pub struct RecordFilter {
     pub subject_kind: Option<SubjectKind>,
     /// A USCC or an ID number (matched by its keyed hash; the access log shows the hash, never
-    /// the number). An 18-digit code valid as both matches both, unless `subject_kind` says which.
+    /// the number). An 18-digit code valid as both matches both, unless `subject_kind` says which;
+    /// a code that is neither is a 422.
     pub code: Option<String>,
     pub severity: Option<Severity>,
     /// `true`: only records counting today; `false`: only expired or repaired ones.
@@ -110,4 +111,17 @@ pub struct RepairRequest {
     pub repaired_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
     pub note: String,
+}
+
+impl RepairRequest {
+    /// The repair an admin (`by`) makes `now`, counting from `day`; the note trimmed.
+    pub fn changes(&self, day: NaiveDate, by: Uuid, now: DateTime<Utc>) -> RepairChanges<'_> {
+        RepairChanges {
+            repaired_on: day,
+            repair_note: self.note.trim(),
+            repaired_by: by,
+            repaired_at: now,
+            updated_at: now,
+        }
+    }
 }

@@ -8,7 +8,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::input::{CreateRecordRequest, RecordFilter, RepairRequest};
-use super::models::RepairChanges;
 use super::queries;
 use super::rules::{self, business_date};
 use super::views::RecordView;
@@ -19,7 +18,7 @@ use crate::credit::rows;
 use crate::credit::subject::Subject;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
-use crate::http::{Page, ValidJson, ValidQuery};
+use crate::http::{BadListQuery, Invalid, NotFound, Page, ValidJson, ValidQuery};
 use crate::state::AppState;
 
 /// Enter a credit record by hand (admin).
@@ -30,7 +29,7 @@ use crate::state::AppState;
         (status = 201, description = "Record stored", body = RecordView),
         AdminsOnly,
         (status = 409, description = "Same source and record id exists (`credit_record_exists`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, e.g. a wrong check character of `subject_code`", body = ProblemBody, content_type = "application/problem+json"),
+        Invalid,
     ),
     security(("bearer" = []))
 )]
@@ -89,7 +88,7 @@ pub async fn create_record(
     responses(
         (status = 200, description = "One page of records", body = Page<RecordView>),
         AdminsOnly,
-        (status = 422, description = "Bad filter (e.g. `code` is neither a USCC nor an ID number) or page parameters", body = ProblemBody, content_type = "application/problem+json"),
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
@@ -118,7 +117,7 @@ pub async fn list_records(
     responses(
         (status = 200, description = "The record as repaired", body = RecordView),
         AdminsOnly,
-        (status = 404, description = "No such record", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "Already repaired (`credit_record_already_repaired`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`repaired_on` in the future or before the decision)", body = ProblemBody, content_type = "application/problem+json"),
     ),
@@ -137,17 +136,11 @@ pub async fn repair_record(
     let (id, req) = (id.into_inner(), body.into_inner());
     let now = state.clock.now().trunc_subsecs(6);
     let day = rules::repair_day(req.repaired_on, business_date(now))?;
+    let changes = req.changes(day, user.id, now);
     let record = state
         .transaction(async |conn| {
             let current = queries::lock(conn, id).await?;
             rules::may_repair(&current, day)?;
-            let changes = RepairChanges {
-                repaired_on: day,
-                repair_note: req.note.trim(),
-                repaired_by: user.id,
-                repaired_at: now,
-                updated_at: now,
-            };
             let repaired = queries::repair(conn, id, &changes).await?;
             Event::new("credit.record_repair", "credit_record", id)
                 .by(user.id)

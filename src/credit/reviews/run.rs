@@ -12,6 +12,7 @@ use super::rules::totals;
 use super::views::{ReviewItem, ReviewView};
 use crate::audit::{Event, RequestMeta};
 use crate::credit::Subject;
+use crate::credit::checks::queries as checks;
 use crate::credit::checks::run::{CheckRequest, check_in_review};
 use crate::credit::models::Purpose;
 use crate::error::AppResult;
@@ -67,4 +68,11 @@ pub async fn run_review(
         })
     })
     .await
+}
+
+/// A stored review with the checks it made (404 when there is none).
+pub async fn stored_review(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<ReviewView> {
+    let review = queries::find(conn, id).await?;
+    let made = checks::of_review(conn, id).await?;
+    ReviewView::stored(review, made)
 }

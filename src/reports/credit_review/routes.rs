@@ -10,13 +10,11 @@ use super::queries::involved_subjects;
 use crate::audit::RequestMeta;
 use crate::auth::AdminsOnly;
 use crate::auth::{AuthUser, Role};
-use crate::credit::checks::queries as checks;
-use crate::credit::reviews::queries as reviews;
-use crate::credit::reviews::run::run_review;
+use crate::credit::reviews::run::{run_review, stored_review};
 use crate::credit::reviews::views::{ReviewView, to_csv};
 use crate::error::{AppResult, ProblemBody};
 use crate::http::problem::locale_of;
-use crate::http::{ValidJson, ValidQuery};
+use crate::http::{NotFound, ValidJson, ValidQuery};
 use crate::state::AppState;
 
 /// The review as JSON, or as a CSV file (in the request's language) when `format` asks for it.
@@ -84,7 +82,7 @@ pub async fn create_review(
             (String = "text/csv"),
         )),
         AdminsOnly,
-        (status = 404, description = "No such review", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     ),
     security(("bearer" = []))
 )]
@@ -97,10 +95,7 @@ pub async fn get_review(
     format: ValidQuery<FormatParam>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let id = id.into_inner();
     let mut conn = state.conn().await?;
-    let review = reviews::find(&mut conn, id).await?;
-    let made = checks::of_review(&mut conn, id).await?;
-    let review = ReviewView::stored(review, made)?;
+    let review = stored_review(&mut conn, id.into_inner()).await?;
     respond(&req, &format.into_inner(), StatusCode::OK, &review)
 }

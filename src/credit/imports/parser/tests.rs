@@ -182,22 +182,16 @@ fn decodes_utf8_bom_and_gbk() {
 
 #[test]
 fn refuses_files_that_are_not_csv() {
-    assert_eq!(
-        decode(b"", EncodingChoice::Auto).unwrap_err(),
-        FileError::Empty
-    );
-    assert_eq!(
-        decode(b" \r\n", EncodingChoice::Auto).unwrap_err(),
-        FileError::Empty
-    );
-    assert_eq!(
-        decode(b"\xEF\xBB\xBF\r\n", EncodingChoice::Auto).unwrap_err(),
-        FileError::Empty
-    );
-    assert_eq!(
-        decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", EncodingChoice::Auto).unwrap_err(),
-        FileError::NotText
-    );
+    let refused: [(&[u8], FileError); 4] = [
+        (b"", FileError::Empty),
+        (b" \r\n", FileError::Empty),
+        (b"\xEF\xBB\xBF\r\n", FileError::Empty),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", FileError::NotText),
+    ];
+    for (bytes, error) in refused {
+        let refusal = decode(bytes, EncodingChoice::Auto).unwrap_err();
+        assert_eq!(refusal, error, "{bytes:?}");
+    }
     assert_eq!(
         Parser::new("hello,world\n1,2\n", &privacy(), 10).err(),
         Some(FileError::NoHeader)
