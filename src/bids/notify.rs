@@ -2,17 +2,15 @@
 //! review is done. Bidders are also told of clarifications, the deadline and cancellation, as the
 //! bids' part in the challenge's changes ([`super::stage`]).
 
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 
 use super::models::{Bid, ReviewResult, display_code};
-use crate::accounts::models::User;
+use crate::accounts::queries::active_account;
 use crate::bids::notices::{BidReceived, BidReviewed};
 use crate::challenges::models::Challenge;
 use crate::error::AppResult;
 use crate::notifications::beijing_time;
 use crate::notifications::{Recipient, notify};
-use crate::schema::users;
 use crate::state::AppState;
 
 /// Where people read the bid.
@@ -24,16 +22,6 @@ pub fn url(state: &AppState, bid: &Bid) -> String {
     )
 }
 
-async fn account(conn: &mut AsyncPgConnection, id: uuid::Uuid) -> AppResult<Option<User>> {
-    Ok(users::table
-        .find(id)
-        .filter(users::disabled_at.is_null())
-        .select(User::as_select())
-        .first(conn)
-        .await
-        .optional()?)
-}
-
 /// To the account that submitted the bid.
 pub async fn received(
     conn: &mut AsyncPgConnection,
@@ -42,7 +30,7 @@ pub async fn received(
     bid: &Bid,
     submitted_by: uuid::Uuid,
 ) -> AppResult<()> {
-    let Some(user) = account(conn, submitted_by).await? else {
+    let Some(user) = active_account(conn, submitted_by).await? else {
         return Ok(());
     };
     let notice = BidReceived {
@@ -64,7 +52,7 @@ pub async fn reviewed(
     result: ReviewResult,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    let Some(user) = account(conn, bid.created_by).await? else {
+    let Some(user) = active_account(conn, bid.created_by).await? else {
         return Ok(());
     };
     let notice = BidReviewed {

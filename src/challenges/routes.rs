@@ -12,7 +12,7 @@ use super::input::{ClarificationRequest, CreateChallenge, TransitionRequest, Upd
 use super::lifecycle::{self, Action, Actor};
 use super::models::{Challenge, ChallengeChanges, NewClarification, NewEvent};
 use super::queries::{self, ChallengeFilter, Viewer};
-use super::responses::{ChallengeNotFound, ManagersOnly, ReasonRequired, StaleIfGiven};
+use super::responses::{ChallengeNotFound, ManagersOnly, ReasonRequired};
 use super::rules::{self, Edit};
 use super::views::{ChallengeSummary, ChallengeView, ClarificationView, EventView};
 use super::{jobs, stages};
@@ -21,7 +21,9 @@ use crate::auth::{AdminsOnly, AuthUser, MaybeUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldCode, ProblemBody};
 use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
-use crate::http::{Created, IfMatch, OptionalJson, Page, Tagged, ValidJson, ValidQuery, Versioned};
+use crate::http::{
+    Created, IfMatch, OptionalJson, Page, Stale, Tagged, ValidJson, ValidQuery, Versioned,
+};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -299,7 +301,7 @@ async fn transition(call: TransitionCall, action: Action) -> AppResult<Tagged<Ch
         (status = 403, description = "Not this challenge's issuer (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         ChallengeNotFound,
         (status = 409, description = "Not allowed in the current state (`invalid_transition`, naming it)", body = ProblemBody, content_type = "application/problem+json"),
-        StaleIfGiven,
+        Stale,
         (status = 422, description = "The deadline has passed (`bid_closes_at`), or other content rules fail", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -322,7 +324,7 @@ pub async fn submit_challenge(call: TransitionCall) -> AppResult<Tagged<Challeng
         AdminsOnly,
         ChallengeNotFound,
         (status = 409, description = "Not `pending_approval` (`invalid_transition`, naming the state)", body = ProblemBody, content_type = "application/problem+json"),
-        StaleIfGiven,
+        Stale,
         (status = 422, description = "The deadline has passed meanwhile: reject it so the issuer can fix it", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -345,7 +347,7 @@ pub async fn approve_challenge(call: TransitionCall) -> AppResult<Tagged<Challen
         AdminsOnly,
         ChallengeNotFound,
         (status = 409, description = "Not `pending_approval` (`invalid_transition`, naming the state)", body = ProblemBody, content_type = "application/problem+json"),
-        StaleIfGiven,
+        Stale,
         ReasonRequired,
     ),
     security(("bearer" = []))
@@ -368,7 +370,7 @@ pub async fn reject_challenge(call: TransitionCall) -> AppResult<Tagged<Challeng
         ManagersOnly,
         ChallengeNotFound,
         (status = 409, description = "Not allowed in the current state (`invalid_transition`, naming it)", body = ProblemBody, content_type = "application/problem+json"),
-        StaleIfGiven,
+        Stale,
         ReasonRequired,
     ),
     security(("bearer" = []))

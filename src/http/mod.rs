@@ -19,5 +19,5 @@ pub use json::{OptionalJson, ValidJson};
 pub use pagination::{BadListQuery, Page, PageParams};
 pub use query::ValidQuery;
 pub use responses::Created;
-pub use responses::documented::{Invalid, NotFound, Versioned};
+pub use responses::documented::{Invalid, NotFound, Stale, Versioned};
 pub use versions::{IfMatch, Tagged};

@@ -111,6 +111,8 @@ pub mod documented {
         Invalid { 422 => "Invalid fields (`validation_failed`), each named in `errors`" }
         /// 422 for a list's filter or page parameters that do not parse or are out of range.
         BadListQuery { 422 => "Bad filter or page parameters" }
+        /// 412 of a change whose `If-Match` is optional, given and stale.
+        Stale { 412 => "`If-Match` given and stale (`stale_version`)" }
         /// The answers of an edit that takes `If-Match` ([`crate::http::IfMatch`]).
         Versioned {
             412 => "`If-Match` names an older version (`stale_version`)",

@@ -10,7 +10,4 @@ crate::problem_answers! {
         403 => "Issuers only (`forbidden`)",
         404 => "No such milestone on the caller's organisation's challenges",
     }
-    /// 412 of a change based on another version than the current one (`If-Match` is optional:
-    /// no 428).
-    StaleVersion { 412 => "`If-Match` names another version (`stale_version`)" }
 }

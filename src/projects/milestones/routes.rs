@@ -20,7 +20,7 @@ use crate::challenges::models::Challenge;
 use crate::challenges::notify::issuer_accounts;
 use crate::db;
 use crate::error::{AppError, AppResult, ProblemBody};
-use crate::http::{IfMatch, OptionalJson, ValidJson};
+use crate::http::{IfMatch, OptionalJson, Stale, ValidJson};
 use crate::notifications::notify_each;
 use crate::projects::acceptance;
 use crate::projects::input::given;
@@ -29,7 +29,7 @@ use crate::projects::notify::{recipients, tell_solvers};
 use crate::projects::payments;
 use crate::projects::plan::china_date;
 use crate::projects::queries::{self as project, Lock, ProjectViewer};
-use crate::projects::responses::{IssuerDecision, StaleVersion};
+use crate::projects::responses::IssuerDecision;
 use crate::state::AppState;
 
 /// The caller's organisation if they have `role`: 403 for other roles and for accounts without one.
@@ -80,7 +80,7 @@ async fn answer(
         SolversOnly,
         (status = 404, description = "No such milestone of the caller's organisation", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Already reported or accepted (`invalid_milestone_state`), or the project is not running (`project_not_running`)", body = ProblemBody, content_type = "application/problem+json"),
-        StaleVersion,
+        Stale,
     ),
     security(("bearer" = []))
 )]
@@ -150,7 +150,7 @@ pub async fn report_milestone(
         (status = 200, description = "Accepted; `payment` shows the ledger entry", body = MilestoneView),
         (status = 409, description = "Not reported (`invalid_milestone_state`, naming its state), the project is not running (`project_not_running`), or it is the last milestone, which the final acceptance decides (`final_milestone_by_acceptance`)", body = ProblemBody, content_type = "application/problem+json"),
         IssuerDecision,
-        StaleVersion,
+        Stale,
     ),
     security(("bearer" = []))
 )]
@@ -216,7 +216,7 @@ pub async fn accept_milestone(
         (status = 200, description = "Returned", body = MilestoneView),
         (status = 409, description = "Not reported (`invalid_milestone_state`), the project is not running (`project_not_running`), or it is the last milestone and the final acceptance has started (`acceptance_started`)", body = ProblemBody, content_type = "application/problem+json"),
         IssuerDecision,
-        StaleVersion,
+        Stale,
     ),
     security(("bearer" = []))
 )]

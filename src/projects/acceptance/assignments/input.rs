@@ -10,7 +10,7 @@ use crate::projects::acceptance::models::KpiVerdict;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "与揭榜单位有合作项目，申请回避"}))]
-pub struct DeclineRequest {
+pub struct AcceptanceDeclineRequest {
     #[validate(length(min = 1, max = 1000), custom(function = crate::http::validate::not_blank))]
     pub reason: String,
 }

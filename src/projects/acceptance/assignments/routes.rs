@@ -5,8 +5,8 @@ use actix_web::{get, post, put};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::{DeclineRequest, VerdictRequest};
-use super::views::{DeclineView, OwnVerdictView, ProjectView};
+use super::input::{AcceptanceDeclineRequest, VerdictRequest};
+use super::views::{AcceptanceDeclineView, AcceptanceProjectView, OwnVerdictView};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::{AuthUser, ExpertsOnly, Role};
 use crate::bids::queries as bid_queries;
@@ -75,9 +75,9 @@ pub async fn accept(
 #[utoipa::path(
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
-    request_body = DeclineRequest,
+    request_body = AcceptanceDeclineRequest,
     responses(
-        (status = 200, description = "Declined; `replacement` is the expert invited instead", body = DeclineView),
+        (status = 200, description = "Declined; `replacement` is the expert invited instead", body = AcceptanceDeclineView),
         ExpertsOnly,
         NotYourAssignment,
         (status = 409, description = "Already declined or submitted (`invalid_assignment_state`), the acceptance is closed (`acceptance_closed`), or the challenge is no longer awarded (`not_awarded`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -92,11 +92,11 @@ pub async fn decline(
     user: AuthUser,
     meta: RequestMeta,
     id: Path<Uuid>,
-    body: ValidJson<DeclineRequest>,
-) -> AppResult<Json<DeclineView>> {
+    body: ValidJson<AcceptanceDeclineRequest>,
+) -> AppResult<Json<AcceptanceDeclineView>> {
     let (declined, replacement) =
         handlers::decline(&state, &user, &meta, PANEL, *id, &body.into_inner().reason).await?;
-    Ok(Json(DeclineView {
+    Ok(Json(AcceptanceDeclineView {
         assignment: declined.into(),
         replacement: replacement.map(AcceptanceAssignmentView::from),
     }))
@@ -109,7 +109,7 @@ pub async fn decline(
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
     responses(
-        (status = 200, description = "The project", body = ProjectView),
+        (status = 200, description = "The project", body = AcceptanceProjectView),
         ExpertsOnly,
         NotYourAssignment,
         (status = 409, description = "Not accepted yet, or declined (`invalid_assignment_state`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -121,7 +121,7 @@ pub async fn project(
     state: Data<AppState>,
     user: AuthUser,
     id: Path<Uuid>,
-) -> AppResult<Json<ProjectView>> {
+) -> AppResult<Json<AcceptanceProjectView>> {
     user.require(&[Role::Expert])?;
     let mut conn = state.conn().await?;
     let a = seats::queries::find_own(&mut conn, PANEL, user.id, *id).await?;
@@ -148,7 +148,7 @@ pub async fn project(
     let milestones = project_view(&mut conn, &state, ProjectViewer::Admin, challenge.id)
         .await?
         .milestones;
-    Ok(Json(ProjectView {
+    Ok(Json(AcceptanceProjectView {
         assignment_id: a.id,
         challenge_id: challenge.id,
         kpis: kpi_views(&challenge, &bid),

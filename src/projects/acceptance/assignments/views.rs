@@ -32,7 +32,7 @@ impl From<Verdict> for OwnVerdictView {
 
 /// The project as the acceptance panel judges it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProjectView {
+pub struct AcceptanceProjectView {
     pub assignment_id: Uuid,
     pub challenge_id: Uuid,
     pub title: String,
@@ -57,7 +57,7 @@ pub struct ProjectView {
 /// What a decline did: the declined assignment and the replacement invited, if any eligible
 /// expert was left in the stored order.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeclineView {
+pub struct AcceptanceDeclineView {
     pub assignment: AcceptanceAssignmentView,
     pub replacement: Option<AcceptanceAssignmentView>,
 }
