@@ -30,7 +30,8 @@ impl AssignmentStatus {
         &[AssignmentStatus::Invited, AssignmentStatus::Accepted];
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// An expert's profile, as stored and as inserted.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable)]
 #[diesel(table_name = experts, primary_key(user_id), check_for_backend(diesel::pg::Pg))]
 pub struct Expert {
     pub user_id: Uuid,
@@ -40,6 +41,16 @@ pub struct Expert {
     pub title: String,
     pub conflict_usccs: Vec<Option<String>>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What an edit of a profile sets.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = experts)]
+pub struct ExpertChanges {
+    pub fields: Vec<String>,
+    pub title: String,
+    pub conflict_usccs: Vec<String>,
     pub updated_at: DateTime<Utc>,
 }
 
