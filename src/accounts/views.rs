@@ -79,11 +79,11 @@ pub struct OrganizationDetail {
     pub organization: OrganizationView,
     /// Accounts of this organisation; shown to its members and to admins only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<MemberView>>,
+    pub members: Option<Vec<OrganizationMemberView>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MemberView {
+pub struct OrganizationMemberView {
     pub id: Uuid,
     pub display_name: String,
     pub role: Role,
@@ -92,9 +92,9 @@ pub struct MemberView {
     pub membership_pending: bool,
 }
 
-impl From<Member> for MemberView {
+impl From<Member> for OrganizationMemberView {
     fn from(m: Member) -> Self {
-        MemberView {
+        OrganizationMemberView {
             id: m.id,
             display_name: m.display_name,
             role: m.role,

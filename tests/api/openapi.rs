@@ -254,3 +254,60 @@ async fn lists_document_their_page_parameters() {
         }
     }
 }
+
+/// The schemas' names in the document, with the files that declare them: `derive(…ToSchema…)`
+/// on a type, named by the type unless `#[schema(as = …)]` names it.
+fn schemas_in_source(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            schemas_in_source(&path, out);
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut deriving = false;
+        let mut renamed = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                deriving = true;
+            } else if deriving && line.starts_with("#[schema(as") {
+                renamed = true;
+            } else if deriving && !line.starts_with('#') && !line.starts_with("//") {
+                let declared = ["pub struct ", "pub enum ", "struct ", "enum "]
+                    .iter()
+                    .find_map(|p| line.strip_prefix(p));
+                if let (Some(rest), false) = (declared, renamed) {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    out.push((name, path.display().to_string()));
+                }
+                deriving = false;
+                renamed = false;
+            }
+        }
+    }
+}
+
+/// Two types of one name would be one schema in the document (the last registered wins, and
+/// endpoints of the other would be documented with the wrong body).
+#[test]
+fn schema_names_are_unique() {
+    let mut schemas = Vec::new();
+    schemas_in_source(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut schemas,
+    );
+    assert!(schemas.len() > 100, "found only {} schemas", schemas.len());
+    schemas.sort();
+    let clashes: Vec<_> = schemas
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| format!("{} in {} and {}", w[0].0, w[0].1, w[1].1))
+        .collect();
+    assert!(
+        clashes.is_empty(),
+        "schema names declared twice: {clashes:#?}"
+    );
+}

@@ -5,7 +5,7 @@ use actix_web::{get, post};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::accounts::views::{MemberView, OrganizationDetail, UserView};
+use crate::accounts::views::{OrganizationDetail, OrganizationMemberView, UserView};
 use crate::accounts::{queries, rules};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::AuthUser;
@@ -34,7 +34,12 @@ pub async fn get_organization(
     let organization = queries::organization(&mut conn, id).await?;
     let members = if rules::acts_for(&user, id) {
         let members = queries::members(&mut conn, id).await?;
-        Some(members.into_iter().map(MemberView::from).collect())
+        Some(
+            members
+                .into_iter()
+                .map(OrganizationMemberView::from)
+                .collect(),
+        )
     } else {
         None
     };
