@@ -77,7 +77,7 @@ pub async fn is_expert_account(conn: &mut AsyncPgConnection, id: Uuid) -> AppRes
 /// another expert's.
 pub async fn insert(conn: &mut AsyncPgConnection, expert: &Expert) -> AppResult<()> {
     diesel::insert_into(experts::table)
-        .values(expert.clone())
+        .values(expert)
         .execute(conn)
         .await
         .map_err(|e| match e {

@@ -1,14 +1,13 @@
 //! How an expert's profile is stored: conflicts checked and normalised, fields as sorted texts,
 //! and what an edit leaves as it was.
 
+use chrono::{DateTime, Utc};
+
+use super::input::UpdateExpert;
 use crate::challenges::models::Field;
 use crate::codes::parse_uscc;
 use crate::error::{AppError, AppResult, FieldError};
-use chrono::{DateTime, Utc};
-
 use crate::reviews::models::{Expert, ExpertChanges};
-
-use super::input::UpdateExpert;
 
 /// USCCs as stored: each checked (422 naming the entry), upper case, no duplicates.
 pub fn parse_conflicts(list: &[String]) -> AppResult<Vec<String>> {
