@@ -85,6 +85,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { bind } => {
             if let Some(bind) = bind {
                 settings.server.bind = bind;
+                settings.resolve_public_url();
+            }
+            if let Some(warning) = settings.public_url_warning() {
+                tracing::warn!("{warning}");
             }
             let environment = settings.environment.as_str();
             let app = Application::build(settings).await?;

@@ -2,6 +2,8 @@
 //! environment variables, then `DATABASE_URL`. Secrets are wrapped so that they never print.
 
 use std::net::IpAddr;
+
+use ipnet::IpNet;
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -69,6 +71,50 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub credit: CreditSettings,
     pub review: ReviewSettings,
+    pub metrics: MetricsSettings,
+    /// Where `server.public_url` came from, for the warning at start.
+    #[serde(skip)]
+    pub public_url_source: PublicUrlSource,
+}
+
+/// `GET /metrics` (Prometheus).
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsSettings {
+    /// The client addresses (IPs or CIDR ranges) that may scrape `/metrics`; everybody else gets
+    /// the 404 of an unknown route. The client address is the peer's, or the one a trusted proxy
+    /// (`server.trusted_proxies`) forwarded.
+    #[serde(deserialize_with = "networks")]
+    pub allow_from: Vec<IpNet>,
+}
+
+/// IPs (`10.0.0.7`) or ranges (`10.0.0.0/8`).
+fn networks<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<IpNet>, D::Error> {
+    let items = Vec::<String>::deserialize(deserializer)?;
+    items
+        .iter()
+        .map(|item| {
+            let item = item.trim();
+            item.parse::<IpNet>()
+                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "{item:?} is neither an IP address nor a CIDR range such as 10.0.0.0/8"
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Where the links in mails and the feed point ([`ServerSettings::public_url`]) came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PublicUrlSource {
+    /// `server.public_url`.
+    #[default]
+    Configured,
+    /// The deprecated `mail.public_url`.
+    Deprecated,
+    /// Neither is set: made from `server.bind`.
+    Bind,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,6 +137,11 @@ pub struct ServerSettings {
     pub trusted_proxies: Vec<IpAddr>,
     pub shutdown_timeout_secs: u64,
     pub backlog: i32,
+    /// The address people reach the server at (scheme, host, port, maybe a path prefix): the base
+    /// of the links in mails and the Atom feed. Unset: `mail.public_url` (deprecated), else made
+    /// from `bind` ([`Settings::resolve_public_url`]).
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -138,7 +189,9 @@ pub struct MailSettings {
     pub backend: MailBackend,
     pub file_dir: PathBuf,
     pub from: String,
-    pub public_url: String,
+    /// Deprecated alias of `server.public_url`, still read (with a warning at start).
+    #[serde(default)]
+    pub public_url: Option<String>,
     pub smtp: SmtpSettings,
 }
 
@@ -250,6 +303,7 @@ impl Settings {
                     .list_separator(",")
                     .with_list_parse_key("server.cors_allowed_origins")
                     .with_list_parse_key("server.trusted_proxies")
+                    .with_list_parse_key("metrics.allow_from")
                     .try_parsing(true),
             )
             .build()?
@@ -260,8 +314,59 @@ impl Settings {
         {
             settings.database.url = Some(SecretString::from(url));
         }
+        settings.resolve_public_url();
         settings.validate()?;
         Ok(settings)
+    }
+
+    /// The base of the links in mails and the feed, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        self.server
+            .public_url
+            .as_deref()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+    }
+
+    /// Fills `server.public_url`: as configured, else from the deprecated `mail.public_url`, else
+    /// from `server.bind` (an unspecified address such as `0.0.0.0` becomes `127.0.0.1`). Call it
+    /// again after changing `server.bind` (`serve --bind`) when the URL was made from the bind.
+    pub fn resolve_public_url(&mut self) {
+        let configured = |url: &Option<String>| {
+            url.as_ref()
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+        };
+        let (url, source) = if self.public_url_source == PublicUrlSource::Configured
+            && let Some(url) = configured(&self.server.public_url)
+        {
+            (url, PublicUrlSource::Configured)
+        } else if let Some(url) = configured(&self.mail.public_url) {
+            (url, PublicUrlSource::Deprecated)
+        } else {
+            (url_of_bind(&self.server.bind), PublicUrlSource::Bind)
+        };
+        self.server.public_url = Some(url);
+        self.public_url_source = source;
+    }
+
+    /// What to say at start about `server.public_url`: the deprecated key in use, or, in
+    /// production, no URL configured at all.
+    pub fn public_url_warning(&self) -> Option<String> {
+        match self.public_url_source {
+            PublicUrlSource::Configured => None,
+            PublicUrlSource::Deprecated => Some(format!(
+                "mail.public_url is deprecated: set server.public_url (JIEBANG__SERVER__PUBLIC_URL) \
+                 instead; using {}",
+                self.public_url()
+            )),
+            PublicUrlSource::Bind if self.environment == Environment::Production => Some(format!(
+                "server.public_url is not set: links in mail and in the Atom feed point at {}, \
+                 made from server.bind; set JIEBANG__SERVER__PUBLIC_URL to the address people use",
+                self.public_url()
+            )),
+            PublicUrlSource::Bind => None,
+        }
     }
 
     /// Refuses settings that would be unsafe or cannot work.
@@ -308,6 +413,17 @@ impl Settings {
                 );
             }
         }
+        let public_url = self.public_url();
+        let valid = ["http://", "https://"].iter().any(|scheme| {
+            public_url
+                .strip_prefix(scheme)
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains([' ', '?', '#']))
+        });
+        if !valid {
+            anyhow::bail!(
+                "server.public_url: {public_url:?} is not an http(s) URL such as https://jiebang.example.gov.cn"
+            );
+        }
         if self.database.pool_size == 0 {
             anyhow::bail!("database.pool_size must be at least 1");
         }
@@ -334,6 +450,16 @@ impl Settings {
             self.auth.hash_concurrency
         }
     }
+}
+
+/// `http://` and the bind address, with an unspecified host (`0.0.0.0`, `[::]`) as `127.0.0.1`.
+fn url_of_bind(bind: &str) -> String {
+    let (host, port) = bind.rsplit_once(':').unwrap_or((bind, "80"));
+    let host = match host {
+        "" | "0.0.0.0" | "[::]" | "::" => "127.0.0.1",
+        other => other,
+    };
+    format!("http://{host}:{port}")
 }
 
 fn cores() -> usize {
@@ -426,5 +552,74 @@ mod tests {
         settings.database.url = None;
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("DATABASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn the_public_url_is_configured_or_the_deprecated_one_or_made_from_the_bind() {
+        let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        // Unset in config/: made from the bind, no warning outside production.
+        assert_eq!(settings.public_url(), "http://127.0.0.1:8080");
+        assert_eq!(settings.public_url_source, PublicUrlSource::Bind);
+        assert!(settings.public_url_warning().is_none());
+        settings.server.bind = "0.0.0.0:9000".into();
+        settings.resolve_public_url();
+        assert_eq!(settings.public_url(), "http://127.0.0.1:9000");
+        settings.environment = Environment::Production;
+        let warning = settings.public_url_warning().unwrap();
+        assert!(
+            warning.contains("server.public_url is not set"),
+            "{warning}"
+        );
+
+        // The former key still works, with a warning.
+        settings.mail.public_url = Some("https://old.example.gov.cn/".into());
+        settings.resolve_public_url();
+        assert_eq!(settings.public_url(), "https://old.example.gov.cn");
+        assert!(
+            settings
+                .public_url_warning()
+                .unwrap()
+                .contains("deprecated")
+        );
+
+        // The new key wins, and stays when the bind changes.
+        settings.server.public_url = Some("https://jiebang.example.gov.cn".into());
+        settings.public_url_source = PublicUrlSource::Configured;
+        settings.resolve_public_url();
+        settings.server.bind = "0.0.0.0:9001".into();
+        settings.resolve_public_url();
+        assert_eq!(settings.public_url(), "https://jiebang.example.gov.cn");
+        assert!(settings.public_url_warning().is_none());
+
+        settings.environment = Environment::Development;
+        settings.server.public_url = Some("jiebang.example.gov.cn".into());
+        settings.public_url_source = PublicUrlSource::Configured;
+        settings.resolve_public_url();
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("server.public_url"), "{err}");
+    }
+
+    #[test]
+    fn metrics_are_allowed_from_loopback_by_default_and_take_ips_or_ranges() {
+        let settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        let allowed = |ip: &str| {
+            let ip: IpAddr = ip.parse().unwrap();
+            settings.metrics.allow_from.iter().any(|n| n.contains(&ip))
+        };
+        assert!(allowed("127.0.0.1") && allowed("::1"));
+        assert!(!allowed("10.0.0.1"));
+
+        #[derive(Deserialize)]
+        struct Only {
+            #[serde(deserialize_with = "networks")]
+            allow_from: Vec<IpNet>,
+        }
+        let parsed: Only =
+            serde_json::from_str(r#"{"allow_from": ["10.0.0.7", "192.168.0.0/16", "fd00::/8"]}"#)
+                .unwrap();
+        assert_eq!(parsed.allow_from.len(), 3);
+        assert_eq!(parsed.allow_from[0].to_string(), "10.0.0.7/32");
+        let bad = serde_json::from_str::<Only>(r#"{"allow_from": ["localhost"]}"#);
+        assert!(bad.is_err());
     }
 }

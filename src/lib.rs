@@ -22,6 +22,7 @@ pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod monitoring;
 pub mod notifications;
 pub mod openapi;
 pub mod privacy;

@@ -23,8 +23,8 @@ use crate::http::{headers, problem};
 use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
 use crate::{
-    accounts, audit, awards, bids, challenges, db, health, jobs, mail, notifications, openapi,
-    projects, reports, reviews, telemetry,
+    accounts, audit, awards, bids, challenges, db, health, jobs, mail, monitoring, notifications,
+    openapi, projects, reports, reviews, telemetry,
 };
 
 pub struct Application {
@@ -150,6 +150,7 @@ fn bind(address: &str, backlog: i32) -> std::io::Result<TcpListener> {
 
 fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
     let settings = state.settings.clone();
+    monitoring::install();
     let server = HttpServer::new(move || {
         let (app, api) = App::new()
             .into_utoipa_app()
@@ -158,6 +159,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
             .app_data(path_config())
             .service(health::health)
             .service(health::ready)
+            .service(monitoring::routes::scrape)
             .service(
                 scope::scope("/api/v1")
                     // Served from the document built below; not itself an API operation.
@@ -189,6 +191,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
             .default_service(web::to(not_matched))
             .wrap(cors(&state.settings.server.cors_allowed_origins))
             .wrap(problem::error_renderer())
+            .wrap(from_fn(monitoring::record_request))
             .wrap(from_fn(headers::add_response_headers))
             .wrap(TracingLogger::<telemetry::RequestSpan>::new())
             // Outermost: no ID number reaches the access log.

@@ -19,6 +19,11 @@ field-invalid_character = contains characters that are not allowed
 field-invalid_type = has the wrong type
 field-invalid_choice = is not one of the allowed values
 field-not_allowed = is not allowed here
+field-not_self_registered = { $role ->
+    [expert] expert accounts do not register themselves: the program office creates the account (POST /users) and adds it to the expert pool (POST /experts); please contact the program office
+    [admin] administrator accounts do not register themselves: an existing administrator of the program office creates them (POST /users); the first one is made on the server with the create-admin command
+   *[other] only issuers and solvers register themselves
+}
 field-not_found = does not exist
 field-unknown_field = is not a known field
 field-taken = is already taken
@@ -68,7 +73,7 @@ field-missing_kpi = lacks a commitment for the KPI "{ $kpi }"
 field-unknown_kpi = is not a KPI of this challenge
 field-one_leader = needs exactly one leader (has { $count })
 field-not_yet = not before { $at }
-field-bidding_closed = bidding is closed (the challenge is { $current })
+field-bidding_closed = not open for bids (now: { challenge-status-current })
 field-not_reviewed = { $count } bid(s) still need their formal review
 field-not_expert = must be an account with the role expert
 field-not_enough_experts = { $found } eligible expert(s) found, { $needed } needed

@@ -56,10 +56,12 @@ problem-credit_file_encoding = The credit file is not in a known or the chosen e
     .detail = the file is not valid { $encoding }; try encoding=auto, utf-8 or gbk
 problem-credit_file_missing_columns = The credit file lacks required columns
     .detail = required columns missing: { $columns_en }
+problem-credit_refused = Refused by the credit check: resubmit once the records are repaired (信用修复), or contact the program office
+    .detail = parties with a dishonesty record in force: { $parties } (see errors). A record stops counting once it is repaired or expires, and the bid may then be submitted again; if you believe a record is wrong or already repaired, contact the program office (科技局) to have it checked and updated
 problem-bid_exists = Your organisation already has a live bid on this challenge
     .detail = your organisation already has a live bid (a draft or a submitted one) on this challenge
 problem-bidding_closed = Bidding is closed
-    .detail = bidding is closed (the challenge is { $current })
+    .detail = the challenge is not open for bids (now: { challenge-status-current })
 problem-bidding_not_open = Bidding has not opened yet
     .detail = bidding opens at { $opens_at }
 problem-invalid_bid_state = Not allowed in the bid's current state

@@ -26,7 +26,7 @@ credit-review-csv-subject_name = 主体名称
 credit-review-csv-subject_code = 统一社会信用代码或身份证号
 credit-review-csv-standing = 信用状况
 credit-review-csv-result = 审查结果
-credit-review-csv-records_in_force = 在效记录数
+credit-review-csv-records_in_force = 有效记录数
 credit-review-csv-check_id = 审查编号
 credit-review-kind = { $kind ->
     [organization] 法人

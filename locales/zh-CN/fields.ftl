@@ -19,6 +19,11 @@ field-invalid_character = 含有不允许的字符
 field-invalid_type = 类型不正确
 field-invalid_choice = 不是允许的取值
 field-not_allowed = 此处不允许该取值
+field-not_self_registered = { $role ->
+    [expert] 评审专家账号不能自行注册：由项目办（科技局）创建账号（POST /users）并纳入专家库（POST /experts），请联系项目办
+    [admin] 管理员账号不能自行注册：由项目办现有管理员创建（POST /users），首个管理员在服务器上用命令 create-admin 创建
+   *[other] 只有发榜方（issuer）和揭榜方（solver）可以自行注册
+}
 field-not_found = 不存在
 field-unknown_field = 未知字段
 field-taken = 已被使用
@@ -35,19 +40,19 @@ field-before_decision = 不能早于认定日期
 field-before_start = 须晚于开始时间
 field-credit_blocked = { $purpose ->
     [bid] { $standing ->
-        [serious] 信用审查未通过：存在在效的严重失信记录，不能参与揭榜
-        [general] 信用审查未通过：存在在效的一般失信记录，本榜单规定一般失信亦不得揭榜
+        [serious] 信用审查未通过：存在有效的严重失信记录，不能参与揭榜
+        [general] 信用审查未通过：存在有效的一般失信记录，本榜单规定一般失信亦不得揭榜
        *[other] 信用审查未通过，不能参与揭榜
     }
    *[other] { $standing ->
-        [serious] 信用复核未通过：存在在效的严重失信记录，不能挂帅
-        [general] 信用复核未通过：存在在效的一般失信记录，本榜单规定一般失信亦不得挂帅
+        [serious] 信用复核未通过：存在有效的严重失信记录，不能挂帅
+        [general] 信用复核未通过：存在有效的一般失信记录，本榜单规定一般失信亦不得挂帅
        *[other] 信用复核未通过，不能挂帅
     }
 }
 field-payment_held = { $standing ->
-    [serious] 信用审查未通过：存在在效的严重失信记录，款项暂缓支付
-    [general] 信用审查未通过：存在在效的一般失信记录，本榜单规定一般失信亦暂缓支付
+    [serious] 信用审查未通过：存在有效的严重失信记录，款项暂缓支付
+    [general] 信用审查未通过：存在有效的一般失信记录，本榜单规定一般失信亦暂缓支付
    *[other] 信用审查未通过，款项暂缓支付
 }
 field-not_ranked = 不在该榜单的评审排名中
@@ -68,7 +73,7 @@ field-missing_kpi = 缺少对考核指标「{ $kpi }」的承诺
 field-unknown_kpi = 不是该榜单的考核指标
 field-one_leader = 须有且仅有一名项目负责人（现有 { $count } 名）
 field-not_yet = 须等到 { $at }
-field-bidding_closed = 揭榜已截止（榜单状态 { $current }）
+field-bidding_closed = 不在张榜状态（当前：{ challenge-status-current }）
 field-not_reviewed = 尚有 { $count } 份申报未完成形式审查
 field-not_expert = 须为评审专家账号
 field-not_enough_experts = 符合条件的专家 { $found } 位，需要 { $needed } 位

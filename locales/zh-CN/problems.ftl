@@ -56,10 +56,12 @@ problem-credit_file_encoding = 信用文件的字符编码无法识别
     .detail = 文件不是有效的 { $encoding } 编码，可改用 encoding=auto、utf-8 或 gbk
 problem-credit_file_missing_columns = 信用文件缺少必需的列
     .detail = 缺少必需的列：{ $columns }
+problem-credit_refused = 信用审查未通过，暂不能揭榜：失信记录完成信用修复后可重新提交，如有疑问请联系项目办
+    .detail = 有 { $parties } 方存在有效的失信记录（见 errors）。失信记录经信用修复或有效期届满后不再计入，届时可重新提交；认为记录有误或已修复的，请联系项目办（科技局）核实更新
 problem-bid_exists = 贵单位对该榜单已有申报
     .detail = 贵单位对该榜单已有申报（草稿或已提交）
 problem-bidding_closed = 揭榜已截止或榜单不在张榜状态
-    .detail = 揭榜已截止或榜单不在张榜状态（{ challenge-status-current }）
+    .detail = 榜单不在张榜状态（当前：{ challenge-status-current }）
 problem-bidding_not_open = 揭榜尚未开始
     .detail = 揭榜尚未开始（{ $opens_at }）
 problem-invalid_bid_state = 申报当前状态下不能执行此操作

@@ -74,11 +74,16 @@ pub fn valid_password(value: &Password) -> Result<(), ValidationError> {
     }
 }
 
-/// Only issuers and solvers register themselves (SPEC §1).
+/// Only issuers and solvers register themselves (SPEC §1); the message of the others says who
+/// creates their accounts.
 pub fn self_registering_role(role: &Role) -> Result<(), ValidationError> {
     match role {
         Role::Issuer | Role::Solver => Ok(()),
-        _ => Err(ValidationError::new("not_allowed")),
+        other => {
+            let mut error = ValidationError::new("not_self_registered");
+            error.add_param("role".into(), other);
+            Err(error)
+        }
     }
 }
 

@@ -56,9 +56,6 @@ fn welcome(state: &AppState, user: &User, organization: Option<&Organization>) -
         email: user.email.clone(),
         role: user.role,
         organization_name: organization.map(|o| o.name.clone()),
-        login_url: format!(
-            "{}/docs/",
-            state.settings.mail.public_url.trim_end_matches('/')
-        ),
+        login_url: format!("{}/docs/", state.settings.public_url()),
     }
 }

@@ -11,6 +11,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::AuthSettings;
 use crate::error::{AppError, AppResult};
+use crate::monitoring::LOGIN_RATE_LIMITED;
 
 pub struct LoginLimiter {
     per_account: DefaultKeyedRateLimiter<String>,
@@ -40,9 +41,11 @@ impl LoginLimiter {
         if let Some(address) = address
             && let Err(not_until) = self.per_address.check_key(&address)
         {
+            metrics::counter!(LOGIN_RATE_LIMITED, "limit" => "address").increment(1);
             return Err(self.too_many(not_until.wait_time_from(self.clock.now())));
         }
         if let Err(not_until) = self.per_account.check_key(&email.trim().to_lowercase()) {
+            metrics::counter!(LOGIN_RATE_LIMITED, "limit" => "account").increment(1);
             return Err(self.too_many(not_until.wait_time_from(self.clock.now())));
         }
         // Forget idle keys now and then so that the maps stay small.

@@ -1,12 +1,12 @@
 //! Where people read what the awards tell them: absolute links for emails and the Atom feed,
-//! from `mail.public_url`.
+//! from `server.public_url`.
 
 use uuid::Uuid;
 
 use crate::state::AppState;
 
 fn base_url(state: &AppState) -> &str {
-    state.settings.mail.public_url.trim_end_matches('/')
+    state.settings.public_url()
 }
 
 /// Where the public reads the notices.

@@ -126,11 +126,16 @@ pub fn bidding_open(challenge: &Challenge, now: DateTime<Utc>) -> AppResult<()> 
             .field(FieldError::new("bid_opens_at", FieldCode::NotYet).with_param("at", opens_at)));
     }
     if challenge.status != Status::Published || now >= challenge.bid_closes_at {
+        // Past the deadline the challenge is closed for bids although the closing job may not
+        // have moved it yet: the state named is the one it is in for the bidder.
+        let current = match challenge.status {
+            Status::Published => Status::BiddingClosed,
+            other => other,
+        };
         return Err(AppError::conflict(ErrorCode::BiddingClosed)
-            .arg("current", challenge.status)
+            .arg("current", current)
             .field(
-                FieldError::new("status", FieldCode::BiddingClosed)
-                    .with_param("current", challenge.status),
+                FieldError::new("status", FieldCode::BiddingClosed).with_param("current", current),
             ));
     }
     Ok(())

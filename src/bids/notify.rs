@@ -15,11 +15,7 @@ use crate::state::AppState;
 
 /// Where people read the bid.
 pub fn url(state: &AppState, bid: &Bid) -> String {
-    format!(
-        "{}/api/v1/bids/{}",
-        state.settings.mail.public_url.trim_end_matches('/'),
-        bid.id
-    )
+    format!("{}/api/v1/bids/{}", state.settings.public_url(), bid.id)
 }
 
 /// To the account that submitted the bid.

@@ -110,7 +110,7 @@ pub async fn list_bids(
         SolversOnly,
         (status = 404, description = "No such published challenge", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Deadline passed or not published (`bidding_closed`), not open yet (`bidding_not_open`), or the organisation already has a live bid (`bid_exists`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (e.g. an ID number's check character), rules not met (amount, duration, shares, KPIs, leader), the organisation's kind not eligible (`organization`), or a party blocked by its credit standing (`credit_blocked`, naming the party)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (e.g. an ID number's check character), rules not met (amount, duration, shares, KPIs, leader), the organisation's kind not eligible (`organization`), or `credit_refused`: a party barred by its credit standing (one `credit_blocked` error naming each such party)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -256,7 +256,7 @@ fn own_change<'a>(action: BidAction, read: &'a Bid, user: &AuthUser, org_id: Uui
         NotFound,
         (status = 409, description = "Deadline passed (`bidding_closed`) or withdrawn (`invalid_bid_state`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` names an older version, or the bid changed meanwhile (`stale_version`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or a submitted bid no longer meets the rules or the credit gate", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a submitted bid no longer meets the rules, or the credit gate (`credit_refused`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -329,7 +329,7 @@ pub async fn update_bid(
         SolversOnly,
         NotFound,
         (status = 409, description = "Deadline passed (`bidding_closed`) or not a draft (`invalid_bid_state`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Rules not met, organisation not eligible, or a party blocked by its credit standing (`credit_blocked`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Rules not met, organisation not eligible, or `credit_refused`: a party barred by its credit standing (one `credit_blocked` error per party)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

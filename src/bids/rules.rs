@@ -111,8 +111,8 @@ pub struct Submission<'a> {
 impl Submission<'_> {
     /// The submission rules, the organisation's kind, and the credit checks of the organisation,
     /// the leader and every member. The checks are committed here, before the bid is saved, so
-    /// that they stay on record when a `block` refuses the bid (422 naming each blocked party,
-    /// and nothing of the records or of anyone else).
+    /// that they stay on record when a `block` refuses the bid (422 `credit_refused` naming each
+    /// blocked party, and nothing of the records or of anyone else).
     pub async fn gate(
         self,
         conn: &mut AsyncPgConnection,
@@ -192,7 +192,10 @@ impl Submission<'_> {
             })
             .collect();
         if !blocked.is_empty() {
-            return Err(AppError::Validation(blocked));
+            // Its own problem type: what happened and what the bidder can do about it.
+            let refused =
+                AppError::unprocessable(ErrorCode::CreditRefused).arg("parties", blocked.len());
+            return Err(blocked.into_iter().fold(refused, AppError::field));
         }
         let warn = checks.iter().any(|c| c.result == CheckResult::Warn);
         let credit_result = if warn {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::input::{KpiCommitment, Milestone};
 use super::models::{Bid, BidStatus, Member, MemberRole, ReviewResult, display_code};
 use super::queries::BidViewer;
+use crate::credit::CheckResult;
 
 /// The bidding organisation.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -69,6 +70,11 @@ pub struct BidView {
     pub team: Vec<MemberView>,
     /// `pass` or `warn` (flagged for formal review) at the last submission. Admins only.
     pub credit_result: Option<String>,
+    /// Whether the last submission's credit check warned: a party has a general dishonesty
+    /// record in force, which this challenge does not bar but the formal review weighs. Shown to
+    /// the bid's own organisation and to admins (absent for others, and `false` before the bid
+    /// is submitted).
+    pub credit_warning: Option<bool>,
     /// What the system found at the last submission, for the formal review: completeness, the
     /// organisation's kind, the credit result per party (by role and masked code). Admins only.
     pub prefill: Option<serde_json::Value>,
@@ -83,6 +89,7 @@ pub struct BidView {
 impl BidView {
     pub fn new(bid: Bid, org_name: String, members: &[Member], viewer: BidViewer) -> Self {
         let admin = viewer == BidViewer::Admin;
+        let own = matches!(viewer, BidViewer::Solver(org) if org == bid.organization_id);
         let formal_review = match (bid.review_result, bid.reviewed_at) {
             (Some(result), Some(at)) => Some(FormalReviewView {
                 result,
@@ -112,6 +119,8 @@ impl BidView {
                 .filter(|m| m.bid_id == bid.id)
                 .map(MemberView::from)
                 .collect(),
+            credit_warning: (admin || own)
+                .then(|| bid.credit_result.as_deref() == Some(CheckResult::Warn.as_str())),
             credit_result: if admin { bid.credit_result } else { None },
             prefill: if admin { bid.prefill } else { None },
             formal_review,

@@ -20,7 +20,7 @@ use crate::state::AppState;
 pub fn url(state: &AppState, challenge: &Challenge) -> String {
     format!(
         "{}/api/v1/challenges/{}",
-        state.settings.mail.public_url.trim_end_matches('/'),
+        state.settings.public_url(),
         challenge.id
     )
 }

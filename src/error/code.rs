@@ -50,6 +50,8 @@ pub enum ErrorCode {
     CreditFileNotCsv,
     CreditFileEncoding,
     CreditFileMissingColumns,
+    /// A party of a bid is barred by its credit standing.
+    CreditRefused,
     // --- challenges ---
     InvalidTransition,
     NotEditable,
@@ -130,6 +132,8 @@ pub enum FieldCode {
     InvalidType,
     InvalidChoice,
     NotAllowed,
+    /// A role that does not register itself (`POST /auth/register` as expert or admin).
+    NotSelfRegistered,
     NotFound,
     UnknownField,
     Taken,

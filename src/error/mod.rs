@@ -53,6 +53,14 @@ pub enum AppError {
     /// 422: field values are invalid.
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    /// 422 of its own kind: the request is well formed but a rule refuses it for a reason that
+    /// has its own code (and title), e.g. `credit_refused`. `errors` name the fields at fault.
+    #[error("unprocessable ({code})")]
+    Unprocessable {
+        code: ErrorCode,
+        args: Args,
+        errors: Vec<FieldError>,
+    },
     /// 429: too many attempts; retry after the given seconds.
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
@@ -143,6 +151,16 @@ impl AppError {
         }
     }
 
+    /// 422 with `code` (rather than the generic `validation_failed`); add the detail's
+    /// arguments with [`AppError::arg`] and the fields at fault with [`AppError::field`].
+    pub fn unprocessable(code: ErrorCode) -> Self {
+        AppError::Unprocessable {
+            code,
+            args: Args::new(),
+            errors: Vec::new(),
+        }
+    }
+
     /// 400 with `code`.
     pub fn bad_request(code: ErrorCode) -> Self {
         AppError::BadRequest {
@@ -151,9 +169,12 @@ impl AppError {
         }
     }
 
-    /// Adds an argument of the detail message (409 and 400; others have none).
+    /// Adds an argument of the detail message (409, 400 and a coded 422; others have none).
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
-        if let AppError::Conflict { args, .. } | AppError::BadRequest { args, .. } = &mut self {
+        if let AppError::Conflict { args, .. }
+        | AppError::BadRequest { args, .. }
+        | AppError::Unprocessable { args, .. } = &mut self
+        {
             args.set(name, value);
         }
         self
@@ -161,7 +182,10 @@ impl AppError {
 
     /// Adds a field at fault (409 and 422).
     pub fn field(mut self, error: FieldError) -> Self {
-        if let AppError::Conflict { errors, .. } | AppError::Validation(errors) = &mut self {
+        if let AppError::Conflict { errors, .. }
+        | AppError::Unprocessable { errors, .. }
+        | AppError::Validation(errors) = &mut self
+        {
             errors.push(error);
         }
         self
@@ -172,6 +196,7 @@ impl AppError {
         match self {
             AppError::Conflict { code, .. }
             | AppError::BadRequest { code, .. }
+            | AppError::Unprocessable { code, .. }
             | AppError::Unauthorized(code) => Some(*code),
             _ => None,
         }
@@ -188,7 +213,9 @@ impl AppError {
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -202,7 +229,8 @@ impl AppError {
             AppError::Unauthorized(code) => (*code, None, vec![]),
             AppError::Forbidden => (ErrorCode::Forbidden, None, vec![]),
             AppError::NotFound => (ErrorCode::NotFound, None, vec![]),
-            AppError::Conflict { code, args, errors } => {
+            AppError::Conflict { code, args, errors }
+            | AppError::Unprocessable { code, args, errors } => {
                 (*code, Some(args.clone()), errors.clone())
             }
             AppError::PreconditionFailed => (ErrorCode::StaleVersion, None, vec![]),

@@ -67,3 +67,47 @@ pub async fn exists(conn: &mut AsyncPgConnection, id: i64) -> AppResult<bool> {
             .await?,
     )
 }
+
+/// The queue of one kind of job at `now`, for the metrics.
+#[derive(Debug, QueryableByName)]
+pub struct KindCounts {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    /// Waiting, due or not.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub pending: i64,
+    /// Waiting and due.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub due: i64,
+    /// Parked after their last attempt.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub failed: i64,
+    /// When the longest-waiting due job became due.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub oldest_due: Option<DateTime<Utc>>,
+}
+
+/// The queue by kind: one short statement (at most `timeout_ms`), for a scrape of `/metrics`.
+pub async fn counts_by_kind(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    timeout_ms: u64,
+) -> AppResult<Vec<KindCounts>> {
+    crate::db::transaction(conn, async move |conn| {
+        diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout_ms}"))
+            .execute(conn)
+            .await?;
+        Ok(diesel::sql_query(
+            "SELECT kind, \
+                    count(*) FILTER (WHERE status = 'pending') AS pending, \
+                    count(*) FILTER (WHERE status = 'pending' AND run_at <= $1) AS due, \
+                    count(*) FILTER (WHERE status = 'failed') AS failed, \
+                    min(run_at) FILTER (WHERE status = 'pending' AND run_at <= $1) AS oldest_due \
+             FROM background_jobs GROUP BY kind",
+        )
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .load(conn)
+        .await?)
+    })
+    .await
+}

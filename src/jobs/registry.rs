@@ -57,8 +57,27 @@ fn run<J: BackgroundJob>(
     payload: serde_json::Value,
 ) -> BoxFuture<'_, anyhow::Result<()>> {
     Box::pin(async move {
+        // Counted while it runs, also when it fails or panics (the guard's drop).
+        let _running = Running::start(J::KIND);
         let job: J = serde_json::from_value(payload)
             .map_err(|e| anyhow::anyhow!("unreadable {} payload: {e}", J::KIND))?;
         job.perform(state).await
     })
+}
+
+/// One job at work, in the `jiebang_jobs_running` gauge of `/metrics` until dropped.
+struct Running(metrics::Gauge);
+
+impl Running {
+    fn start(kind: &'static str) -> Running {
+        let gauge = metrics::gauge!(crate::monitoring::JOBS_RUNNING, "kind" => kind);
+        gauge.increment(1.0);
+        Running(gauge)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.decrement(1.0);
+    }
 }

@@ -108,7 +108,17 @@ impl Mailer {
         })
     }
 
+    /// Hands `message` to the backend, counting it as sent or failed (`/metrics`).
     pub async fn send(&self, message: Message) -> anyhow::Result<()> {
+        let sent = self.send_uncounted(message).await;
+        match &sent {
+            Ok(()) => metrics::counter!(crate::monitoring::MAIL_SENT).increment(1),
+            Err(_) => metrics::counter!(crate::monitoring::MAIL_FAILED).increment(1),
+        }
+        sent
+    }
+
+    async fn send_uncounted(&self, message: Message) -> anyhow::Result<()> {
         match self {
             Mailer::Smtp(transport) => {
                 transport.send(message).await?;

@@ -12,7 +12,7 @@ use crate::state::AppState;
 pub fn project_url(state: &AppState, challenge_id: Uuid) -> String {
     format!(
         "{}/api/v1/challenges/{challenge_id}/milestones",
-        state.settings.mail.public_url.trim_end_matches('/')
+        state.settings.public_url()
     )
 }
 

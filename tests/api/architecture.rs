@@ -22,6 +22,7 @@ const INFRASTRUCTURE: &[&str] = &[
     "i18n",
     "jobs",
     "mail",
+    "monitoring",
     "notifications",
     "openapi",
     "privacy",

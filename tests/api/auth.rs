@@ -119,16 +119,27 @@ async fn password_length_is_8_to_128_characters() {
 #[tokio::test]
 async fn only_issuers_and_solvers_register_themselves() {
     let app = TestApp::spawn().await;
-    for (role, code) in [
-        ("admin", "not_allowed"),
-        ("expert", "not_allowed"),
-        ("wizard", "invalid_choice"),
+    for (role, code, says) in [
+        (
+            "admin",
+            "not_self_registered",
+            "由项目办现有管理员创建（POST /users）",
+        ),
+        (
+            "expert",
+            "not_self_registered",
+            "纳入专家库（POST /experts）",
+        ),
+        ("wizard", "invalid_choice", "不是允许的取值"),
     ] {
         let mut body = registration("r@example.com", &new_uscc());
         body["role"] = json!(role);
         let body = assert_problem(register(&app, &body).await, 422, "validation_failed").await;
         assert_eq!(error_fields(&body), vec!["role"]);
         assert_eq!(body["errors"][0]["code"], code, "{role}");
+        // Who creates such an account instead.
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{role}: {message}");
     }
 }
 

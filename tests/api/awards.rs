@@ -160,7 +160,7 @@ async fn a_proposal_opens_the_public_notice_without_personal_data() {
         "{content_type}"
     );
     let feed = assert_status_text(resp).await;
-    let base = app.state.settings.mail.public_url.trim_end_matches('/');
+    let base = app.state.settings.public_url();
     for wanted in [
         "<feed",
         "http://www.w3.org/2005/Atom",

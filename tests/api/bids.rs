@@ -230,7 +230,17 @@ async fn once_the_deadline_passes_every_write_is_refused_even_before_the_closing
         .await;
     assert_problem(resp, 409, "bidding_closed").await;
     let resp = post_bid(&app, &s.challenge_id, &late, &complete_bid(20)).await;
-    assert_problem(resp, 409, "bidding_closed").await;
+    let problem = assert_problem(resp, 409, "bidding_closed").await;
+    // The state it is in for the bidder, although the closing job has not moved it yet.
+    assert_eq!(
+        problem["detail"], "榜单不在张榜状态（当前：揭榜截止）",
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][0]["field"], "status");
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "不在张榜状态（当前：揭榜截止）"
+    );
     let resp = act(&app, id, "withdraw", json!({}), solver).await;
     assert_problem(resp, 409, "bidding_closed").await;
     let resp = act(&app, draft, "submit", json!({}), rival).await;
@@ -270,6 +280,12 @@ async fn after_the_close_the_issuer_sees_the_submitted_bid_under_its_code() {
         .get_ok(&format!("/api/v1/bids/{id}"), Some(&s.issuer.access))
         .await;
     assert!(issuer_view["prefill"].is_null());
+    assert!(issuer_view["credit_warning"].is_null());
+    // Its own organisation sees a clean credit check as such.
+    let own = app
+        .get_ok(&format!("/api/v1/bids/{id}"), Some(&solver.access))
+        .await;
+    assert_eq!(own["credit_warning"], false);
     // Opened: the one submitted bid is 方案 A; the draft got no code.
     assert_eq!(issuer_view["anonymous_code"], "A");
     assert_eq!(issuer_view["display_code"], "方案 A");
@@ -443,13 +459,27 @@ async fn a_seriously_dishonest_organisation_is_refused_and_its_checks_remain() {
     let (blocked_org, uscc) = solver_of(&app, "university").await;
     add_credit_record(&app, &s.admin, "organization", &uscc, "serious").await;
     let resp = post_bid(&app, &s.challenge_id, &blocked_org, &complete_bid(40)).await;
-    let problem = assert_problem(resp, 422, "validation_failed").await;
+    let problem = assert_problem(resp, 422, "credit_refused").await;
     assert_eq!(error_fields(&problem), vec!["organization"]);
     assert_eq!(problem["errors"][0]["code"], "credit_blocked");
+    // What happened and what the bidder can do.
+    let title = problem["title"].as_str().unwrap();
+    assert!(title.starts_with("信用审查未通过"), "{problem}");
+    assert!(
+        title.contains("信用修复") && title.contains("项目办"),
+        "{problem}"
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("有 1 方存在有效的失信记录"),
+        "{problem}"
+    );
     // Which party and why (the kind of record in force), but not the record itself.
     assert_eq!(
         problem["errors"][0]["message"],
-        "信用审查未通过：存在在效的严重失信记录，不能参与揭榜"
+        "信用审查未通过：存在有效的严重失信记录，不能参与揭榜"
     );
     assert!(!problem.to_string().contains("拒不履行"), "{problem}");
     assert_eq!(app.count("SELECT count(*) FROM bids").await, 0);
@@ -464,7 +494,7 @@ async fn a_seriously_dishonest_member_is_named_alone_also_when_a_draft_is_submit
     let (solver, _) = solver_of(&app, "university").await;
     add_credit_record(&app, &s.admin, "person", &id_number(51), "serious").await;
     let resp = post_bid(&app, &s.challenge_id, &solver, &complete_bid(50)).await;
-    let problem = assert_problem(resp, 422, "validation_failed").await;
+    let problem = assert_problem(resp, 422, "credit_refused").await;
     assert_eq!(error_fields(&problem), vec!["team[1].id_number"]);
     let text = problem.to_string();
     assert!(
@@ -475,7 +505,7 @@ async fn a_seriously_dishonest_member_is_named_alone_also_when_a_draft_is_submit
     // Saved as a draft it is accepted (no checks yet); submitting it runs the gate again.
     let saved = bid_ok(&app, &s.challenge_id, &solver, &draft_bid(50)).await;
     let resp = act(&app, &id_of(&saved), "submit", json!({}), &solver).await;
-    let problem = assert_problem(resp, 422, "validation_failed").await;
+    let problem = assert_problem(resp, 422, "credit_refused").await;
     assert_eq!(error_fields(&problem), vec!["team[1].id_number"]);
 }
 
@@ -488,7 +518,13 @@ async fn a_general_record_warns_unless_the_challenge_says_it_blocks() {
     add_credit_record(&app, &s.admin, "person", &id_number(60), "general").await;
     let accepted = bid_ok(&app, &s.challenge_id, &warned, &complete_bid(60)).await;
     let path = format!("/api/v1/bids/{}", id_of(&accepted));
+    // The bidder sees on its own bid that it carries a warning, without the details.
+    assert_eq!(accepted["credit_warning"], true, "{accepted}");
+    let own = app.get_ok(&path, Some(&warned.access)).await;
+    assert_eq!(own["credit_warning"], true);
+    assert!(own["credit_result"].is_null() && own["prefill"].is_null());
     let seen = app.get_ok(&path, Some(&s.admin.access)).await;
+    assert_eq!(seen["credit_warning"], true);
     assert_eq!(seen["credit_result"], "warn");
     assert_eq!(seen["prefill"]["credit_result"], "warn");
     assert_eq!(seen["prefill"]["credit"][1]["result"], "warn");
@@ -505,7 +541,7 @@ async fn a_general_record_warns_unless_the_challenge_says_it_blocks() {
         .build()
         .await;
     let resp = post_bid(&app, &strict.challenge_id, &warned, &complete_bid(60)).await;
-    let problem = assert_problem(resp, 422, "validation_failed").await;
+    let problem = assert_problem(resp, 422, "credit_refused").await;
     assert_eq!(error_fields(&problem), vec!["team[0].id_number"]);
     let message = problem["errors"][0]["message"].as_str().unwrap();
     assert!(

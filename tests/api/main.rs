@@ -21,6 +21,7 @@ mod errors;
 mod job_registry;
 mod jobs;
 mod mail;
+mod metrics;
 mod notifications;
 mod openapi;
 mod operations;

@@ -19,6 +19,8 @@ const PUBLIC: &[&str] = &[
     "POST /api/v1/auth/logout",
     "GET /health",
     "GET /ready",
+    // No token: the configured addresses only (`metrics.allow_from`).
+    "GET /metrics",
     "GET /api/v1/challenges",
     "GET /api/v1/challenges/{id}",
     "GET /api/v1/challenges/{id}/clarifications",

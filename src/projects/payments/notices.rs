@@ -8,10 +8,7 @@ use crate::state::AppState;
 
 /// Where people read the ledger.
 pub fn payments_url(state: &AppState) -> String {
-    format!(
-        "{}/api/v1/payments",
-        state.settings.mail.public_url.trim_end_matches('/')
-    )
+    format!("{}/api/v1/payments", state.settings.public_url())
 }
 
 /// A payment was held by the credit check (to the awardee's solver accounts, the issuer's

@@ -45,10 +45,7 @@ impl Panel {
             Panel::Review => "assignments",
             Panel::Acceptance => "acceptance-assignments",
         };
-        format!(
-            "{}/api/v1/{path}",
-            state.settings.mail.public_url.trim_end_matches('/')
-        )
+        format!("{}/api/v1/{path}", state.settings.public_url())
     }
 
     /// The challenge state the panel works in.
