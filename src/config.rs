@@ -131,6 +131,12 @@ pub struct JobSettings {
     pub enabled: bool,
     pub workers: usize,
     pub poll_interval_ms: u64,
+    /// How long a claimed job is held before another runner may take it again.
+    pub lease_secs: u64,
+    /// An attempt that runs longer fails (shorter than the lease).
+    pub timeout_secs: u64,
+    /// At shutdown, how long the jobs in hand may take to finish before they are handed back.
+    pub shutdown_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
