@@ -39,7 +39,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use registry::JobRegistry;
-pub use runner::{Runner, RunnerHealth, reclaim_expired, run_next, run_until_idle};
+pub use runner::{Runner, RunnerHealth, run_next, run_until_idle};
 
 use crate::error::AppResult;
 use crate::schema::background_jobs;

@@ -16,7 +16,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamptz};
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::FutureExt;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -105,8 +105,7 @@ macro_rules! held {
 /// Puts back the running jobs whose lease ended before `now` (their instance died, or could not
 /// record the outcome): pending and due at once, or failed when that was their last attempt.
 /// Answers how many.
-pub async fn reclaim_expired(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
-    let mut conn = state.conn().await?;
+async fn reclaim_expired(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> AppResult<usize> {
     let expired = background_jobs::table
         .filter(background_jobs::status.eq("running"))
         .filter(background_jobs::locked_until.lt(now));
@@ -131,7 +130,7 @@ pub async fn reclaim_expired(state: &AppState, now: DateTime<Utc>) -> AppResult<
             background_jobs::kind,
             background_jobs::last_error,
         ))
-        .get_results(&mut conn)
+        .get_results(conn)
         .await?;
     for (id, kind, error) in &rows {
         tracing::warn!(id, %kind, error = error.as_deref().unwrap_or(""), "job lease expired; put back");
@@ -140,8 +139,11 @@ pub async fn reclaim_expired(state: &AppState, now: DateTime<Utc>) -> AppResult<
 }
 
 /// Claims the next due job for a lease of `jobs.lease_secs`, counting the attempt.
-async fn claim(state: &AppState, now: DateTime<Utc>) -> AppResult<Option<Claimed>> {
-    let mut conn = state.conn().await?;
+async fn claim(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Claimed>> {
     let holder = format!("{}#{}", instance(), Uuid::now_v7().simple());
     let lease = chrono::Duration::seconds(state.settings.jobs.lease_secs.max(1) as i64);
     // One statement: the row is locked only while it is marked as ours.
@@ -159,7 +161,7 @@ async fn claim(state: &AppState, now: DateTime<Utc>) -> AppResult<Option<Claimed
     .bind::<Text, _>(&holder)
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(now + lease)
-    .get_result::<Job>(&mut conn)
+    .get_result::<Job>(conn)
     .await
     .optional()?;
     Ok(job.map(|job| Claimed { job, holder }))
@@ -265,8 +267,9 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
 /// Puts back expired leases, then claims the next due job.
 async fn take(state: &AppState) -> AppResult<Option<Claimed>> {
     let now = state.clock.now();
-    reclaim_expired(state, now).await?;
-    claim(state, now).await
+    let mut conn = state.conn().await?;
+    reclaim_expired(&mut conn, now).await?;
+    claim(&mut conn, state, now).await
 }
 
 async fn work(state: &AppState, claimed: &Claimed) -> Outcome {
