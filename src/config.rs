@@ -182,6 +182,12 @@ pub struct JobSettings {
     pub enabled: bool,
     pub workers: usize,
     pub poll_interval_ms: u64,
+    /// How long a claimed job is held before another runner may take it again.
+    pub lease_secs: u64,
+    /// An attempt that runs longer fails (shorter than the lease).
+    pub timeout_secs: u64,
+    /// At shutdown, how long the jobs in hand may take to finish before they are handed back.
+    pub shutdown_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -432,6 +438,14 @@ impl Settings {
         {
             anyhow::bail!("auth.login_attempts_per_* must be at least 1");
         }
+        if self.jobs.timeout_secs == 0 || self.jobs.timeout_secs >= self.jobs.lease_secs {
+            anyhow::bail!(
+                "jobs.timeout_secs ({}) must be at least 1 and shorter than jobs.lease_secs ({}): \
+                 a job still running when its lease ends would be taken by another runner",
+                self.jobs.timeout_secs,
+                self.jobs.lease_secs
+            );
+        }
         Ok(())
     }
 
@@ -514,6 +528,15 @@ mod tests {
             settings.server.cors_allowed_origins = vec![bad.into()];
             assert!(settings.validate().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_job_timeout_must_be_shorter_than_its_lease() {
+        let mut settings = Settings::load_from(&config_dir(), Environment::Development).unwrap();
+        assert!(settings.validate().is_ok());
+        settings.jobs.timeout_secs = settings.jobs.lease_secs;
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("jobs.timeout_secs"), "{err}");
     }
 
     #[test]

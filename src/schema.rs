@@ -117,6 +117,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamptz>,
     }
 }
 

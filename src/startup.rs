@@ -82,14 +82,47 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and the jobs in hand
-    /// (graceful shutdown).
+    /// Serves until SIGTERM, SIGINT or SIGQUIT (or the server handle's `stop`), then shuts down
+    /// in order: the server stops accepting and finishes the requests in flight, while the job
+    /// runner at once takes no more jobs and finishes those in hand (handing back what is not
+    /// done within `jobs.shutdown_timeout_secs`); the pool goes only after both. The runner and
+    /// the pool's connections live on this (the main) runtime, not on the HTTP workers' runtimes
+    /// that end with them.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = self.server.await;
-        if let Some(runner) = self.runner {
-            runner.stop().await;
+        let Application { server, runner, .. } = self;
+        let Some(runner) = runner else {
+            return server.await;
+        };
+        let mut server = server;
+        tokio::select! {
+            served = &mut server => {
+                runner.stop().await;
+                return served;
+            }
+            () = shutdown_signal() => {}
         }
+        // actix-web saw the signal too and is finishing the requests in flight.
+        tracing::info!("shutting down: finishing requests and the jobs in hand");
+        let (served, ()) = tokio::join!(server, runner.stop());
         served
+    }
+}
+
+/// The first of the signals actix-web stops on (never, where they cannot be listened to).
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let listen = |kind| signal(kind).ok();
+    let (Some(mut term), Some(mut int), Some(mut quit)) = (
+        listen(SignalKind::terminate()),
+        listen(SignalKind::interrupt()),
+        listen(SignalKind::quit()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+        _ = quit.recv() => {}
     }
 }
 

@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::error::AppResult;
-use crate::jobs::JobRegistry;
+use crate::jobs::{JobRegistry, RunnerHealth};
 use crate::mail::{Mailer, Templates};
 use crate::privacy::Privacy;
 
@@ -34,6 +34,8 @@ pub struct AppState {
     pub privacy: Privacy,
     /// The job kinds this build runs.
     pub jobs: JobRegistry,
+    /// Whether the job runner's workers are alive (`/ready`).
+    pub runner_health: Arc<RunnerHealth>,
     pub extensions: Extensions,
 }
 
@@ -54,6 +56,7 @@ impl AppState {
             audit_key: AuditKey::new(settings.audit.hmac_key.clone()),
             privacy: Privacy::new(settings.privacy.id_hash_key.clone()),
             jobs,
+            runner_health: Arc::default(),
             extensions,
             settings,
             pool,

@@ -3,15 +3,18 @@
 
 use std::time::Duration;
 
-use diesel::{Connection, RunQueryDsl};
+use diesel::{Connection, ConnectionError, RunQueryDsl};
 use diesel_async::AsyncPgConnection;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::ManagerConfig;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use futures_util::FutureExt;
 
 use crate::config::DatabaseSettings;
 
+pub mod faults;
 mod text_enum;
 
 pub type DbPool = Pool<AsyncPgConnection>;
@@ -24,8 +27,30 @@ const MIGRATION_LOCK_KEY: i64 = 0x006a_6965_6261_6e67; // "jiebang"
 
 /// Builds the pool. Connections are opened lazily; waiting for one is bounded by the configured
 /// acquire timeout, after which the request answers 503.
+///
+/// Every connection is opened on the runtime that builds the pool (in `serve`, the main one),
+/// whoever asks for it first: the task that drives a connection lives on the runtime that opened
+/// it, and actix-web's workers each run a runtime of their own that ends with the worker at
+/// shutdown. A connection opened by a request handler would die with its worker while the job
+/// runner, still finishing its jobs, holds or takes it from the pool.
 pub fn build_pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(settings.url()?);
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        config.custom_setup = Box::new(move |url| {
+            let url = url.to_string();
+            let opened = runtime.spawn(async move {
+                <AsyncPgConnection as diesel_async::AsyncConnection>::establish(&url).await
+            });
+            async move {
+                opened
+                    .await
+                    .map_err(|e| ConnectionError::BadConnection(e.to_string()))?
+            }
+            .boxed()
+        });
+    }
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(settings.url()?, config);
     let wait = Duration::from_millis(settings.acquire_timeout_ms);
     let pool = Pool::builder(manager)
         .max_size(settings.pool_size)
@@ -98,8 +123,14 @@ pub async fn ensure_database(settings: &DatabaseSettings) -> anyhow::Result<()> 
     {
         Ok(()) => tracing::info!(database = %dbname, "created the database"),
         // Another instance created it in the meantime.
-        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => {}
-        Err(e) => anyhow::bail!("could not create database {dbname:?}: {e}"),
+        Err(e) if created_by_another(&e) => {
+            tracing::debug!(database = %dbname, "another instance created the database")
+        }
+        Err(e) => anyhow::bail!(
+            "could not create database {dbname:?} at {}: {}",
+            describe(url),
+            pg_message(&e)
+        ),
     }
     drop(client);
     driver.abort();
@@ -115,10 +146,52 @@ async fn try_connect(config: &tokio_postgres::Config) -> Result<(), tokio_postgr
     Ok(())
 }
 
+/// Whether a failed `CREATE DATABASE` means another instance created the database at the same
+/// moment: 42P04 `duplicate_database` when it had committed, 23505 `unique_violation` on
+/// `pg_database_datname_index` when both inserted into the catalogue at once.
+fn created_by_another(err: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    match err.as_db_error() {
+        Some(db) if db.code() == &SqlState::DUPLICATE_DATABASE => true,
+        Some(db) if db.code() == &SqlState::UNIQUE_VIOLATION => db
+            .constraint()
+            .is_none_or(|c| c == "pg_database_datname_index"),
+        _ => false,
+    }
+}
+
+/// What PostgreSQL said, with its SQLSTATE (tokio-postgres' own `Display` of a server error is
+/// the bare "db error"); for an error of the client side (network, TLS), its cause.
+pub fn pg_message(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => {
+            let mut message = format!(
+                "{}: {} (SQLSTATE {})",
+                db.severity(),
+                db.message(),
+                db.code().code()
+            );
+            if let Some(detail) = db.detail() {
+                message.push_str(&format!("; {detail}"));
+            }
+            if let Some(hint) = db.hint() {
+                message.push_str(&format!("; hint: {hint}"));
+            }
+            message
+        }
+        None => match std::error::Error::source(err) {
+            Some(source) => format!("{err}: {source}"),
+            None => err.to_string(),
+        },
+    }
+}
+
 fn unreachable_error(url: &str, err: &tokio_postgres::Error) -> anyhow::Error {
-    let cause = std::error::Error::source(err)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| err.to_string());
+    let cause = pg_message(err);
+    if err.as_db_error().is_some() {
+        // The server answered: it runs, and said why it refuses.
+        return anyhow::anyhow!("PostgreSQL at {} refused: {cause}", describe(url));
+    }
     anyhow::anyhow!(
         "cannot reach PostgreSQL at {}: {cause}\n\
          Start one with `docker compose up -d db`, or start the local service \
@@ -143,7 +216,8 @@ pub async fn run_migrations(url: &str) -> anyhow::Result<Vec<String>> {
 
 fn migrate_blocking(url: &str) -> anyhow::Result<Vec<String>> {
     {
-        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)?;
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)
+            .map_err(|e| anyhow::anyhow!("cannot connect to run the migrations: {e}"))?;
         diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
             .execute(&mut conn)?;
         let applied = conn

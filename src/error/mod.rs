@@ -284,8 +284,9 @@ impl From<diesel::result::Error> for AppError {
                 tracing::debug!(constraint = ?info.constraint_name(), "unique violation");
                 AppError::conflict(ErrorCode::Duplicate)
             }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                AppError::Unavailable("database connection closed".into())
+            // The server is gone, going or not back yet: 503 with `Retry-After`.
+            other if crate::db::faults::is_unavailable(&other) => {
+                AppError::Unavailable(format!("database: {other}"))
             }
             other => AppError::Internal(other.into()),
         }

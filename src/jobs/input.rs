@@ -8,7 +8,7 @@ use super::views::JobStatus;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JobFilter {
-    /// `failed` (default) or `pending`.
+    /// `failed` (default), `pending` or `running`.
     pub status: Option<JobStatus>,
     pub kind: Option<String>,
 }

@@ -6,13 +6,24 @@
 //! application knows is registered once, at start-up, in a [`JobRegistry`]; this module knows no
 //! domain.
 //!
-//! A runner takes the next due job with `FOR UPDATE SKIP LOCKED` and keeps it locked while it
-//! works, so any number of runners, in any number of server instances, never do a job twice at
-//! the same time. Success deletes the row; failure (an error or a panic) schedules a retry with
+//! A runner **claims** the next due job with a lease, in one short statement
+//! (`UPDATE … SET status = 'running', locked_by = <host:pid#claim>, locked_until = now + lease,
+//! attempts = attempts + 1 WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …`), so any
+//! number of runners, in any number of server instances, never take one job at the same time.
+//! The work runs **outside any transaction**, on connections of its own; then a second short
+//! statement, guarded by `locked_by`, records the outcome: success deletes the row; failure (an
+//! error, a panic, or an attempt longer than `jobs.timeout_secs`) schedules a retry with
 //! exponential back-off; after the job's `MAX_ATTEMPTS` it is parked as `failed` with its last
 //! error, for an admin to see and retry. A job whose kind no handler is registered for is parked
-//! at once. Jobs must be idempotent: a runner that dies after the work but before the commit
-//! leaves the job to be done again.
+//! at once.
+//!
+//! A lease that runs out (`jobs.lease_secs`; the instance was killed, or could not reach the
+//! database to record the outcome) puts the job back in the queue, due at once, for any runner
+//! to take; a runner whose lease was taken over records nothing. At shutdown the runner takes no
+//! more jobs, finishes those in hand for at most `jobs.shutdown_timeout_secs`, and hands back the
+//! rest (pending again, the interrupted attempt not counted). Delivery is therefore at least
+//! once: jobs must be idempotent, or at least harmless when repeated (a mail keeps the
+//! `Message-ID` fixed when it was enqueued, so a repeat is recognisable as the same message).
 
 pub mod input;
 pub mod queries;
@@ -28,7 +39,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use registry::JobRegistry;
-pub use runner::{Runner, run_next, run_until_idle};
+pub use runner::{Runner, RunnerHealth, run_next, run_until_idle};
 
 use crate::error::AppResult;
 use crate::schema::background_jobs;
@@ -68,7 +79,7 @@ pub trait BackgroundJob: Serialize + DeserializeOwned + Send + Sync + 'static {
 }
 
 /// A job as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = background_jobs, check_for_backend(diesel::pg::Pg))]
 pub struct Job {
     pub id: i64,
@@ -82,6 +93,10 @@ pub struct Job {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who holds the lease of a running job (instance and claim).
+    pub locked_by: Option<String>,
+    /// Until when the lease of a running job holds.
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Insertable)]

@@ -79,6 +79,9 @@ pub struct KindCounts {
     /// Waiting and due.
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub due: i64,
+    /// Claimed by a runner of any instance, under a lease.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub leased: i64,
     /// Parked after their last attempt.
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub failed: i64,
@@ -101,6 +104,7 @@ pub async fn counts_by_kind(
             "SELECT kind, \
                     count(*) FILTER (WHERE status = 'pending') AS pending, \
                     count(*) FILTER (WHERE status = 'pending' AND run_at <= $1) AS due, \
+                    count(*) FILTER (WHERE status = 'running') AS leased, \
                     count(*) FILTER (WHERE status = 'failed') AS failed, \
                     min(run_at) FILTER (WHERE status = 'pending' AND run_at <= $1) AS oldest_due \
              FROM background_jobs GROUP BY kind",

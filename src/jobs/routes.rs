@@ -17,7 +17,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_jobs).service(retry_job);
 }
 
-/// Background jobs (admin): by default those that failed for good, newest first.
+/// Background jobs (admin): by default those that failed for good, newest first; `running` shows
+/// the jobs claimed now, with who holds their lease and until when.
 #[utoipa::path(
     tag = "operations",
     params(JobFilter, PageParams),

@@ -11,6 +11,8 @@ use super::Job;
 pub enum JobStatus {
     /// Waiting for its time, or for a retry.
     Pending,
+    /// Claimed by a runner, under a lease (`locked_by`, `locked_until`).
+    Running,
     /// Gave up after its last attempt.
     Failed,
 }
@@ -20,6 +22,7 @@ impl JobStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             JobStatus::Pending => "pending",
+            JobStatus::Running => "running",
             JobStatus::Failed => "failed",
         }
     }
@@ -31,12 +34,17 @@ pub struct JobView {
     #[schema(example = "send_email")]
     pub kind: String,
     pub status: JobStatus,
-    /// When it runs next (pending), or last ran (failed).
+    /// When it runs next (pending), was due (running), or last ran (failed).
     pub run_at: DateTime<Utc>,
+    /// Attempts made, the one under way included.
     pub attempts: i32,
     pub max_attempts: i32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The runner holding a running job (`host:pid#claim`).
+    pub locked_by: Option<String>,
+    /// Until when its lease holds; then another runner may take the job again.
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 impl From<Job> for JobView {
@@ -44,16 +52,18 @@ impl From<Job> for JobView {
         JobView {
             id: job.id,
             kind: job.kind,
-            status: if job.status == JobStatus::Failed.as_str() {
-                JobStatus::Failed
-            } else {
-                JobStatus::Pending
+            status: match job.status.as_str() {
+                "failed" => JobStatus::Failed,
+                "running" => JobStatus::Running,
+                _ => JobStatus::Pending,
             },
             run_at: job.run_at,
             attempts: job.attempts,
             max_attempts: job.max_attempts,
             last_error: job.last_error,
             created_at: job.created_at,
+            locked_by: job.locked_by,
+            locked_until: job.locked_until,
         }
     }
 }

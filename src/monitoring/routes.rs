@@ -109,8 +109,8 @@ fn record_gauges(state: &AppState, queue: Option<&[KindCounts]>) {
     }
     for kind in kinds {
         let counts = queue.iter().find(|c| c.kind == kind);
-        let (pending, due, failed, oldest) = counts
-            .map(|c| (c.pending, c.due, c.failed, c.oldest_due))
+        let (pending, due, leased, failed, oldest) = counts
+            .map(|c| (c.pending, c.due, c.leased, c.failed, c.oldest_due))
             .unwrap_or_default();
         let age = oldest
             .map(|at| (now - at).num_milliseconds().max(0) as f64 / 1000.0)
@@ -118,6 +118,7 @@ fn record_gauges(state: &AppState, queue: Option<&[KindCounts]>) {
         let kind = kind.to_string();
         gauge!("jiebang_jobs_pending", "kind" => kind.clone()).set(pending as f64);
         gauge!("jiebang_jobs_due", "kind" => kind.clone()).set(due as f64);
+        gauge!("jiebang_jobs_leased", "kind" => kind.clone()).set(leased as f64);
         gauge!("jiebang_jobs_failed", "kind" => kind.clone()).set(failed as f64);
         gauge!("jiebang_jobs_oldest_due_age_seconds", "kind" => kind).set(age);
     }
@@ -147,6 +148,10 @@ fn describe() {
         "Jobs waiting, due or scheduled for later, by kind"
     );
     describe_gauge!("jiebang_jobs_due", "Jobs waiting and due now, by kind");
+    describe_gauge!(
+        "jiebang_jobs_leased",
+        "Jobs claimed by a runner of any instance (status running, under a lease), by kind"
+    );
     describe_gauge!(
         "jiebang_jobs_failed",
         "Jobs parked after their last attempt, waiting for an admin (POST /jobs/{id}/retry), by kind"

@@ -1,5 +1,6 @@
 //! The job registry and runner on their own: a kind no handler is registered for is parked with a
-//! clear error, and a job that panics counts as a failed attempt without taking the runner down.
+//! clear error, a job that panics counts as a failed attempt without taking the runner's worker
+//! down, and `/ready` answers 503 when a worker of the runner has ended.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -95,6 +96,80 @@ async fn a_panicking_job_is_a_failed_attempt_and_the_runner_goes_on() {
     let (status, attempts, _) = job_row(&app, Panics::KIND).await;
     assert_eq!((status.as_str(), attempts), ("failed", 2));
     assert_eq!(PANICS.load(Ordering::SeqCst) - before, 2);
+}
+
+/// A job that panics every time, counted nowhere (the test above counts its own).
+#[derive(Debug, Serialize, Deserialize)]
+struct AlwaysPanics;
+
+impl BackgroundJob for AlwaysPanics {
+    const KIND: &'static str = "test_always_panics";
+    const MAX_ATTEMPTS: i32 = 2;
+
+    async fn perform(self, _: &AppState) -> anyhow::Result<()> {
+        panic!("always");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_job_leaves_its_worker_running_and_ready_tells_when_a_worker_ends() {
+    let app = TestApp::spawn_with(|s| {
+        s.jobs.enabled = true;
+        s.jobs.workers = 1;
+        s.jobs.poll_interval_ms = 20;
+    })
+    .await;
+    assert_eq!(app.get("/ready", None).await.status(), 200);
+
+    // The real runner of another instance (one worker) meets a job that panics.
+    let mut settings = app.state.settings.clone();
+    settings.jobs.poll_interval_ms = 10;
+    let other = actix_web::web::Data::new(
+        AppState::new(
+            settings,
+            jiebang::db::build_pool(&app.state.settings.database).unwrap(),
+            JobRegistry::new().register::<AlwaysPanics>(),
+            Extensions::new(),
+        )
+        .unwrap(),
+    );
+    let runner = jiebang::jobs::Runner::start(other.clone());
+    let mut conn = other.conn().await.unwrap();
+    AlwaysPanics.enqueue(&mut conn).await.unwrap();
+    drop(conn);
+    let wait_for = async |attempts: i32| {
+        let started = std::time::Instant::now();
+        loop {
+            let (status, seen, error) = job_row(&app, AlwaysPanics::KIND).await;
+            if seen == attempts && status != "running" {
+                return (status, error);
+            }
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "attempt {attempts} never recorded"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    let (status, error) = wait_for(1).await;
+    assert_eq!(status, "pending");
+    assert!(error.unwrap().contains("panicked: always"));
+    // Its worker is still there: it takes the retry and parks the job.
+    assert!(other.runner_health.is_running());
+    assert_eq!(other.runner_health.alive(), 1);
+    other.clock.advance(chrono::Duration::minutes(1));
+    let (status, _) = wait_for(2).await;
+    assert_eq!(status, "failed");
+    assert!(other.runner_health.is_running());
+    runner.stop().await;
+
+    // A runner on the served instance whose workers ended: not ready.
+    let extra = jiebang::jobs::Runner::start(app.state.clone());
+    assert_eq!(app.get("/ready", None).await.status(), 200);
+    extra.stop().await;
+    let resp = app.get("/ready", None).await;
+    assert_eq!(resp.status(), 503);
+    assert!(resp.headers().contains_key("retry-after"));
 }
 
 #[test]

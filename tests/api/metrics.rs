@@ -111,6 +111,7 @@ async fn a_scrape_shows_requests_by_route_pattern_the_pool_and_the_job_queue() {
     assert_eq!(after.gauge("jiebang_jobs_pending", &mail), 1.0);
     assert_eq!(after.gauge("jiebang_jobs_due", &mail), 1.0);
     assert_eq!(after.gauge("jiebang_jobs_failed", &mail), 0.0);
+    assert_eq!(after.gauge("jiebang_jobs_leased", &mail), 0.0);
     assert!(after.gauge("jiebang_jobs_oldest_due_age_seconds", &mail) >= 0.0);
     let close = [("kind", "close_bidding")];
     assert_eq!(after.gauge("jiebang_jobs_pending", &close), 0.0);
@@ -127,10 +128,13 @@ async fn a_scrape_shows_requests_by_route_pattern_the_pool_and_the_job_queue() {
     assert!(done.count(sent, &[]) >= after.count(sent, &[]) + 1.0);
     assert_eq!(done.gauge("jiebang_jobs_pending", &mail), 0.0);
 
-    // A job parked for good, one due for an hour, and a kind this version does not know.
+    // A job parked for good, one due for an hour, one held by another instance under its lease,
+    // and a kind this version does not know.
     let db = app.db().await;
     db.batch_execute(
         "INSERT INTO background_jobs (kind, payload, status) VALUES ('send_email', '{}', 'failed');
+         INSERT INTO background_jobs (kind, payload, status, locked_by, locked_until)
+             VALUES ('send_email', '{}', 'running', 'elsewhere', now() + interval '5 minutes');
          INSERT INTO background_jobs (kind, payload, run_at) VALUES ('close_bidding', '{}', now() - interval '1 hour');
          INSERT INTO background_jobs (kind, payload) VALUES ('retired_kind', '{}');",
     )
@@ -139,6 +143,7 @@ async fn a_scrape_shows_requests_by_route_pattern_the_pool_and_the_job_queue() {
     let queued = Scrape::of(&app).await;
     assert_eq!(queued.gauge("jiebang_jobs_failed", &mail), 1.0);
     assert_eq!(queued.gauge("jiebang_jobs_pending", &mail), 0.0);
+    assert_eq!(queued.gauge("jiebang_jobs_leased", &mail), 1.0);
     let age = queued.gauge("jiebang_jobs_oldest_due_age_seconds", &close);
     assert!((3590.0..3700.0).contains(&age), "{age}");
     assert_eq!(
