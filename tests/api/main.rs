@@ -18,6 +18,7 @@ mod cli;
 mod credit;
 mod emails;
 mod errors;
+mod input;
 mod job_registry;
 mod jobs;
 mod mail;
