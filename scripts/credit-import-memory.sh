@@ -13,7 +13,7 @@ profile=${PROFILE:-release}
 admin_url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 db="jiebang_import_mem_$$"
 db_url="${admin_url%/*}/$db"
-port=${PORT:-18091}
+port=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 password="bench-password-$$"
 work=$(mktemp -d)
 target=${CARGO_TARGET_DIR:-target}
@@ -52,7 +52,10 @@ echo "CLI:  peak RSS $((small / 1024)) MiB for one line, $((big / 1024)) MiB for
 
 "$bin" serve --bind "127.0.0.1:$port" &
 server=$!
-for _ in $(seq 300); do curl -fs "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do
+  kill -0 "$server" && curl -fs "http://127.0.0.1:$port/ready" >/dev/null && break
+  sleep 0.1
+done
 token=$(curl -fs "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"email\":\"bench@example.com\",\"password\":\"$password\"}" | jq -r .access_token)
 upload() {
