@@ -157,27 +157,44 @@ async fn raw_exchange(app: &TestApp, head: &str, body: &[u8], wait: Duration) ->
 #[tokio::test]
 async fn a_body_that_stalls_gets_408_and_the_connection_closes() {
     let app = TestApp::spawn_with(|s| s.server.body_idle_timeout_ms = 300).await;
-    let head = "POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
-                Content-Length: 100\r\n\r\n";
-    let started = std::time::Instant::now();
-    let (answer, closed) = raw_exchange(&app, head, br#"{"email":"#, Duration::from_secs(10)).await;
-    assert!(closed, "the connection stays open: {answer}");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
-    let head = head.to_ascii_lowercase();
-    assert!(head.starts_with("http/1.1 408"), "{head}");
-    assert!(
-        head.contains("content-type: application/problem+json"),
-        "{head}"
-    );
-    assert!(head.contains("connection: close"), "{head}");
-    assert!(head.contains("x-request-id:"), "{head}");
-    let problem: Value = serde_json::from_str(body).unwrap();
-    assert_eq!(problem["code"], "request_timeout", "{problem}");
+    let admin = app.admin().await;
+    // A JSON body, and a credit file (read by the import's own route).
+    for (head, sent) in [
+        (
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+             Content-Length: 100\r\n\r\n"
+                .to_string(),
+            &br#"{"email":"#[..],
+        ),
+        (
+            format!(
+                "POST /api/v1/credit/imports HTTP/1.1\r\nHost: test\r\nContent-Type: text/csv\r\n\
+                 Authorization: Bearer {}\r\nContent-Length: 100000\r\n\r\n",
+                admin.access
+            ),
+            "主体类型,主体名称\n".as_bytes(),
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let (answer, closed) = raw_exchange(&app, &head, sent, Duration::from_secs(10)).await;
+        assert!(closed, "the connection stays open: {answer}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        let head = head.to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 408"), "{head}");
+        assert!(
+            head.contains("content-type: application/problem+json"),
+            "{head}"
+        );
+        assert!(head.contains("connection: close"), "{head}");
+        assert!(head.contains("x-request-id:"), "{head}");
+        let problem: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(problem["code"], "request_timeout", "{problem}");
+    }
 }
 
 #[tokio::test]
