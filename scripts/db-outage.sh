@@ -13,6 +13,7 @@ concurrency=${1:-32}
 seconds=${2:-30}
 port=${PORT:-18091}
 pg_port=${PG_PORT:-55491}
+target=${CARGO_TARGET_DIR:-target}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 cargo build --release --quiet --bin jiebang --example db_outage
@@ -41,12 +42,12 @@ start_pg
 
 export JIEBANG_ENV=development DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/jiebang_outage"
 export JIEBANG__JOBS__ENABLED=false RUST_LOG=warn JIEBANG__LOG__FILTER=warn
-issuer_password=$(target/release/jiebang seed-demo | awk '$2 == "issuer@demo.jiebang.cn" {print $3}')
-target/release/jiebang serve --bind "127.0.0.1:$port" >"$log" 2>&1 &
+issuer_password=$("$target"/release/jiebang seed-demo | awk '$2 == "issuer@demo.jiebang.cn" {print $3}')
+"$target"/release/jiebang serve --bind "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
 
-target/release/examples/db_outage "http://127.0.0.1:$port" issuer@demo.jiebang.cn \
+"$target"/release/examples/db_outage "http://127.0.0.1:$port" issuer@demo.jiebang.cn \
   "$issuer_password" "$concurrency" "$seconds" &
 load=$!
 sleep $((seconds / 3))

@@ -133,6 +133,8 @@ pub struct ServerSettings {
     pub bind: String,
     pub workers: usize,
     pub body_limit_bytes: usize,
+    /// Longest pause between two chunks of a request body before it gets 408.
+    pub body_idle_timeout_ms: u64,
     pub cors_allowed_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
     pub shutdown_timeout_secs: u64,

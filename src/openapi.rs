@@ -84,6 +84,15 @@ fn requires_token(op: &Operation) -> bool {
     })
 }
 
+/// Whether the operation takes query parameters (which `ValidQuery` checks: 422).
+fn has_query(op: &Operation) -> bool {
+    op.parameters.as_ref().is_some_and(|params| {
+        params
+            .iter()
+            .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+    })
+}
+
 impl Modify for CommonResponses {
     fn modify(&self, api: &mut OpenApi) {
         let components = api.components.get_or_insert_with(Default::default);
@@ -119,6 +128,11 @@ impl Modify for CommonResponses {
                     add(op, "400", "Malformed JSON (`malformed_json`)");
                     add(
                         op,
+                        "408",
+                        "The body stalled longer than `server.body_idle_timeout_ms` (`request_timeout`); the connection is closed",
+                    );
+                    add(
+                        op,
                         "413",
                         "Body larger than the configured limit (`payload_too_large`)",
                     );
@@ -131,6 +145,13 @@ impl Modify for CommonResponses {
                         op,
                         "422",
                         "Invalid field values (`validation_failed`), with `errors` naming each field",
+                    );
+                }
+                if has_query(op) {
+                    add(
+                        op,
+                        "422",
+                        "A query parameter that does not parse or holds a control character (`validation_failed`), named in `errors`",
                     );
                 }
                 add(

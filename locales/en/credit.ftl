@@ -9,6 +9,7 @@ credit-import-subject-code = { $kind ->
 }
 credit-import-unreadable = The line cannot be read
 credit-import-wrong_field_count = The line has { $fields } fields; the header has only { $columns } columns
+credit-import-record_too_long = The line is longer than { $max } bytes and was not read
 credit-import-missing_field = A required field is empty
 credit-import-too_long = Longer than { $max } characters
 credit-import-unknown_subject_kind = Subject kind “{ $value }” is not recognised: use 法人 (organization) or 自然人 (person)

@@ -16,6 +16,7 @@ field-empty = change at least one field
 field-invalid = is invalid
 field-check_character = has a wrong check character
 field-invalid_character = contains characters that are not allowed
+field-control_character = contains control characters (such as NUL or a line break where one line is expected)
 field-invalid_type = has the wrong type
 field-invalid_choice = is not one of the allowed values
 field-not_allowed = is not allowed here

@@ -9,6 +9,7 @@ credit-import-subject-code = { $kind ->
 }
 credit-import-unreadable = 无法读取该行
 credit-import-wrong_field_count = 该行有 { $fields } 个字段，表头只有 { $columns } 列
+credit-import-record_too_long = 该行超过 { $max } 字节，未予读取
 credit-import-missing_field = 必填字段为空
 credit-import-too_long = 超过 { $max } 个字符
 credit-import-unknown_subject_kind = 主体类型“{ $value }”无法识别，应为 法人 或 自然人

@@ -16,6 +16,7 @@ field-empty = 至少修改一项内容
 field-invalid = 取值无效
 field-check_character = 校验位错误
 field-invalid_character = 含有不允许的字符
+field-control_character = 含有控制字符（如 NUL，或单行文本中的换行）
 field-invalid_type = 类型不正确
 field-invalid_choice = 不是允许的取值
 field-not_allowed = 此处不允许该取值

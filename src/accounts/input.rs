@@ -11,7 +11,7 @@ use super::queries::NewAccount;
 use crate::auth::Role;
 use crate::codes::parse_uscc;
 use crate::error::{AppError, FieldCode};
-use crate::http::validate::not_blank;
+use crate::http::validate::line;
 use crate::i18n::Locale;
 
 pub const PASSWORD_MIN: usize = 8;
@@ -21,7 +21,7 @@ pub const PASSWORD_MAX: usize = 128;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
-    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
     #[schema(example = "厦门某新材料科技有限公司", min_length = 1, max_length = 200)]
     pub name: String,
     /// Unified social credit code (统一社会信用代码), 18 characters with its check character.
@@ -114,7 +114,7 @@ pub struct RegisterRequest {
     #[validate(custom(function = valid_password))]
     #[schema(min_length = 8, max_length = 128)]
     pub password: Password,
-    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     #[schema(example = "张伟", min_length = 1, max_length = 100)]
     pub display_name: String,
     /// `issuer` or `solver`.
@@ -146,7 +146,7 @@ pub struct CreateUserRequest {
     #[validate(custom(function = valid_password))]
     #[schema(min_length = 8, max_length = 128)]
     pub password: Password,
-    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     #[schema(example = "李娜", min_length = 1, max_length = 100)]
     pub display_name: String,
     /// `expert` or `admin`.
@@ -248,7 +248,7 @@ pub struct UserFilter {
 pub struct UpdateUserRequest {
     /// `true` disables the account: it cannot log in and its tokens stop working at once.
     pub disabled: Option<bool>,
-    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     pub display_name: Option<String>,
     /// A new role. Admins have no organisation; every other role needs one (give
     /// `organization_id` when the account has none).

@@ -17,7 +17,7 @@ use crate::challenges::input::MAX_BOUNTY_FEN;
 use crate::challenges::models::Challenge;
 use crate::codes::parse_id_number;
 use crate::error::{AppError, FieldCode, FieldError};
-use crate::http::validate::not_blank;
+use crate::http::validate::{line, one_line};
 use crate::privacy::{Privacy, ProtectedId};
 
 /// Payment shares of a milestone plan add up to this.
@@ -34,11 +34,11 @@ pub fn valid_id_number(value: &str) -> Result<(), ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct KpiCommitment {
     /// The KPI's name, as the challenge gives it.
-    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     #[schema(example = "拉伸强度")]
     pub kpi: String,
     /// The value committed to.
-    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
     #[schema(example = "≥ 5.8 GPa")]
     pub value: String,
 }
@@ -47,7 +47,7 @@ pub struct KpiCommitment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
-    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
     #[schema(example = "完成中试线建设")]
     pub title: String,
     /// The month it is due, counted from the start (1 to the bid's duration).
@@ -64,7 +64,7 @@ pub struct Milestone {
 #[derive(Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
-    #[validate(length(min = 1, max = 50), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 50), custom(function = line))]
     #[schema(example = "陈思远")]
     pub name: String,
     /// Resident ID number (GB 11643-1999, check character verified). Never stored or returned:
@@ -75,7 +75,7 @@ pub struct MemberInput {
     pub role: MemberRole,
     /// Professional title (职称).
     #[serde(default)]
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = one_line))]
     #[schema(example = "教授")]
     pub title: String,
     /// The part the person plays in the project.

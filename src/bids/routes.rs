@@ -214,16 +214,21 @@ fn submission<'a>(
     }
 }
 
-/// Loads the caller's own bid and its challenge, checks `action` (early, to refuse before any
-/// credit check), and answers them with the stored plan.
+/// Loads the caller's own bid and its challenge, checks `If-Match` (when the action takes one)
+/// and then `action` (early, to refuse before any credit check), and answers them with the
+/// stored plan.
 async fn own_bid(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     org_id: Uuid,
     id: Uuid,
     action: BidAction,
+    if_match: Option<&IfMatch>,
 ) -> AppResult<(Bid, Challenge, Plan)> {
     let bid = queries::find_visible(conn, BidViewer::Solver(org_id), id).await?;
+    if let Some(if_match) = if_match {
+        if_match.check(bid.version, false)?;
+    }
     let challenge = challenge_queries::find_visible(conn, Viewer::Admin, bid.challenge_id).await?;
     lifecycle::check(action, Some(bid.status), &challenge, state.clock.now())?;
     let members = queries::members(conn, &[bid.id]).await?;
@@ -273,9 +278,15 @@ pub async fn update_bid(
     let org_id = rules::solver_org(&user)?;
     let req = body.into_inner();
     let mut conn = state.conn().await?;
-    let (read, challenge, plan) =
-        own_bid(&mut conn, &state, org_id, id.into_inner(), BidAction::Edit).await?;
-    if_match.check(read.version, false)?;
+    let (read, challenge, plan) = own_bid(
+        &mut conn,
+        &state,
+        org_id,
+        id.into_inner(),
+        BidAction::Edit,
+        Some(&if_match),
+    )
+    .await?;
     let plan = plan.updated(&state.privacy, &req)?;
     plan.draft_rules()?;
     // A submitted bid is checked again.
@@ -349,6 +360,7 @@ pub async fn submit_bid(
         org_id,
         id.into_inner(),
         BidAction::Submit,
+        None,
     )
     .await?;
     let gated = submission(&user, &challenge, org_id, &plan, read.id)

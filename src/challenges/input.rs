@@ -14,7 +14,7 @@ use super::models::{
 };
 use crate::accounts::models::OrganizationKind;
 use crate::error::{AppError, FieldCode, FieldError};
-use crate::http::validate::not_blank;
+use crate::http::validate::{line, not_blank};
 
 /// The largest bounty accepted: 1,000,000,000 yuan, in fen. Anything above is a typo.
 pub const MAX_BOUNTY_FEN: i64 = 100_000_000_000;
@@ -107,7 +107,7 @@ impl Default for ReviewSettings {
     "publicity_days": 5
 }))]
 pub struct CreateChallenge {
-    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     pub category: Category,
@@ -148,7 +148,7 @@ pub struct CreateChallenge {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"bid_closes_at": "2027-03-12T09:00:00Z"}))]
 pub struct UpdateChallenge {
-    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
     pub title: Option<String>,
     pub category: Option<Category>,
     pub field: Option<Field>,

@@ -223,17 +223,29 @@ impl Actor<'_> {
 /// The rule that lets `party` take `action` from `from`: 403 if the party may never take it,
 /// 409 naming the current state if not from this state.
 pub fn check(action: Action, from: Status, party: Option<Party>) -> AppResult<&'static Rule> {
-    let rule = party
+    permitted(action, party)?.allows(from)
+}
+
+/// The rule that lets `party` take `action` from some state: 403 if the party may never take it.
+/// Callers check it before `If-Match`, and the state ([`Rule::allows`]) after.
+pub fn permitted(action: Action, party: Option<Party>) -> AppResult<&'static Rule> {
+    party
         .and_then(|party| {
             RULES
                 .iter()
                 .find(|r| r.action == action && r.by.contains(&party))
         })
-        .ok_or(AppError::Forbidden)?;
-    if rule.from.contains(&from) {
-        Ok(rule)
-    } else {
-        Err(refused(from))
+        .ok_or(AppError::Forbidden)
+}
+
+impl Rule {
+    /// The rule itself if it applies from `from`, else the 409 naming the state.
+    pub fn allows(&'static self, from: Status) -> AppResult<&'static Rule> {
+        if self.from.contains(&from) {
+            Ok(self)
+        } else {
+            Err(refused(from))
+        }
     }
 }
 

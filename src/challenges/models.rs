@@ -9,6 +9,7 @@ use validator::Validate;
 
 use crate::accounts::models::OrganizationKind;
 use crate::db_enum;
+use crate::http::validate::{line, one_line};
 use crate::schema::{challenge_clarifications, challenge_events, challenges};
 
 db_enum!(
@@ -97,14 +98,14 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Kpi {
-    #[validate(length(min = 1, max = 100), custom(function = crate::http::validate::not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     #[schema(example = "拉伸强度")]
     pub name: String,
     /// The value to reach, as written (e.g. `≥ 5.5`, `99.9%`).
-    #[validate(length(min = 1, max = 100), custom(function = crate::http::validate::not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     #[schema(example = "≥ 5.5")]
     pub target: String,
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = one_line))]
     #[schema(example = "GPa")]
     pub unit: String,
 }
@@ -113,7 +114,7 @@ pub struct Kpi {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
-    #[validate(length(min = 1, max = 50), custom(function = crate::http::validate::not_blank))]
+    #[validate(length(min = 1, max = 50), custom(function = line))]
     #[schema(example = "技术方案")]
     pub name: String,
     #[validate(range(min = 1, max = 100))]

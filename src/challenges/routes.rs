@@ -265,8 +265,8 @@ type TransitionCall = (
     OptionalJson<TransitionRequest>,
 );
 
-/// The transitions' shared body: lock the challenge the caller may see, check `If-Match` if
-/// given, refuse by role and state, check the content the target state needs, apply.
+/// The transitions' shared body: lock the challenge the caller may see, refuse by role, check
+/// `If-Match` if given, refuse by state, check the content the target state needs, apply.
 async fn transition(call: TransitionCall, action: Action) -> AppResult<Tagged<ChallengeView>> {
     let (state, user, meta, if_match, id, body) = call;
     let viewer = Viewer::of(Some(&user));
@@ -275,10 +275,12 @@ async fn transition(call: TransitionCall, action: Action) -> AppResult<Tagged<Ch
     let mut conn = state.conn().await?;
     let updated = db::transaction(&mut conn, async |conn| {
         let current = queries::lock_visible(conn, viewer, id.into_inner()).await?;
-        if_match.check(current.version, false)?;
         let actor = Actor::User(&user);
-        // Refuse by role and state before looking at the content.
-        lifecycle::check(action, current.status, actor.party(&current))?;
+        // Refuse by role (403), then a stale version (412), then by state (409), before looking
+        // at the content.
+        let rule = lifecycle::permitted(action, actor.party(&current))?;
+        if_match.check(current.version, false)?;
+        rule.allows(current.status)?;
         rules::content_ready(action, &current, now)?;
         let reason = reason.as_deref();
         lifecycle::apply(conn, &state, &meta, &actor, &current, action, reason).await

@@ -129,6 +129,7 @@ pub enum FieldCode {
     Invalid,
     CheckCharacter,
     InvalidCharacter,
+    ControlCharacter,
     InvalidType,
     InvalidChoice,
     NotAllowed,

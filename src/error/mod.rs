@@ -44,6 +44,9 @@ pub enum AppError {
     /// 428: the change needs an `If-Match` header with the version it was based on.
     #[error("precondition required")]
     PreconditionRequired,
+    /// 408: the body stalled longer than `server.body_idle_timeout_ms`; the connection is closed.
+    #[error("request timeout")]
+    RequestTimeout,
     /// 413: the body is larger than the configured limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -211,6 +214,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) | AppError::Unprocessable { .. } => {
@@ -235,6 +239,7 @@ impl AppError {
             }
             AppError::PreconditionFailed => (ErrorCode::StaleVersion, None, vec![]),
             AppError::PreconditionRequired => (ErrorCode::IfMatchRequired, None, vec![]),
+            AppError::RequestTimeout => (ErrorCode::RequestTimeout, None, vec![]),
             AppError::PayloadTooLarge => (ErrorCode::PayloadTooLarge, None, vec![]),
             AppError::UnsupportedMediaType => (ErrorCode::UnsupportedMediaType, None, vec![]),
             AppError::Validation(errors) => (ErrorCode::ValidationFailed, None, errors.clone()),

@@ -154,6 +154,12 @@ impl Problem {
         }
         let body = serde_json::to_vec(&self.body(locale)).unwrap_or_default();
         let mut response = builder.body(body);
+        if self.code == ErrorCode::RequestTimeout {
+            // The rest of a stalled body may still come: the connection cannot be reused.
+            response
+                .head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+        }
         response.extensions_mut().insert(self.clone());
         response
     }

@@ -37,13 +37,14 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             .unwrap_or(FALLBACK_LIMIT);
         let json_type = is_json(req);
         let declared = body::declared_length(req);
+        let idle = body::idle_timeout(req);
         let mut payload = payload.take();
         Box::pin(async move {
             body::check_declared(declared, limit)?;
             if !json_type {
                 return Err(AppError::UnsupportedMediaType);
             }
-            let body = body::read_limited(&mut payload, declared, limit).await?;
+            let body = body::read_limited(&mut payload, declared, limit, idle).await?;
             let value: T = parse(&body)?;
             value.validate()?;
             Ok(ValidJson(value))
@@ -62,7 +63,16 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Deserialises a body, turning serde's errors into 400 (syntax) or 422 (shape, with the field).
+/// A string holding a control character other than tab and line breaks (`\u0000`…`\u001f`,
+/// which JSON can only carry escaped) is a 422 `control_character` naming its field: no text of
+/// ours holds them, and PostgreSQL cannot store a NUL.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if let Some(field) = control_character_path(body) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            field,
+            FieldCode::ControlCharacter,
+        )]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     let result: Result<T, _> = serde_path_to_error::deserialize(de);
     let err = match result {
@@ -91,6 +101,61 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         FieldError::new(path, FieldCode::Invalid)
     };
     Err(AppError::Validation(vec![field_error]))
+}
+
+/// The path (as `serde_path_to_error` writes it: `team[0].name`) of the first string, or object
+/// key, that holds a control character other than tab, CR and LF. Only bodies with a `\u00`
+/// escape can (JSON refuses raw control characters in strings), so others are not walked.
+fn control_character_path(body: &[u8]) -> Option<String> {
+    if !body.windows(4).any(|w| w == b"\\u00") {
+        return None;
+    }
+    // A body that does not parse is left to `parse`'s own error.
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    find_control(&value, &mut String::new())
+}
+
+fn find_control(value: &serde_json::Value, path: &mut String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if has_control(s) => Some(at(path)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = find_control(item, path);
+            path.truncate(len);
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let found = if has_control(key) {
+                Some(at(path))
+            } else {
+                find_control(item, path)
+            };
+            path.truncate(len);
+            found
+        }),
+        _ => None,
+    }
+}
+
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        "body".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+/// A C0 control character other than tab, CR and LF (which long texts may hold).
+pub fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_ascii_control() && c != '\x7f' && !matches!(c, '\t' | '\r' | '\n'))
 }
 
 /// What kind of syntax problem, for the detail message (`eof`, `syntax`, `other`).
@@ -173,6 +238,30 @@ mod tests {
             field(r#"{"name":"a","extra":1,"inner":{"kind":"one","count":1}}"#),
             ("extra".into(), "unknown_field".into())
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_field() {
+        assert_eq!(
+            field(r#"{"name":"a\u0000b","inner":{"kind":"one","count":1}}"#),
+            ("name".into(), "control_character".into())
+        );
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct List {
+            items: Vec<Inner2>,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Inner2 {
+            text: String,
+        }
+        match parse::<List>(br#"{"items":[{"text":"ok"},{"text":"\u001b[31m"}]}"#) {
+            Err(AppError::Validation(e)) => assert_eq!(e[0].field, "items[1].text"),
+            other => panic!("{other:?}"),
+        }
+        // Tabs and line breaks are text; an escaped backslash before `u0000` is no NUL.
+        assert!(parse::<List>(br#"{"items":[{"text":"a\u000a\tb\\u0000"}]}"#).is_ok());
     }
 
     #[test]

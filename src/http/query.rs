@@ -7,6 +7,11 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldCode, FieldError};
 
+/// Any C0 control character, tab and line breaks included.
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_control() && c != '\x7f')
+}
+
 #[derive(Debug)]
 pub struct ValidQuery<T>(pub T);
 
@@ -35,7 +40,22 @@ pub fn query_string(req: &HttpRequest) -> String {
     }
 }
 
+/// Deserialises a query string. A parameter (name or value) holding a control character (`%00`…
+/// `%1F`: no parameter is more than one line) is a 422 `control_character` naming it.
 pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let controlled = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, value)| has_control(name) || has_control(value));
+    if let Some((name, _)) = controlled {
+        let field = if has_control(&name) {
+            "query".to_string()
+        } else {
+            name.into_owned()
+        };
+        return Err(AppError::Validation(vec![FieldError::new(
+            field,
+            FieldCode::ControlCharacter,
+        )]));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -76,5 +96,26 @@ mod tests {
             Err(AppError::Validation(e)) => assert_eq!(e[0].field, "page"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn refuses_control_characters_naming_the_parameter() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Search {
+            q: Option<String>,
+        }
+        for query in ["q=%00", "q=a%07b", "q=a%0Ab"] {
+            match parse::<Search>(query) {
+                Err(AppError::Validation(e)) => {
+                    assert_eq!(
+                        (e[0].field.as_str(), e[0].code),
+                        ("q", FieldCode::ControlCharacter)
+                    )
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+        assert!(parse::<Search>("q=%E6%8F%AD%20x").is_ok());
     }
 }

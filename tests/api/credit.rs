@@ -1018,3 +1018,29 @@ async fn an_all_digit_uscc_that_is_also_a_valid_id_number_is_found_as_both() {
     let query = format!("code={code}&subject_kind=person");
     assert_eq!(listed(&app, &admin, "records", &query).await["total"], 0);
 }
+
+#[tokio::test]
+async fn a_line_of_a_million_separators_is_rejected_and_every_line_accounted_for() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let header = "主体类型,主体名称,统一社会信用代码或身份证号,严重程度,失信类别,事由,认定单位,记录编号,认定日期,有效期至";
+    let good =
+        |id: &str| format!("法人,厦门某公司,913502000728319549,严重失信,,,,{id},2024-01-02,");
+    let file = format!(
+        "{header}\n{}\n{}\n{}\n",
+        good("M1"),
+        ",".repeat(1 << 20),
+        good("M2")
+    );
+    let report = import_ok(&app, &admin.access, "", file.into_bytes()).await;
+    let (read, inserted, updated, unchanged, rejected) = counts(&report);
+    assert_eq!((read, inserted, rejected), (3, 2, 1), "{report}");
+    assert_eq!(read, inserted + updated + unchanged + rejected);
+    let line = &report["rejected_lines"][0];
+    assert_eq!(line["line"], 3, "{report}");
+    assert_eq!(line["code"], "wrong_field_count", "{report}");
+    assert!(
+        line["message"].as_str().unwrap().contains("1048577"),
+        "{report}"
+    );
+}

@@ -19,6 +19,7 @@ mod credit;
 mod emails;
 mod errors;
 mod faults;
+mod input;
 mod job_lease;
 mod job_registry;
 mod jobs;

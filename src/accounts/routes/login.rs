@@ -19,7 +19,7 @@ use crate::auth::AuthUser;
 use crate::auth::sessions::{self, RevokeReason, Rotated};
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::http::{Invalid, ValidJson};
+use crate::http::{Invalid, OptionalJson, ValidJson};
 use crate::state::AppState;
 
 /// Register an issuer or solver account together with its organisation.
@@ -173,10 +173,10 @@ pub async fn refresh(
 pub async fn logout(
     state: Data<AppState>,
     user: Option<AuthUser>,
-    body: Option<ValidJson<LogoutRequest>>,
+    body: OptionalJson<LogoutRequest>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let refresh_token = body.and_then(|b| b.into_inner().refresh_token);
+    let refresh_token = body.0.and_then(|b| b.refresh_token);
     let session = match (&user, refresh_token) {
         (Some(user), _) => Some(user.session_id),
         (None, Some(token)) => sessions::session_of(&mut conn, &token).await?,

@@ -8,6 +8,7 @@ use validator::Validate;
 use super::models::{DayKind, NewCalendarDay};
 use super::rules::{MAX_YEAR, MIN_YEAR};
 use crate::error::{AppError, AppResult, FieldCode, FieldError};
+use crate::http::validate::one_line;
 
 /// One special day.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -16,7 +17,7 @@ pub struct CalendarDay {
     #[schema(example = "2025-10-01")]
     pub date: NaiveDate,
     /// What the day is, e.g. 国庆节, or 国庆节调休 for a make-up day.
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = one_line))]
     #[schema(example = "国庆节", max_length = 50)]
     pub name: String,
 }

@@ -8,6 +8,7 @@ use validator::Validate;
 use super::models::ObjectionStatus;
 use crate::awards::proposals::input::{required_reason, trimmed};
 use crate::error::{AppError, AppResult, FieldCode, FieldError};
+use crate::http::validate::one_line;
 
 /// The shortest reason an objection may give, in characters (after trimming).
 pub const MIN_REASON: usize = 10;
@@ -27,7 +28,7 @@ pub struct ObjectionRequest {
     #[schema(min_length = 10, max_length = 2000)]
     pub reason: String,
     /// How the program office can reach the objector (optional; shown to admins only).
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = one_line))]
     #[schema(max_length = 200)]
     pub contact: Option<String>,
 }

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::run::CheckRequest;
 use crate::credit::Subject;
 use crate::credit::models::{CheckResult, Purpose, SubjectKind};
-use crate::http::validate::not_blank;
+use crate::http::validate::line;
 
 /// A check an admin asks for.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -25,7 +25,7 @@ pub struct CreateCheckRequest {
     pub subject_kind: SubjectKind,
     /// USCC or ID number; only the masked form of an ID number is stored or returned.
     pub subject_code: String,
-    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
     pub subject_name: String,
     /// Default `manual`.
     pub purpose: Option<Purpose>,

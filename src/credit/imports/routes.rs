@@ -12,7 +12,7 @@ use crate::audit::RequestMeta;
 use crate::auth::AdminsOnly;
 use crate::auth::{AuthUser, Role};
 use crate::error::{AppError, AppResult, ProblemBody};
-use crate::http::body::{declared_length, read_limited};
+use crate::http::body::{declared_length, idle_timeout, read_limited};
 use crate::http::problem::locale_of;
 use crate::http::{Created, NotFound, ValidQuery};
 use crate::state::AppState;
@@ -58,7 +58,13 @@ pub async fn import_file(
         return Err(AppError::UnsupportedMediaType);
     }
     let limit = state.settings.credit.import_max_bytes;
-    let body = read_limited(&mut payload, declared_length(&req), limit).await?;
+    let body = read_limited(
+        &mut payload,
+        declared_length(&req),
+        limit,
+        idle_timeout(&req),
+    )
+    .await?;
     let input = ImportInput {
         bytes: body.into(),
         encoding: params.encoding.unwrap_or_default(),

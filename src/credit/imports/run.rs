@@ -66,7 +66,7 @@ pub async fn run_import(
             Ok(decoded) => decoded,
             Err(e) => return drop(tx.blocking_send(Message::Failed(e))),
         };
-        let mut parser = match Parser::new(&text, &privacy, keep) {
+        let mut parser = match Parser::new(text.reader(), &privacy, keep) {
             Ok(parser) => parser,
             Err(e) => return drop(tx.blocking_send(Message::Failed(e))),
         };

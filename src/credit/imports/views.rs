@@ -19,7 +19,7 @@ pub struct RejectedLine {
     pub column: Option<String>,
     /// A stable reason code: `missing_field`, `unknown_subject_kind`, `unknown_severity`,
     /// `check_character`, `length`, `invalid_character`, `bad_date`, `validity_before_decision`,
-    /// `too_long`, `duplicate_record_id`, `wrong_field_count`, `unreadable`.
+    /// `too_long`, `duplicate_record_id`, `wrong_field_count`, `record_too_long`, `unreadable`.
     #[schema(example = "unknown_severity")]
     pub code: String,
     /// The reason in words, in the reader's language (`Accept-Language`; Chinese by default).
@@ -109,6 +109,7 @@ mod tests {
         let at = |code: &str| Rejection::new(7, Some("列".into()), code);
         vec![
             at("unreadable"),
+            at("record_too_long").with("max", 65536),
             at("wrong_field_count")
                 .with("fields", 12)
                 .with("columns", 10),

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::models::{NewCreditRecord, RepairChanges};
 use crate::credit::Subject;
 use crate::credit::models::{Severity, SubjectKind};
-use crate::http::validate::not_blank;
+use crate::http::validate::{line, not_blank, one_line};
 
 /// A credit record entered by hand.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -31,24 +31,24 @@ pub struct CreateRecordRequest {
     /// USCC of an organisation, or ID number of a person (stored only hashed and masked).
     #[schema(example = "913502000728319549")]
     pub subject_code: String,
-    #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
     pub subject_name: String,
     pub severity: Severity,
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = one_line))]
     #[serde(default)]
     pub category: String,
     #[validate(length(max = 5000))]
     #[serde(default)]
     pub reason: String,
     /// The deciding authority (认定单位).
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = one_line))]
     #[serde(default)]
     pub authority: String,
     /// Default `manual`.
-    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     pub source: Option<String>,
     /// The record's id at its source; a new id when absent.
-    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[validate(length(min = 1, max = 100), custom(function = line))]
     pub source_record_id: Option<String>,
     pub decided_on: NaiveDate,
     /// Last day the record counts; open-ended when absent.

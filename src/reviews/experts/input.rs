@@ -6,6 +6,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::challenges::models::Field;
+use crate::http::validate::one_line;
 
 /// `POST /experts`: the profile of an existing expert account.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -25,7 +26,7 @@ pub struct CreateExpert {
     pub id_number: String,
     #[validate(length(min = 1, max = 9))]
     pub fields: Vec<Field>,
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = one_line))]
     #[serde(default)]
     pub title: String,
     #[validate(length(max = 100))]
@@ -40,7 +41,7 @@ pub struct CreateExpert {
 pub struct UpdateExpert {
     #[validate(length(min = 1, max = 9))]
     pub fields: Option<Vec<Field>>,
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = one_line))]
     pub title: Option<String>,
     #[validate(length(max = 100))]
     pub conflict_usccs: Option<Vec<String>>,

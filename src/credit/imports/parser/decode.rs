@@ -1,7 +1,9 @@
 //! Reading a file's bytes as text: UTF-8 (BOM or not) or GBK/GB18030, and refusing what is not
 //! CSV text at all.
 
-use std::borrow::Cow;
+use std::io::Read;
+
+use encoding_rs::DecoderResult;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -65,25 +67,85 @@ impl From<FileError> for AppError {
     }
 }
 
-/// Decodes a file's bytes; answers the text (without BOM) and the encoding's name.
-pub fn decode(
-    bytes: &[u8],
-    choice: EncodingChoice,
-) -> Result<(Cow<'_, str>, &'static str), FileError> {
+/// A file's text, not copied: UTF-8 is read in place, GB18030 decoded as it is read (a whole
+/// decoded copy of a large file would double what an import holds).
+#[derive(Debug, Clone, Copy)]
+pub enum Text<'a> {
+    /// Valid UTF-8, without its BOM.
+    Utf8(&'a str),
+    /// Bytes that decode cleanly as GB18030.
+    Gb18030(&'a [u8]),
+}
+
+impl<'a> Text<'a> {
+    /// The text as UTF-8 bytes, read in pieces.
+    pub fn reader(self) -> Box<dyn Read + 'a> {
+        match self {
+            Text::Utf8(text) => Box::new(text.as_bytes()),
+            Text::Gb18030(bytes) => Box::new(GbReader {
+                rest: bytes,
+                decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+                pending: Vec::new(),
+            }),
+        }
+    }
+
+    /// The whole text (tests).
+    #[cfg(test)]
+    pub fn to_text(self) -> String {
+        let mut text = String::new();
+        self.reader().read_to_string(&mut text).unwrap();
+        text
+    }
+}
+
+/// GB18030 bytes read as UTF-8.
+struct GbReader<'a> {
+    rest: &'a [u8],
+    decoder: encoding_rs::Decoder,
+    /// Decoded bytes a short read had no room for.
+    pending: Vec<u8>,
+}
+
+impl Read for GbReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() && !self.rest.is_empty() {
+            // A character takes up to 4 bytes: a shorter `out` gets them through `pending`.
+            let mut small = [0u8; 16];
+            let target: &mut [u8] = if out.len() >= 4 { out } else { &mut small };
+            // The whole rest is always given, so `last` holds: called again after `OutputFull`.
+            let mut written = 0;
+            while written == 0 && !self.rest.is_empty() {
+                let (_, read, wrote, _) = self.decoder.decode_to_utf8(self.rest, target, true);
+                self.rest = &self.rest[read..];
+                written = wrote;
+            }
+            if out.len() >= 4 {
+                return Ok(written);
+            }
+            self.pending.extend_from_slice(&small[..written]);
+        }
+        let n = self.pending.len().min(out.len());
+        out[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        Ok(n)
+    }
+}
+
+/// Decodes a file's bytes; answers its text (without BOM) and the encoding's name. Checks the
+/// whole file (encoding, control characters) without copying it.
+pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<(Text<'_>, &'static str), FileError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FileError::Empty);
     }
     if bytes.contains(&0) {
         return Err(FileError::NotText);
     }
-    let utf8 = || -> Option<Cow<'_, str>> {
+    let utf8 = || -> Option<Text<'_>> {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        std::str::from_utf8(body).ok().map(Cow::Borrowed)
+        std::str::from_utf8(body).ok().map(Text::Utf8)
     };
-    let gb = || -> Option<Cow<'_, str>> {
-        let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-        (!had_errors).then_some(text)
-    };
+    let gb = || -> Option<Text<'_>> { gb_clean(bytes).then_some(Text::Gb18030(bytes)) };
     let (text, name) = match choice {
         EncodingChoice::Utf8 => (utf8().ok_or(FileError::Encoding("UTF-8"))?, "utf-8"),
         EncodingChoice::Gbk => (gb().ok_or(FileError::Encoding("GBK/GB18030"))?, "gb18030"),
@@ -92,14 +154,58 @@ pub fn decode(
             None => (gb().ok_or(FileError::Encoding("UTF-8, GBK"))?, "gb18030"),
         },
     };
-    if text.trim().is_empty() {
+    let (mut blank, mut control) = (true, false);
+    for_each_piece(text, |piece| {
+        blank &= piece.trim().is_empty();
+        control |= piece
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
+    });
+    if blank {
         return Err(FileError::Empty);
     }
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
-    {
+    if control {
         return Err(FileError::NotText);
     }
     Ok((text, name))
+}
+
+/// Whether `bytes` decode as GB18030 without a malformed sequence (in pieces, nothing kept).
+fn gb_clean(bytes: &[u8]) -> bool {
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; PIECE];
+    let mut rest = bytes;
+    loop {
+        let (result, read, _) = decoder.decode_to_utf8_without_replacement(rest, &mut out, true);
+        rest = &rest[read..];
+        match result {
+            DecoderResult::InputEmpty => return true,
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(..) => return false,
+        }
+    }
+}
+
+/// Size of the pieces text is decoded in.
+const PIECE: usize = 64 * 1024;
+
+/// Calls `f` with the text in pieces of whole characters.
+fn for_each_piece(text: Text<'_>, mut f: impl FnMut(&str)) {
+    match text {
+        Text::Utf8(text) => f(text),
+        Text::Gb18030(bytes) => {
+            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+            let mut out = String::with_capacity(PIECE);
+            let mut rest = bytes;
+            loop {
+                out.clear();
+                let (result, read, _) = decoder.decode_to_string(rest, &mut out, true);
+                rest = &rest[read..];
+                f(&out);
+                if result == encoding_rs::CoderResult::InputEmpty {
+                    return;
+                }
+            }
+        }
+    }
 }

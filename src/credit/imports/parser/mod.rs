@@ -34,11 +34,12 @@ mod tests;
 mod values;
 
 use std::collections::HashSet;
+use std::io::Read;
 
 use chrono::NaiveDate;
 
 use self::columns::{COLUMNS, Column, column_of};
-pub use self::decode::{EncodingChoice, FileError, decode};
+pub use self::decode::{EncodingChoice, FileError, Text, decode};
 pub use self::values::{echo, parse_date};
 use self::values::{open_ended, parse_kind, parse_severity};
 use super::models::Rejection;
@@ -63,17 +64,35 @@ pub struct ImportRow {
     pub valid_until: Option<NaiveDate>,
 }
 
-/// Reads the rows of a decoded file after its header.
+/// The longest record read, in bytes of its fields: a longer one is rejected unread
+/// (`record_too_long`). The longest a good record can be is about 25 KiB.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// The most fields a record may have; beyond it the record is rejected (`wrong_field_count`)
+/// and its fields are only counted.
+pub const MAX_FIELDS: usize = 1024;
+/// The size of the pieces the file is read in.
+const READ_BYTES: usize = 64 * 1024;
+
+/// Reads the rows of a file after its header, with bounded memory whatever the shape of its
+/// lines: the file is read in pieces and each record into fixed buffers (`csv_core`), so a line
+/// of a million separators costs what a short one does.
 pub struct Parser<'a> {
-    text: &'a [u8],
-    /// Where line counting got to: a byte offset and the line it is on.
-    counted: (usize, u64),
-    reader: csv::Reader<&'a [u8]>,
+    input: Box<dyn Read + 'a>,
+    buffer: Vec<u8>,
+    /// The unread part of `buffer`.
+    at: usize,
+    filled: usize,
+    eof: bool,
+    csv: csv_core::Reader,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    /// Line breaks read so far.
+    newlines: u64,
     headers: Vec<String>,
     positions: Vec<(Column, usize)>,
     privacy: &'a Privacy,
     seen: HashSet<String>,
-    /// Data rows read so far.
+    /// Data rows read so far (every record but the header and empty padding rows).
     pub read: u64,
     /// Rejected rows so far.
     pub rejected: u64,
@@ -82,19 +101,48 @@ pub struct Parser<'a> {
     keep: usize,
 }
 
+/// One record as read: its first line and its fields, or why they were not kept.
+struct Record {
+    line: u64,
+    fields: Result<Vec<String>, Rejection>,
+}
+
 impl<'a> Parser<'a> {
-    /// Reads the header; `keep` caps the rejected lines kept for the report.
-    pub fn new(text: &'a str, privacy: &'a Privacy, keep: usize) -> Result<Self, FileError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|_| FileError::NoHeader)?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
+    /// Reads the header from `input` (UTF-8 text: [`Text::reader`]); `keep` caps the rejected
+    /// lines kept for the report.
+    pub fn new(
+        input: impl Read + 'a,
+        privacy: &'a Privacy,
+        keep: usize,
+    ) -> Result<Self, FileError> {
+        let mut parser = Parser {
+            input: Box::new(input),
+            buffer: vec![0; READ_BYTES],
+            at: 0,
+            filled: 0,
+            eof: false,
+            csv: csv_core::Reader::new(),
+            fields: vec![0; MAX_RECORD_BYTES],
+            ends: vec![0; MAX_FIELDS],
+            newlines: 0,
+            headers: Vec::new(),
+            positions: Vec::new(),
+            privacy,
+            seen: HashSet::new(),
+            read: 0,
+            rejected: 0,
+            report: Vec::new(),
+            keep,
+        };
+        let headers: Vec<String> = match parser.next_record() {
+            Some(Record {
+                fields: Ok(fields), ..
+            }) => fields
+                .iter()
+                .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+                .collect(),
+            _ => return Err(FileError::NoHeader),
+        };
         let mut positions = Vec::new();
         for (index, header) in headers.iter().enumerate() {
             if let Some(spec) = column_of(header)
@@ -114,66 +162,152 @@ impl<'a> Parser<'a> {
         if !missing.is_empty() {
             return Err(FileError::MissingColumns(missing));
         }
-        Ok(Parser {
-            text: text.as_bytes(),
-            counted: (0, 1),
-            reader,
-            headers,
-            positions,
-            privacy,
-            seen: HashSet::new(),
-            read: 0,
-            rejected: 0,
-            report: Vec::new(),
-            keep,
-        })
+        parser.headers = headers;
+        parser.positions = positions;
+        Ok(parser)
     }
 
     /// Up to `max` good rows; empty at the end of the file. Bad rows go to the report.
     pub fn next_chunk(&mut self, max: usize) -> Vec<ImportRow> {
         let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
         while rows.len() < max {
-            match self.reader.read_record(&mut record) {
-                Ok(false) => break,
-                // Spreadsheet padding: a row of empty cells is no line at all.
-                Ok(true) if record.iter().all(|cell| cell.trim().is_empty()) => {}
-                Ok(true) => {
-                    self.read += 1;
-                    let line = self.line_at(record.position().map(|p| p.byte()));
-                    match self.row(line, &record) {
-                        Ok(row) => rows.push(row),
-                        Err(rejected) => self.reject(rejected),
-                    }
+            let Some(Record { line, fields }) = self.next_record() else {
+                break;
+            };
+            let fields = match fields {
+                // Spreadsheet padding: a row of empty cells, no wider than the header, is no
+                // line at all.
+                Ok(fields)
+                    if fields.len() <= self.headers.len()
+                        && fields.iter().all(|cell| cell.trim().is_empty()) =>
+                {
+                    continue;
                 }
-                Err(e) => {
+                Ok(fields) => fields,
+                Err(rejection) => {
                     self.read += 1;
-                    let line = self.line_at(e.position().map(|p| p.byte()));
-                    self.reject(Rejection::new(line, None, "unreadable"));
+                    self.reject(rejection);
+                    continue;
                 }
+            };
+            self.read += 1;
+            match self.row(line, &fields) {
+                Ok(row) => rows.push(row),
+                Err(rejected) => self.reject(rejected),
             }
         }
         rows
     }
 
-    /// The line a record starting at `byte` begins on. (The reader's own line numbers lag by one
-    /// after CRLF: it reports a record's start before the `\n` of the previous line ending.)
-    fn line_at(&mut self, byte: Option<u64>) -> u64 {
-        let Some(byte) = byte else { return 0 };
-        let mut start = (byte as usize).min(self.text.len());
-        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
-            start += 1;
+    /// The next record, `None` at the end of the file. A record longer than
+    /// [`MAX_RECORD_BYTES`] or wider than [`MAX_FIELDS`] is read through without being kept.
+    fn next_record(&mut self) -> Option<Record> {
+        use csv_core::ReadRecordResult::*;
+        let mut line = None;
+        let (mut written, mut ended, mut fields) = (0, 0, 0u64);
+        let mut too_long = false;
+        loop {
+            if self.at == self.filled && !self.eof {
+                self.fill();
+            }
+            let input = &self.buffer[self.at..self.filled];
+            if line.is_none() {
+                // Blank lines before a record are skipped (as `csv_core` would), counted here so
+                // that the record's own line is known.
+                let blank = input
+                    .iter()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .count();
+                self.newlines += newlines(&input[..blank]);
+                self.at += blank;
+                if self.at == self.filled && !self.eof {
+                    continue;
+                }
+                line = Some(self.newlines + 1);
+            }
+            let input = &self.buffer[self.at..self.filled];
+            let (result, read, wrote, ends) =
+                self.csv
+                    .read_record(input, &mut self.fields[written..], &mut self.ends[ended..]);
+            self.newlines += newlines(&input[..read]);
+            self.at += read;
+            written += wrote;
+            ended += ends;
+            match result {
+                InputEmpty => {}
+                // Too long to keep: read on, keeping nothing.
+                OutputFull => {
+                    too_long = true;
+                    written = 0;
+                }
+                OutputEndsFull => {
+                    fields += ended as u64;
+                    ended = 0;
+                }
+                Record => {
+                    fields += ended as u64;
+                    let line = line.unwrap_or(self.newlines);
+                    return Some(self.record(line, written, ended, fields, too_long));
+                }
+                End => return None,
+            }
         }
-        let (from, line) = self.counted;
-        if start < from {
-            return line;
+    }
+
+    /// The record just read into `self.fields` (`written` bytes, `ended` field ends; `fields`
+    /// fields in all).
+    fn record(
+        &self,
+        line: u64,
+        written: usize,
+        ended: usize,
+        fields: u64,
+        too_long: bool,
+    ) -> Record {
+        let fail = |code: &str| Rejection::new(line, None, code);
+        let fields = if too_long {
+            Err(fail("record_too_long").with("max", MAX_RECORD_BYTES))
+        } else if fields > ended as u64 {
+            Err(fail("wrong_field_count")
+                .with("fields", fields)
+                .with("columns", self.headers.len()))
+        } else {
+            let bytes = &self.fields[..written];
+            let mut start = 0;
+            self.ends[..ended]
+                .iter()
+                .map(|&end| {
+                    let field = std::str::from_utf8(&bytes[start..end]).map(str::to_string);
+                    start = end;
+                    field
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| fail("unreadable"))
+        };
+        Record { line, fields }
+    }
+
+    /// Reads the next piece of the file into the buffer (at the end: `eof`).
+    fn fill(&mut self) {
+        self.at = 0;
+        self.filled = 0;
+        loop {
+            match self.input.read(&mut self.buffer) {
+                Ok(0) => {
+                    self.eof = true;
+                    return;
+                }
+                Ok(n) => {
+                    self.filled = n;
+                    return;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    self.eof = true;
+                    return;
+                }
+            }
         }
-        let newlines = self.text[from..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.counted = (start, line + newlines);
-        line + newlines
     }
 
     fn reject(&mut self, line: Rejection) {
@@ -183,7 +317,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn row(&mut self, line: u64, record: &csv::StringRecord) -> Result<ImportRow, Rejection> {
+    fn row(&mut self, line: u64, record: &[String]) -> Result<ImportRow, Rejection> {
         let fail = |column: Option<usize>, code: &str| {
             Rejection::new(
                 line,
@@ -204,7 +338,7 @@ impl<'a> Parser<'a> {
         }
         let get = |column: Column| -> (Option<usize>, &str) {
             match self.positions.iter().find(|(c, _)| *c == column) {
-                Some(&(_, index)) => (Some(index), record.get(index).unwrap_or("").trim()),
+                Some(&(_, index)) => (Some(index), record.get(index).map_or("", |f| f.trim())),
                 None => (None, ""),
             }
         };
@@ -289,4 +423,9 @@ impl<'a> Parser<'a> {
             valid_until,
         })
     }
+}
+
+/// The number of line breaks in `bytes`.
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }

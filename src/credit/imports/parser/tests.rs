@@ -24,7 +24,7 @@ fn privacy() -> Privacy {
 fn parse_all(text: &str) -> Result<(Vec<ImportRow>, Parser<'_>), FileError> {
     // Leaked for the test's lifetime: the parser borrows the key.
     let privacy: &'static Privacy = Box::leak(Box::new(privacy()));
-    let mut parser = Parser::new(text, privacy, 1000)?;
+    let mut parser = Parser::new(text.as_bytes(), privacy, 1000)?;
     let mut rows = Vec::new();
     loop {
         let chunk = parser.next_chunk(2);
@@ -168,14 +168,14 @@ fn decodes_utf8_bom_and_gbk() {
     bom.extend_from_slice(text.as_bytes());
     let (decoded, encoding) = decode(&bom, EncodingChoice::Auto).unwrap();
     assert_eq!(encoding, "utf-8");
-    assert!(decoded.starts_with("主体类型"));
+    assert!(decoded.to_text().starts_with("主体类型"));
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let (decoded, encoding) = decode(&gbk, EncodingChoice::Auto).unwrap();
     assert_eq!(encoding, "gb18030");
-    assert_eq!(decoded, text);
-    assert_eq!(decode(&gbk, EncodingChoice::Gbk).unwrap().0, text);
+    assert_eq!(decoded.to_text(), text);
+    assert_eq!(decode(&gbk, EncodingChoice::Gbk).unwrap().0.to_text(), text);
     assert_eq!(
-        decode(&gbk, EncodingChoice::Utf8).unwrap_err(),
+        decode(&gbk, EncodingChoice::Utf8).map(|_| ()).unwrap_err(),
         FileError::Encoding("UTF-8")
     );
 }
@@ -189,15 +189,20 @@ fn refuses_files_that_are_not_csv() {
         (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", FileError::NotText),
     ];
     for (bytes, error) in refused {
-        let refusal = decode(bytes, EncodingChoice::Auto).unwrap_err();
+        let refusal = decode(bytes, EncodingChoice::Auto).map(|_| ()).unwrap_err();
         assert_eq!(refusal, error, "{bytes:?}");
     }
     assert_eq!(
-        Parser::new("hello,world\n1,2\n", &privacy(), 10).err(),
+        Parser::new(&b"hello,world\n1,2\n"[..], &privacy(), 10).err(),
         Some(FileError::NoHeader)
     );
     assert_eq!(
-        Parser::new("主体类型,主体名称,严重程度,认定日期\n", &privacy(), 10).err(),
+        Parser::new(
+            "主体类型,主体名称,严重程度,认定日期\n".as_bytes(),
+            &privacy(),
+            10
+        )
+        .err(),
         Some(FileError::MissingColumns(vec![
             "统一社会信用代码或身份证号",
             "记录编号"
@@ -214,6 +219,7 @@ fn gb18030_beyond_gbk_and_spaced_english_headers() {
     assert!(!unmappable);
     let (decoded, encoding) = decode(&bytes, EncodingChoice::Auto).unwrap();
     assert_eq!(encoding, "gb18030");
+    let decoded = decoded.to_text();
     let (rows, parser) = parse_all(&decoded).unwrap();
     assert_eq!(parser.rejected, 0, "{:?}", parser.report);
     assert_eq!(rows[0].subject_name, "王𠀀");
@@ -240,9 +246,46 @@ fn the_report_is_capped_but_every_line_counted() {
         text.push_str(&format!("法人,甲,bad,严重失信,,,,X{i},2024-01-02,\n"));
     }
     let privacy = privacy();
-    let mut parser = Parser::new(&text, &privacy, 10).unwrap();
+    let mut parser = Parser::new(text.as_bytes(), &privacy, 10).unwrap();
     assert!(parser.next_chunk(100).is_empty());
     assert_eq!(parser.rejected, 50);
     assert_eq!(parser.report.len(), 10);
     assert_eq!(parser.report[9].line, 11);
+}
+
+#[test]
+fn a_line_of_separators_is_rejected_with_its_line_and_counted() {
+    let good = "法人,厦门某公司,913502000728319549,严重失信,,,,R1,2024-01-02,";
+    let commas = ",".repeat(1 << 20);
+    let wide = ",".repeat(MAX_FIELDS + 5);
+    let long = format!(
+        "法人,{},913502000728319549,严重失信,,,,R2,2024-01-02,",
+        "长".repeat(30_000)
+    );
+    let other = good.replace("R1", "R3");
+    let text = format!("{HEADER}\n{good}\n{commas}\n\n{wide}\r\n{long}\n,,,\n{other}\n");
+    let (rows, parser) = parse_all(&text).unwrap();
+    assert_eq!(rows.len(), 2, "{:?}", parser.report);
+    assert_eq!(rows[1].line, 8);
+    // The padding row of three commas (no wider than the header) is no record; the others are
+    // read and counted.
+    assert_eq!(
+        (parser.read, parser.rejected),
+        (5, 3),
+        "{:?}",
+        parser.report
+    );
+    let reasons: Vec<(u64, &str)> = parser
+        .report
+        .iter()
+        .map(|r| (r.line, r.code.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (3, "wrong_field_count"),
+            (5, "wrong_field_count"),
+            (6, "record_too_long"),
+        ]
+    );
 }
