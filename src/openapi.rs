@@ -179,6 +179,11 @@ impl Modify for CommonResponses {
                 if op.request_body.is_some() {
                     add(
                         op,
+                        "408",
+                        "The body stalled: not received in time; the connection is closed",
+                    );
+                    add(
+                        op,
                         "413",
                         "Body larger than the configured limit (`payload_too_large`)",
                     );
