@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = HealthStatus)]
 pub struct Status {
     #[schema(example = "ok")]
     pub status: &'static str,

@@ -1,10 +1,16 @@
 //! The OpenAPI document. Paths come from the handlers themselves (utoipa-actix-web collects every
 //! `service(...)`), so the document cannot drift from the routes; this module adds what is common
 //! to all: info, the bearer scheme, and the error responses every operation can give.
+//!
+//! `tests/api/openapi.rs` checks the finished document mechanically (every `$ref` resolves, every
+//! list documents its 422, every operation taking a token its 401, the bounds of the inputs are
+//! the `validator` ones), and `tests/api/contract.rs` validates every response the test suite
+//! receives against it.
 
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{OpenApi, RefOr};
+use utoipa::openapi::{OpenApi, RefOr, Required, Schema};
 use utoipa::{Modify, OpenApi as _};
 
 use crate::http::responses::problem;
@@ -74,13 +80,14 @@ fn add(op: &mut Operation, status: &str, description: &str) {
         .or_insert_with(|| RefOr::T(problem(description)));
 }
 
-fn requires_token(op: &Operation) -> bool {
+/// Whether the operation accepts the bearer token, required or optional (`security((),
+/// ("bearer" = []))` lists an empty requirement next to the bearer one).
+fn accepts_token(op: &Operation) -> bool {
     op.security.as_ref().is_some_and(|reqs| {
-        // `security((), ("bearer" = []))` means optional: an empty requirement is listed.
-        !reqs.is_empty()
-            && !reqs.iter().any(|r| {
-                serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
-            })
+        reqs.iter().any(|r| {
+            serde_json::to_value(r)
+                .is_ok_and(|v| v.as_object().is_some_and(|o| o.contains_key("bearer")))
+        })
     })
 }
 
@@ -91,6 +98,41 @@ fn has_query(op: &Operation) -> bool {
             .iter()
             .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
     })
+}
+
+fn token_optional(op: &Operation) -> bool {
+    op.security.as_ref().is_some_and(|reqs| {
+        reqs.iter().any(|r| {
+            serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+        })
+    })
+}
+
+/// An optional body (`OptionalJson`, `request_body(content = Option<T>)`) is absent or a `T`;
+/// utoipa documents it as `oneOf: [null, T]`, but a JSON `null` is refused like any non-`T`.
+fn optional_body_without_null(op: &mut Operation) {
+    let Some(body) = op.request_body.as_mut() else {
+        return;
+    };
+    if matches!(body.required, Some(Required::True)) {
+        return;
+    }
+    body.required = Some(Required::False);
+    for content in body.content.values_mut() {
+        if let Some(RefOr::T(Schema::OneOf(one))) = &content.schema {
+            let rest: Vec<_> = one
+                .items
+                .iter()
+                .filter(|item| {
+                    !matches!(item, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null))
+                })
+                .cloned()
+                .collect();
+            if let [only] = rest.as_slice() {
+                content.schema = Some(only.clone());
+            }
+        }
+    }
 }
 
 impl Modify for CommonResponses {
@@ -117,15 +159,33 @@ impl Modify for CommonResponses {
             .into_iter()
             .flatten()
             {
-                if requires_token(op) {
+                optional_body_without_null(op);
+                if accepts_token(op) && token_optional(op) {
+                    add(
+                        op,
+                        "401",
+                        "A token was given and is invalid, expired or revoked (`invalid_token`); without one the call is anonymous",
+                    );
+                } else if accepts_token(op) {
                     add(
                         op,
                         "401",
                         "Not authenticated: missing, invalid, expired or revoked token (`unauthenticated`, `invalid_token`)",
                     );
                 }
-                if op.request_body.is_some() {
+                let json_body = op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.content.contains_key("application/json"));
+                if json_body {
                     add(op, "400", "Malformed JSON (`malformed_json`)");
+                    add(
+                        op,
+                        "415",
+                        "Body is not `application/json` (`unsupported_media_type`)",
+                    );
+                }
+                if op.request_body.is_some() {
                     add(
                         op,
                         "408",
@@ -135,11 +195,6 @@ impl Modify for CommonResponses {
                         op,
                         "413",
                         "Body larger than the configured limit (`payload_too_large`)",
-                    );
-                    add(
-                        op,
-                        "415",
-                        "Body is not `application/json` (`unsupported_media_type`)",
                     );
                     add(
                         op,

@@ -74,25 +74,45 @@ pub fn valid_password(value: &Password) -> Result<(), ValidationError> {
     }
 }
 
-/// Only issuers and solvers register themselves (SPEC §1); the message of the others says who
-/// creates their accounts.
+/// Only issuers and solvers register themselves (SPEC §1).
+pub const SELF_REGISTERING: [Role; 2] = [Role::Issuer, Role::Solver];
+
+/// Admins create experts and other admins.
+pub const ADMIN_CREATED: [Role; 2] = [Role::Expert, Role::Admin];
+
+/// A self-registering role; the message for the others says who creates their accounts.
 pub fn self_registering_role(role: &Role) -> Result<(), ValidationError> {
-    match role {
-        Role::Issuer | Role::Solver => Ok(()),
-        other => {
-            let mut error = ValidationError::new("not_self_registered");
-            error.add_param("role".into(), other);
-            Err(error)
-        }
+    if SELF_REGISTERING.contains(role) {
+        return Ok(());
+    }
+    let mut error = ValidationError::new("not_self_registered");
+    error.add_param("role".into(), role);
+    Err(error)
+}
+
+pub fn admin_created_role(role: &Role) -> Result<(), ValidationError> {
+    if ADMIN_CREATED.contains(role) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("not_allowed"))
     }
 }
 
-/// Admins create experts and other admins; issuers and solvers register themselves.
-pub fn admin_created_role(role: &Role) -> Result<(), ValidationError> {
-    match role {
-        Role::Expert | Role::Admin => Ok(()),
-        _ => Err(ValidationError::new("not_allowed")),
-    }
+/// The schema of a role field that takes only `roles`: the document lists what the validation
+/// accepts, from the same list.
+fn roles_schema(roles: &[Role]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(roles.iter().map(Role::as_str)))
+        .build()
+}
+
+fn self_registering_schema() -> utoipa::openapi::Object {
+    roles_schema(&SELF_REGISTERING)
+}
+
+fn admin_created_schema() -> utoipa::openapi::Object {
+    roles_schema(&ADMIN_CREATED)
 }
 
 /// `POST /auth/register`: an issuer or solver account with its organisation.
@@ -108,7 +128,7 @@ pub fn admin_created_role(role: &Role) -> Result<(), ValidationError> {
 }))]
 pub struct RegisterRequest {
     #[validate(email(code = "email"), length(max = 254))]
-    #[schema(example = "zhang.wei@example.com", format = "email")]
+    #[schema(max_length = 254, example = "zhang.wei@example.com", format = "email")]
     pub email: String,
     /// 8 to 128 characters.
     #[validate(custom(function = valid_password))]
@@ -119,7 +139,7 @@ pub struct RegisterRequest {
     pub display_name: String,
     /// `issuer` or `solver`.
     #[validate(custom(function = self_registering_role))]
-    #[schema(example = "solver")]
+    #[schema(schema_with = self_registering_schema, example = "solver")]
     pub role: Role,
     #[validate(nested)]
     pub organization: OrganizationInput,
@@ -140,7 +160,7 @@ pub struct RegisterRequest {
 }))]
 pub struct CreateUserRequest {
     #[validate(email(code = "email"), length(max = 254))]
-    #[schema(example = "li.na@example.edu.cn", format = "email")]
+    #[schema(max_length = 254, example = "li.na@example.edu.cn", format = "email")]
     pub email: String,
     /// 8 to 128 characters.
     #[validate(custom(function = valid_password))]
@@ -151,7 +171,7 @@ pub struct CreateUserRequest {
     pub display_name: String,
     /// `expert` or `admin`.
     #[validate(custom(function = admin_created_role))]
-    #[schema(example = "expert")]
+    #[schema(schema_with = admin_created_schema, example = "expert")]
     pub role: Role,
     /// Required for experts, absent for admins.
     #[validate(nested)]
@@ -249,6 +269,7 @@ pub struct UpdateUserRequest {
     /// `true` disables the account: it cannot log in and its tokens stop working at once.
     pub disabled: Option<bool>,
     #[validate(length(min = 1, max = 100), custom(function = line))]
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: Option<String>,
     /// A new role. Admins have no organisation; every other role needs one (give
     /// `organization_id` when the account has none).
@@ -265,7 +286,7 @@ pub struct UpdateUserRequest {
 #[schema(example = json!({"email": "admin@demo.jiebang.cn", "password": "printed-by-seed-demo"}))]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
-    #[schema(example = "admin@demo.jiebang.cn")]
+    #[schema(min_length = 1, max_length = 254, example = "admin@demo.jiebang.cn")]
     pub email: String,
     #[schema(value_type = String, format = Password)]
     pub password: SecretString,
@@ -276,6 +297,7 @@ pub struct LoginRequest {
 #[schema(example = json!({"refresh_token": "kq3v0x…(from login)"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -285,5 +307,6 @@ pub struct RefreshRequest {
 pub struct LogoutRequest {
     /// Ends the session of this refresh token (useful once the access token has expired).
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: Option<String>,
 }

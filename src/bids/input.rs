@@ -35,11 +35,11 @@ pub fn valid_id_number(value: &str) -> Result<(), ValidationError> {
 pub struct KpiCommitment {
     /// The KPI's name, as the challenge gives it.
     #[validate(length(min = 1, max = 100), custom(function = line))]
-    #[schema(example = "拉伸强度")]
+    #[schema(min_length = 1, max_length = 100, example = "拉伸强度")]
     pub kpi: String,
     /// The value committed to.
     #[validate(length(min = 1, max = 200), custom(function = line))]
-    #[schema(example = "≥ 5.8 GPa")]
+    #[schema(min_length = 1, max_length = 200, example = "≥ 5.8 GPa")]
     pub value: String,
 }
 
@@ -48,7 +48,7 @@ pub struct KpiCommitment {
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     #[validate(length(min = 1, max = 200), custom(function = line))]
-    #[schema(example = "完成中试线建设")]
+    #[schema(min_length = 1, max_length = 200, example = "完成中试线建设")]
     pub title: String,
     /// The month it is due, counted from the start (1 to the bid's duration).
     #[validate(range(min = 1, max = 120))]
@@ -65,7 +65,7 @@ pub struct Milestone {
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
     #[validate(length(min = 1, max = 50), custom(function = line))]
-    #[schema(example = "陈思远")]
+    #[schema(min_length = 1, max_length = 50, example = "陈思远")]
     pub name: String,
     /// Resident ID number (GB 11643-1999, check character verified). Never stored or returned:
     /// responses show the masked form.
@@ -76,12 +76,12 @@ pub struct MemberInput {
     /// Professional title (职称).
     #[serde(default)]
     #[validate(length(max = 100), custom(function = one_line))]
-    #[schema(example = "教授")]
+    #[schema(max_length = 100, example = "教授")]
     pub title: String,
     /// The part the person plays in the project.
     #[serde(default)]
     #[validate(length(max = 500))]
-    #[schema(example = "总体技术方案")]
+    #[schema(max_length = 500, example = "总体技术方案")]
     pub duty: String,
 }
 
@@ -134,10 +134,12 @@ pub struct CreateBid {
     pub submit: bool,
     #[serde(default)]
     #[validate(length(max = 50000))]
+    #[schema(max_length = 50000)]
     pub technical_approach: String,
     /// One commitment per KPI of the challenge, by name.
     #[serde(default)]
     #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30)]
     pub kpi_commitments: Vec<KpiCommitment>,
     /// At most the challenge's bounty.
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
@@ -149,10 +151,12 @@ pub struct CreateBid {
     pub duration_months: Option<i32>,
     #[serde(default)]
     #[validate(length(max = 36), nested)]
+    #[schema(max_items = 36)]
     pub milestones: Vec<Milestone>,
     /// The leader (exactly one) and the members.
     #[serde(default)]
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub team: Vec<MemberInput>,
 }
 
@@ -168,8 +172,10 @@ pub struct CreateBid {
 }))]
 pub struct UpdateBid {
     #[validate(length(max = 50000))]
+    #[schema(max_length = 50000)]
     pub technical_approach: Option<String>,
     #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30)]
     pub kpi_commitments: Option<Vec<KpiCommitment>>,
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
     #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
@@ -178,8 +184,10 @@ pub struct UpdateBid {
     #[schema(minimum = 1, maximum = 120)]
     pub duration_months: Option<i32>,
     #[validate(length(max = 36), nested)]
+    #[schema(max_items = 36)]
     pub milestones: Option<Vec<Milestone>>,
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub team: Option<Vec<MemberInput>>,
 }
 
@@ -191,6 +199,7 @@ pub struct FormalReviewRequest {
     pub result: ReviewResult,
     /// Required when ineligible.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 

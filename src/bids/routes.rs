@@ -29,7 +29,7 @@ use crate::challenges::responses::ChallengeNotFound;
 use crate::challenges::views::ChallengeView;
 use crate::db;
 use crate::error::{AppResult, ProblemBody};
-use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Created, IfMatch, NotFound, OptionalJson, Page, ValidJson};
 use crate::state::AppState;
 
@@ -65,6 +65,7 @@ async fn view_of(conn: &mut AsyncPgConnection, bid: Bid, viewer: BidViewer) -> A
     responses(
         (status = 200, description = "One page of the bids the caller may see", body = Page<BidView>),
         ChallengeNotFound,
+        BadListQuery,
     ),
     security((), ("bearer" = []))
 )]

@@ -28,7 +28,7 @@ pub const RUBRIC_TOTAL: i32 = 100;
 pub struct Eligibility {
     /// The kinds of organisation that may bid.
     #[validate(length(min = 1, max = 5))]
-    #[schema(example = json!(["university", "institute", "enterprise"]))]
+    #[schema(min_items = 1, max_items = 5, example = json!(["university", "institute", "enterprise"]))]
     pub org_kinds: Vec<OrganizationKind>,
     /// `true`: a `general` (一般失信) record blocks a bid; `false`: it only flags it for formal review.
     #[serde(default)]
@@ -60,6 +60,7 @@ pub struct ReviewSettings {
     /// 进度安排 10, 产业带动 10).
     #[serde(default = "default_rubric")]
     #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     pub rubric: Vec<Criterion>,
 }
 
@@ -117,6 +118,7 @@ pub struct CreateChallenge {
     pub description: String,
     /// At least one key performance indicator.
     #[validate(length(min = 1, max = 30), nested)]
+    #[schema(min_items = 1, max_items = 30)]
     pub kpis: Vec<Kpi>,
     /// The bounty in fen (1 yuan = 100 fen).
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
@@ -149,24 +151,30 @@ pub struct CreateChallenge {
 #[schema(example = json!({"bid_closes_at": "2027-03-12T09:00:00Z"}))]
 pub struct UpdateChallenge {
     #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     pub category: Option<Category>,
     pub field: Option<Field>,
     #[validate(length(min = 1, max = 20000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: Option<String>,
     #[validate(length(min = 1, max = 30), nested)]
+    #[schema(min_items = 1, max_items = 30)]
     pub kpis: Option<Vec<Kpi>>,
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
+    #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub bounty_fen: Option<i64>,
     pub bid_opens_at: Option<DateTime<Utc>>,
     pub bid_closes_at: Option<DateTime<Utc>>,
     #[validate(range(min = 1, max = 60))]
+    #[schema(minimum = 1, maximum = 60)]
     pub max_duration_months: Option<i32>,
     #[validate(nested)]
     pub eligibility: Option<Eligibility>,
     #[validate(nested)]
     pub review: Option<ReviewSettings>,
     #[validate(range(min = 1, max = 30))]
+    #[schema(minimum = 1, maximum = 30)]
     pub publicity_days: Option<i32>,
 }
 
@@ -356,6 +364,7 @@ fn has_duplicates<'a>(items: impl Iterator<Item = &'a str>) -> bool {
 #[schema(example = json!({"reason": "考核指标不够具体，请补充验收方法"}))]
 pub struct TransitionRequest {
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -368,8 +377,10 @@ pub struct TransitionRequest {
 }))]
 pub struct ClarificationRequest {
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub question: Option<String>,
     #[validate(length(min = 1, max = 5000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub answer: String,
 }
 

@@ -99,14 +99,14 @@ impl Status {
 #[serde(deny_unknown_fields)]
 pub struct Kpi {
     #[validate(length(min = 1, max = 100), custom(function = line))]
-    #[schema(example = "拉伸强度")]
+    #[schema(min_length = 1, max_length = 100, example = "拉伸强度")]
     pub name: String,
     /// The value to reach, as written (e.g. `≥ 5.5`, `99.9%`).
     #[validate(length(min = 1, max = 100), custom(function = line))]
-    #[schema(example = "≥ 5.5")]
+    #[schema(min_length = 1, max_length = 100, example = "≥ 5.5")]
     pub target: String,
     #[validate(length(max = 20), custom(function = one_line))]
-    #[schema(example = "GPa")]
+    #[schema(max_length = 20, example = "GPa")]
     pub unit: String,
 }
 
@@ -115,7 +115,7 @@ pub struct Kpi {
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     #[validate(length(min = 1, max = 50), custom(function = line))]
-    #[schema(example = "技术方案")]
+    #[schema(min_length = 1, max_length = 50, example = "技术方案")]
     pub name: String,
     #[validate(range(min = 1, max = 100))]
     #[schema(example = 40, minimum = 1, maximum = 100)]

@@ -217,7 +217,8 @@ pub enum Sort {
 pub struct ChallengeFilter {
     /// Words to find in the title and description, Chinese or Latin, case-insensitive; every
     /// word (separated by spaces) must occur. One or two characters match as plain substrings.
-    #[param(example = "碳纤维")]
+    /// At most 100 characters and 5 words once runs of spaces are one.
+    #[param(max_length = 100, example = "碳纤维")]
     pub q: Option<String>,
     pub status: Option<Status>,
     pub category: Option<Category>,
@@ -233,7 +234,7 @@ pub struct ChallengeFilter {
     /// Only challenges of this issuing organisation.
     pub issuer_id: Option<Uuid>,
     /// `relevance`, `deadline`, `-deadline`, `bounty`, `-bounty`, `published`, `-published`.
-    #[param(value_type = Option<String>, example = "deadline")]
+    #[param(inline, example = "deadline")]
     pub sort: Option<Sort>,
     // PageRequest reads these; listed so that `deny_unknown_fields` accepts them.
     #[serde(default)]

@@ -18,7 +18,7 @@ pub const MAX_PER_PAGE: i64 = 100;
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1_000_000, example = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]

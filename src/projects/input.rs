@@ -12,6 +12,7 @@ use crate::http::validate::not_blank;
 #[schema(example = json!({"reason": "揭榜团队解散，项目无法继续实施。"}))]
 pub struct TerminateRequest {
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 

@@ -215,7 +215,8 @@ async fn retry_in_use(client: &tokio_postgres::Client, sql: &str) {
 
 pub struct TestApp {
     pub address: String,
-    pub client: reqwest::Client,
+    /// Checks every response against the OpenAPI document ([`crate::contract`]).
+    pub client: reqwest_middleware::ClientWithMiddleware,
     pub state: Data<AppState>,
     pub db_name: String,
     handle: ServerHandle,
@@ -251,10 +252,14 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: reqwest_middleware::ClientBuilder::new(
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap(),
+            )
+            .with(crate::contract::Contract)
+            .build(),
             state,
             db_name,
             handle,
@@ -432,7 +437,7 @@ impl TestApp {
         method: reqwest::Method,
         path: &str,
         token: Option<&str>,
-    ) -> reqwest::RequestBuilder {
+    ) -> reqwest_middleware::RequestBuilder {
         let mut req = self.client.request(method, self.url(path));
         if let Some(token) = token {
             req = req.bearer_auth(token);

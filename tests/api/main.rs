@@ -3,6 +3,7 @@
 //! `TestApp` and the shared assertions; `scenario` the builder that takes a challenge to the stage
 //! a test starts from (`app.scenario().with_bids(2).ranked().build().await`).
 
+mod contract;
 mod helpers;
 
 mod acceptance;

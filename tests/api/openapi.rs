@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
@@ -178,7 +178,7 @@ async fn every_documented_operation_is_served_and_complete() {
             );
         }
         if op.get("requestBody").is_some() {
-            for code in ["400", "413", "415", "422"] {
+            for code in ["400", "408", "413", "415", "422"] {
                 assert!(
                     responses.contains_key(code),
                     "{name} has a body but lacks {code}"
@@ -269,10 +269,28 @@ fn schemas_in_source(dir: &Path, out: &mut Vec<(String, String)>) {
         let text = std::fs::read_to_string(&path).unwrap();
         let mut deriving = false;
         let mut renamed = false;
+        let mut vocabulary = false;
         for line in text.lines().map(str::trim) {
+            // `db_enum!(Name { … })` derives `ToSchema` too.
+            if line.starts_with("db_enum!(") {
+                vocabulary = true;
+                continue;
+            }
+            if vocabulary && !line.starts_with("//") && !line.starts_with('#') {
+                if let Some(name) = line.strip_suffix(" {") {
+                    out.push((name.to_string(), path.display().to_string()));
+                }
+                vocabulary = false;
+                continue;
+            }
             if line.starts_with("#[derive(") && line.contains("ToSchema") {
                 deriving = true;
-            } else if deriving && line.starts_with("#[schema(as") {
+            } else if let (true, Some(rest)) = (deriving, line.strip_prefix("#[schema(as = ")) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                out.push((name, path.display().to_string()));
                 renamed = true;
             } else if deriving && !line.starts_with('#') && !line.starts_with("//") {
                 let declared = ["pub struct ", "pub enum ", "struct ", "enum "]
@@ -312,4 +330,306 @@ fn schema_names_are_unique() {
         clashes.is_empty(),
         "schema names declared twice: {clashes:#?}"
     );
+}
+
+/// Every operation of the document, with its method in lower case as the document keys it.
+fn each_operation(doc: &Value) -> impl Iterator<Item = (String, &Value)> {
+    doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .iter()
+                .map(move |(method, op)| (format!("{} {path}", method.to_uppercase()), op))
+        })
+}
+
+fn collect_refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                out.push(r);
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The classes of mistakes finding 11 of issue 14 found, checked over the whole document: a
+/// `$ref` to nothing, a list without its 422, a token without its 401, an optional body that
+/// claims to accept `null`, an unbounded page.
+#[tokio::test]
+async fn the_document_is_consistent() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(refs.len() > 100, "{}", refs.len());
+    for r in refs {
+        let target = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{r} is not local"));
+        assert!(doc.pointer(target).is_some(), "{r} points to nothing");
+    }
+    let mut checked = 0;
+    for (name, op) in each_operation(&doc) {
+        let responses = op["responses"].as_object().unwrap();
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        if params.iter().any(|p| p["in"] == "query") {
+            assert!(
+                responses.contains_key("422"),
+                "{name} takes a query but lacks 422"
+            );
+            checked += 1;
+        }
+        if params
+            .iter()
+            .any(|p| p["in"] == "path" && p["schema"]["format"] == "uuid")
+        {
+            assert!(
+                responses.contains_key("404"),
+                "{name} takes an id but lacks 404"
+            );
+        }
+        for p in &params {
+            let bounds = match p["name"].as_str() {
+                Some("page") => (1, 1_000_000),
+                Some("per_page") => (1, 100),
+                _ => continue,
+            };
+            assert_eq!(
+                (&p["schema"]["minimum"], &p["schema"]["maximum"]),
+                (&json!(bounds.0), &json!(bounds.1)),
+                "{name}: {} unbounded",
+                p["name"]
+            );
+        }
+        let takes_token = op["security"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+        if takes_token {
+            assert!(
+                responses.contains_key("401"),
+                "{name} takes a token but lacks 401"
+            );
+        }
+        if let Some(body) = op.get("requestBody") {
+            for (media, content) in body["content"].as_object().unwrap() {
+                let schema = content["schema"].to_string();
+                assert!(
+                    !schema.contains(r#"{"type":"null"}"#),
+                    "{name}: the {media} body is documented as accepting null: {schema}"
+                );
+            }
+        }
+    }
+    assert!(checked >= 15, "only {checked} operations take a query");
+}
+
+/// A number in Rust source: `100_000_000_000_i64` is 100000000000.
+fn rust_number(text: &str) -> i64 {
+    let digits: String = text
+        .split(['i', 'u'])
+        .next()
+        .unwrap()
+        .chars()
+        .filter(|c| *c != '_')
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("{text} is not a literal"))
+}
+
+/// `(schema name, field, keyword, bound)` for each `length`/`range` bound of a `#[validate]`
+/// attribute in `src/`: the bounds the server enforces, which the document must state.
+fn validated_bounds(dir: &Path, out: &mut Vec<(String, String, &'static str, i64)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            validated_bounds(&path, out);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut schema = String::new();
+        let mut attributes: Vec<String> = Vec::new();
+        let mut open = String::new();
+        for line in text.lines().map(str::trim) {
+            if !open.is_empty() || line.starts_with("#[") {
+                open.push_str(line);
+                if open.matches('[').count() > open.matches(']').count() {
+                    continue;
+                }
+                attributes.push(std::mem::take(&mut open));
+                continue;
+            }
+            if line.starts_with("//") || line.is_empty() {
+                continue;
+            }
+            let declared = ["pub struct ", "struct "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p));
+            if let Some(rest) = declared {
+                schema = attributes
+                    .iter()
+                    .find_map(|a| a.strip_prefix("#[schema(as = "))
+                    .map(|r| r.split([')', ',']).next().unwrap().trim().to_string())
+                    .unwrap_or_else(|| {
+                        rest.chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect()
+                    });
+                attributes.clear();
+                continue;
+            }
+            let field = line
+                .trim_start_matches("pub ")
+                .split_once(": ")
+                .filter(|(name, _)| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
+            if let (Some((name, ty)), Some(validate)) = (
+                field,
+                attributes.iter().find(|a| a.starts_with("#[validate(")),
+            ) {
+                let ty = ty.trim_end_matches(',');
+                let inner = ty
+                    .strip_prefix("Option<")
+                    .and_then(|t| t.strip_suffix('>'))
+                    .unwrap_or(ty);
+                for (function, keywords) in [
+                    (
+                        "length(",
+                        if inner.starts_with("Vec<") {
+                            ("minItems", "maxItems")
+                        } else {
+                            ("minLength", "maxLength")
+                        },
+                    ),
+                    ("range(", ("minimum", "maximum")),
+                ] {
+                    let Some(args) = validate.split(function).nth(1) else {
+                        continue;
+                    };
+                    let args = args.split(')').next().unwrap();
+                    for arg in args.split(',') {
+                        let Some((key, value)) = arg.trim().split_once(" = ") else {
+                            continue;
+                        };
+                        let keyword = match key {
+                            "min" => keywords.0,
+                            "max" => keywords.1,
+                            _ => continue,
+                        };
+                        out.push((
+                            schema.clone(),
+                            name.to_string(),
+                            keyword,
+                            rust_number(value),
+                        ));
+                    }
+                }
+            }
+            attributes.clear();
+        }
+    }
+}
+
+/// The bounds the server enforces (`#[validate(length(…), range(…))]`) are those the document
+/// states (`minLength`, `maxItems`, `maximum`…): a client generated from it refuses what the
+/// server would.
+#[tokio::test]
+async fn the_documented_bounds_are_the_validated_ones() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let mut bounds = Vec::new();
+    validated_bounds(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut bounds,
+    );
+    assert!(bounds.len() > 100, "found only {} bounds", bounds.len());
+    let mut wrong = Vec::new();
+    for (schema, field, keyword, bound) in bounds {
+        let property = &doc["components"]["schemas"][&schema]["properties"][&field];
+        if property.is_null() {
+            wrong.push(format!("{schema}.{field}: not in the document"));
+        } else if property[keyword] != json!(bound) {
+            wrong.push(format!(
+                "{schema}.{field}: {keyword} is {} in the document, {bound} in the validation",
+                property[keyword]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// The check every response of the suite passes ([`crate::contract`]) refuses what drifts.
+#[tokio::test]
+async fn the_contract_check_refuses_drift() {
+    let app = TestApp::spawn().await;
+    let doc = crate::contract::Document::new(document(&app).await);
+    let of_type = |media: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("content-type", media.parse().unwrap());
+        headers
+    };
+    let json = of_type("application/json");
+    let text = of_type("text/plain");
+    let check = |method: reqwest::Method, path: &str, status: u16, headers, body: &[u8]| {
+        doc.check(
+            &method,
+            path,
+            StatusCode::from_u16(status).unwrap(),
+            headers,
+            body,
+        )
+    };
+    let get = || reqwest::Method::GET;
+    let page = |item: &str| format!(r#"{{"items":[{item}],"total":1,"page":1,"per_page":20}}"#);
+    // What the server answers passes.
+    check(get(), "/health", 200, &json, br#"{"status":"ok"}"#).unwrap();
+    check(get(), "/api/v1/challenges", 200, &json, page("").as_bytes()).unwrap();
+    // A body of another shape, also behind a `$ref`; a malformed date-time.
+    let problem = check(get(), "/health", 200, &json, br#"{"status":1}"#).unwrap_err();
+    assert!(problem.contains("/status"), "{problem}");
+    assert!(
+        check(
+            get(),
+            "/api/v1/challenges",
+            200,
+            &json,
+            page("{}").as_bytes()
+        )
+        .is_err()
+    );
+    let event = |at: &str| {
+        format!(r#"[{{"id":1,"action":"create","to_status":"draft","data":{{}},"at":"{at}"}}]"#)
+    };
+    let path = format!("/api/v1/challenges/{}/events", uuid::Uuid::new_v4());
+    check(
+        get(),
+        &path,
+        200,
+        &json,
+        event("2026-11-28T03:00:00Z").as_bytes(),
+    )
+    .unwrap();
+    let problem = check(get(), &path, 200, &json, event("yesterday").as_bytes()).unwrap_err();
+    assert!(problem.contains("date-time"), "{problem}");
+    // A status or a content type the operation does not document.
+    let problem = check(get(), "/health", 418, &json, b"{}").unwrap_err();
+    assert!(problem.contains("not documented"), "{problem}");
+    let problem = check(get(), "/health", 200, &text, b"ok").unwrap_err();
+    assert!(problem.contains("text/plain"), "{problem}");
+    // A path or method no operation has is a problem+json 404 or 405, nothing else.
+    assert!(check(get(), "/api/v1/nothing", 200, &json, b"{}").is_err());
+    assert!(check(reqwest::Method::DELETE, "/health", 200, &json, b"{}").is_err());
+    // Through `TestApp`, the real 404 and 405 pass.
+    assert_eq!(app.get("/api/v1/nothing", None).await.status(), 404);
+    let resp = app.client.delete(app.url("/health")).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
 }

@@ -37,9 +37,11 @@ pub struct CalendarDay {
 pub struct CalendarInput {
     /// Public holidays (rest days, also on weekdays).
     #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
     pub holidays: Vec<CalendarDay>,
     /// Make-up working days (调休上班): each a Saturday or Sunday.
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub make_up_workdays: Vec<CalendarDay>,
 }
 

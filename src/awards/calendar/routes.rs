@@ -25,7 +25,7 @@ async fn view(conn: &mut AsyncPgConnection, year: i32) -> AppResult<CalendarView
 /// depends on them).
 #[utoipa::path(
     tag = "award",
-    params(("year" = i32, Path, description = "The year, 2000 to 2100")),
+    params(("year" = i32, Path, description = "The year, 2000 to 2100", minimum = 2000, maximum = 2100)),
     responses(
         (status = 200, description = "The year; `maintained: false` when no admin has stored it", body = CalendarView),
         (status = 422, description = "Year not a number (`invalid_type`) or out of range (`range`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -45,7 +45,7 @@ pub async fn get_calendar(
 /// Replace a year's public holidays and make-up working days (admins), all at once.
 #[utoipa::path(
     tag = "award",
-    params(("year" = i32, Path, description = "The year, 2000 to 2100")),
+    params(("year" = i32, Path, description = "The year, 2000 to 2100", minimum = 2000, maximum = 2100)),
     request_body = CalendarInput,
     responses(
         (status = 200, description = "Stored; the year as it is now", body = CalendarView),

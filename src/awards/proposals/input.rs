@@ -19,6 +19,7 @@ pub struct ProposeRequest {
     pub bid_id: Uuid,
     /// Required when the bid is not the best-ranked eligible one.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -28,6 +29,7 @@ pub struct ProposeRequest {
 #[schema(example = json!({"reason": "挂帅确认时信用复核未通过（项目负责人列入严重失信名单）。"}))]
 pub struct WithdrawRequest {
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 

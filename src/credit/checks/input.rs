@@ -26,6 +26,7 @@ pub struct CreateCheckRequest {
     /// USCC or ID number; only the masked form of an ID number is stored or returned.
     pub subject_code: String,
     #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200)]
     pub subject_name: String,
     /// Default `manual`.
     pub purpose: Option<Purpose>,

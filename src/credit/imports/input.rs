@@ -17,6 +17,7 @@ pub struct ImportParams {
     pub encoding: Option<EncodingChoice>,
     /// Where the records come from; with each row's record id it identifies a record
     /// (default `credit.default_source`, `credit_center`).
+    #[param(min_length = 1, max_length = 100)]
     pub source: Option<String>,
     /// The file's name, kept with the import.
     pub file_name: Option<String>,

@@ -32,23 +32,29 @@ pub struct CreateRecordRequest {
     #[schema(example = "913502000728319549")]
     pub subject_code: String,
     #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200)]
     pub subject_name: String,
     pub severity: Severity,
     #[validate(length(max = 500), custom(function = one_line))]
+    #[schema(max_length = 500)]
     #[serde(default)]
     pub category: String,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     #[serde(default)]
     pub reason: String,
     /// The deciding authority (认定单位).
     #[validate(length(max = 500), custom(function = one_line))]
+    #[schema(max_length = 500)]
     #[serde(default)]
     pub authority: String,
     /// Default `manual`.
     #[validate(length(min = 1, max = 100), custom(function = line))]
+    #[schema(min_length = 1, max_length = 100)]
     pub source: Option<String>,
     /// The record's id at its source; a new id when absent.
     #[validate(length(min = 1, max = 100), custom(function = line))]
+    #[schema(min_length = 1, max_length = 100)]
     pub source_record_id: Option<String>,
     pub decided_on: NaiveDate,
     /// Last day the record counts; open-ended when absent.
@@ -110,6 +116,7 @@ pub struct RepairRequest {
     /// Default: today (China time). Not in the future, not before the decision.
     pub repaired_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub note: String,
 }
 

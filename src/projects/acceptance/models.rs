@@ -56,13 +56,13 @@ impl AcceptancePanel {
 pub struct KpiVerdict {
     /// The KPI's name, as the challenge gives it.
     #[validate(length(min = 1, max = 100))]
-    #[schema(example = "拉伸强度")]
+    #[schema(min_length = 1, max_length = 100, example = "拉伸强度")]
     pub kpi: String,
     /// Whether the result meets the commitment.
     pub met: bool,
     #[serde(default)]
     #[validate(length(max = 2000))]
-    #[schema(example = "第三方检测报告实测 5.9 GPa。")]
+    #[schema(max_length = 2000, example = "第三方检测报告实测 5.9 GPa。")]
     pub comment: String,
 }
 

@@ -18,6 +18,7 @@ pub struct ExtensionRequest {
     #[schema(minimum = 1, maximum = 12)]
     pub months: i32,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -29,6 +30,7 @@ pub struct DecisionRequest {
     pub approve: bool,
     /// Required to refuse.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 

@@ -32,10 +32,12 @@ fn links(values: &[String]) -> Result<(), ValidationError> {
 pub struct ReportRequest {
     /// What was delivered.
     #[validate(length(min = 1, max = 5000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub deliverable: String,
     /// Links (http or https, each at most 500 characters) to the deliverable's files; at most 20.
     #[serde(default)]
     #[validate(length(max = 20), custom(function = links))]
+    #[schema(max_items = 20)]
     pub attachments: Vec<String>,
 }
 
@@ -45,6 +47,7 @@ pub struct ReportRequest {
 #[schema(example = json!({"comment": "成果符合任务书要求。"}))]
 pub struct AcceptRequest {
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -54,6 +57,7 @@ pub struct AcceptRequest {
 #[schema(example = json!({"reason": "缺少第三方检测报告，请补充。"}))]
 pub struct ReturnRequest {
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 

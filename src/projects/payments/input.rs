@@ -1,11 +1,11 @@
 //! The ledger's query parameters.
 
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::models::PaymentStatus;
-use crate::error::{AppError, AppResult, FieldCode};
+use crate::error::AppResult;
 use crate::http::pagination::{PageParams, PageRequest};
 
 /// `GET /payments` parameters.
@@ -18,19 +18,31 @@ pub struct PaymentsQuery {
     /// Only `held` or `released` entries.
     pub status: Option<PaymentStatus>,
     /// `csv` for a CSV export of every entry (no paging; also with `Accept: text/csv`).
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<LedgerFormat>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
+/// The ledger's formats: JSON pages, or the CSV export of every entry.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LedgerFormat {
+    Json,
+    Csv,
+}
+
 impl PaymentsQuery {
-    /// Whether the answer is the CSV export: `format=csv`, or an `Accept` naming `text/csv`.
-    /// 422 for a `format` other than `csv` or `json`.
+    /// Whether the answer is the CSV export: `format=csv`, or an `Accept` naming `text/csv`
+    /// (a `format` other than `csv` or `json` is refused with a 422 when the query is parsed).
     pub fn wants_csv(&self, accept: Option<&str>) -> AppResult<bool> {
-        match self.format.as_deref() {
-            None | Some("json") => Ok(accept.is_some_and(|v| v.contains("text/csv"))),
-            Some("csv") => Ok(true),
-            Some(_) => Err(AppError::validation("format", FieldCode::InvalidChoice)),
+        match self.format {
+            None | Some(LedgerFormat::Json) => Ok(accept.is_some_and(|v| v.contains("text/csv"))),
+            Some(LedgerFormat::Csv) => Ok(true),
         }
     }
 
@@ -47,12 +59,16 @@ impl PaymentsQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{AppError, FieldCode};
 
     fn query(format: Option<&str>) -> PaymentsQuery {
         PaymentsQuery {
             challenge_id: None,
             status: None,
-            format: format.map(str::to_string),
+            format: format.map(|f| match f {
+                "csv" => LedgerFormat::Csv,
+                _ => LedgerFormat::Json,
+            }),
             page: None,
             per_page: None,
         }
@@ -69,8 +85,8 @@ mod tests {
         );
         assert!(!query(None).wants_csv(None).unwrap());
         assert!(matches!(
-            query(Some("xml")).wants_csv(None),
-            Err(AppError::Validation(_))
+            crate::http::query::parse::<PaymentsQuery>("format=xml"),
+            Err(AppError::Validation(e)) if e[0].field == "format" && e[0].code == FieldCode::InvalidChoice
         ));
     }
 }

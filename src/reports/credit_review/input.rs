@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult, FieldCode};
 pub struct CreateReviewRequest {
     /// These challenges (1 to 10,000).
     #[validate(length(min = 1, max = 10000))]
+    #[schema(min_items = 1, max_items = 10000)]
     pub challenge_ids: Option<Vec<Uuid>>,
     /// Challenges created at or after this time (with `created_to`).
     pub created_from: Option<DateTime<Utc>>,

@@ -14,7 +14,7 @@ use crate::credit::reviews::run::{run_review, stored_review};
 use crate::credit::reviews::views::{ReviewView, to_csv};
 use crate::error::{AppResult, ProblemBody};
 use crate::http::problem::locale_of;
-use crate::http::{NotFound, ValidJson, ValidQuery};
+use crate::http::{BadListQuery, NotFound, ValidJson, ValidQuery};
 use crate::state::AppState;
 
 /// The review as JSON, or as a CSV file (in the request's language) when `format` asks for it.
@@ -83,6 +83,7 @@ pub async fn create_review(
         )),
         AdminsOnly,
         NotFound,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]

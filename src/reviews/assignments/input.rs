@@ -12,6 +12,7 @@ use crate::reviews::models::CriterionScore;
 #[schema(example = json!({"reason": "评审期间出国访问"}))]
 pub struct DeclineRequest {
     #[validate(length(min = 1, max = 1000), custom(function = crate::http::validate::not_blank))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -28,7 +29,9 @@ pub struct DeclineRequest {
 }))]
 pub struct ScoreRequest {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
     pub criteria: Vec<CriterionScore>,
     #[validate(length(min = 1, max = 5000), custom(function = crate::http::validate::not_blank))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub comment: String,
 }

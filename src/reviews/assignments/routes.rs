@@ -16,7 +16,7 @@ use crate::auth::{AuthUser, ExpertsOnly, Role};
 use crate::bids::queries as bid_queries;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppResult, ProblemBody};
-use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Page, ValidJson};
 use crate::reviews::models::{AssignmentStatus, Fee, Score};
 use crate::reviews::responses::NotYourAssignment;
@@ -33,6 +33,7 @@ const PANEL: Panel = Panel::Review;
     responses(
         (status = 200, description = "One page of the caller's assignments", body = Page<AssignmentView>),
         ExpertsOnly,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]

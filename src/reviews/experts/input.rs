@@ -23,13 +23,17 @@ pub struct CreateExpert {
     pub user_id: Uuid,
     /// The expert's resident ID number; only its keyed hash and masked form are kept.
     #[validate(length(min = 1, max = 18))]
+    #[schema(min_length = 1, max_length = 18)]
     pub id_number: String,
     #[validate(length(min = 1, max = 9))]
+    #[schema(min_items = 1, max_items = 9)]
     pub fields: Vec<Field>,
     #[validate(length(max = 50), custom(function = one_line))]
+    #[schema(max_length = 50)]
     #[serde(default)]
     pub title: String,
     #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
     #[serde(default)]
     pub conflict_usccs: Vec<String>,
 }
@@ -40,9 +44,12 @@ pub struct CreateExpert {
 #[schema(example = json!({"fields": ["new_materials"], "conflict_usccs": ["91350200776049653A"]}))]
 pub struct UpdateExpert {
     #[validate(length(min = 1, max = 9))]
+    #[schema(min_items = 1, max_items = 9)]
     pub fields: Option<Vec<Field>>,
     #[validate(length(max = 50), custom(function = one_line))]
+    #[schema(max_length = 50)]
     pub title: Option<String>,
     #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
     pub conflict_usccs: Option<Vec<String>>,
 }

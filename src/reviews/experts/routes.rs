@@ -12,7 +12,7 @@ use super::{queries, rules};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::{AdminsOnly, AuthUser, ExpertsOnly, Role};
 use crate::error::{AppError, AppResult, FieldCode, ProblemBody};
-use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Page, ValidJson};
 use crate::reviews::models::Expert;
 use crate::state::AppState;
@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     responses(
         (status = 200, description = "One page of experts", body = Page<ExpertView>),
         AdminsOnly,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]

@@ -8,8 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct FeesQuery {
     /// `csv` for a CSV export of every entry (no paging); JSON otherwise.
+    #[param(inline)]
     pub format: Option<FeeFormat>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

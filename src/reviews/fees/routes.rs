@@ -19,7 +19,10 @@ use crate::state::AppState;
     tag = "review",
     params(FeesQuery),
     responses(
-        (status = 200, description = "The ledger (JSON page, or `text/csv` with `format=csv`)", body = FeesPage),
+        (status = 200, description = "The ledger (JSON page, or `text/csv` with `format=csv`)", content(
+            (FeesPage = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 403, description = "Admins and experts only (`forbidden`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemBody, content_type = "application/problem+json"),
     ),

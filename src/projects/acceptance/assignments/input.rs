@@ -12,6 +12,7 @@ use crate::projects::acceptance::models::KpiVerdict;
 #[schema(example = json!({"reason": "与揭榜单位有合作项目，申请回避"}))]
 pub struct AcceptanceDeclineRequest {
     #[validate(length(min = 1, max = 1000), custom(function = crate::http::validate::not_blank))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -26,9 +27,11 @@ pub struct AcceptanceDeclineRequest {
 }))]
 pub struct VerdictRequest {
     #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
     pub kpis: Vec<KpiVerdict>,
     /// 通过 (`true`) or 不通过 (`false`).
     pub pass: bool,
     #[validate(length(min = 1, max = 5000), custom(function = crate::http::validate::not_blank))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub comment: String,
 }

@@ -12,7 +12,7 @@ use crate::auth::{AuthUser, ExpertsOnly, Role};
 use crate::bids::queries as bid_queries;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult, ProblemBody};
-use crate::http::pagination::{PageParams, PageRequest};
+use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Page, ValidJson};
 use crate::projects::acceptance::queries::{self, NewVerdict};
 use crate::projects::acceptance::rules::{check_sheet, verdict_saved};
@@ -33,6 +33,7 @@ const PANEL: Panel = Panel::Acceptance;
     responses(
         (status = 200, description = "One page of the caller's acceptance assignments", body = Page<AcceptanceAssignmentView>),
         ExpertsOnly,
+        BadListQuery,
     ),
     security(("bearer" = []))
 )]
