@@ -1,6 +1,5 @@
 //! `GET /payments` and `POST /payments/{id}/release`.
 
-use actix_web::http::header;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{Either, HttpRequest, HttpResponse, get, post};
 use uuid::Uuid;
@@ -13,6 +12,7 @@ use crate::audit::RequestMeta;
 use crate::auth::{AdminsOnly, AuthUser, NotForExperts, Role};
 use crate::db;
 use crate::error::{AppResult, ProblemBody};
+use crate::http::spreadsheet::ExportFormat;
 use crate::http::{BadListQuery, ValidQuery};
 use crate::projects::queries::{self as project, Lock, ProjectViewer};
 use crate::state::AppState;
@@ -43,8 +43,7 @@ pub async fn list_payments(
 ) -> AppResult<Either<Json<PaymentsPage>, HttpResponse>> {
     let viewer = ProjectViewer::party(&user)?;
     let q = query.into_inner();
-    let accept = req.headers().get(header::ACCEPT);
-    let csv = q.wants_csv(accept.and_then(|v| v.to_str().ok()))?;
+    let csv = ExportFormat::wants_csv(q.format, &req);
     let page = q.page()?;
     let ledger = Ledger {
         viewer,

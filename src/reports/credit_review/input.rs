@@ -1,7 +1,5 @@
 //! What a batch review is asked with: the challenges it covers, and whether the answer is CSV.
 
-use actix_web::HttpRequest;
-use actix_web::http::header;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -10,6 +8,7 @@ use validator::Validate;
 
 use crate::credit::reviews::models::Selection;
 use crate::error::{AppError, AppResult, FieldCode};
+use crate::http::spreadsheet::ExportFormat;
 
 /// What a batch review covers: `challenge_ids`, or a range of the challenges' `created_at`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -49,19 +48,8 @@ impl CreateReviewRequest {
 #[serde(deny_unknown_fields)]
 pub struct FormatParam {
     /// `csv` for the list as CSV (also with `Accept: text/csv`); JSON otherwise.
-    pub format: Option<String>,
-}
-
-impl FormatParam {
-    /// Whether the answer is to be CSV: `?format=csv`, or `Accept: text/csv`.
-    pub fn wants_csv(&self, req: &HttpRequest) -> bool {
-        self.format.as_deref() == Some("csv")
-            || req
-                .headers()
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/csv"))
-    }
+    #[param(inline)]
+    pub format: Option<ExportFormat>,
 }
 
 #[cfg(test)]

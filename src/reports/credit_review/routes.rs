@@ -14,6 +14,7 @@ use crate::credit::reviews::run::{run_review, stored_review};
 use crate::credit::reviews::views::{ReviewView, to_csv};
 use crate::error::{AppResult, ProblemBody};
 use crate::http::problem::locale_of;
+use crate::http::spreadsheet::ExportFormat;
 use crate::http::{BadListQuery, NotFound, ValidJson, ValidQuery};
 use crate::state::AppState;
 
@@ -24,7 +25,7 @@ fn respond(
     status: StatusCode,
     review: &ReviewView,
 ) -> AppResult<HttpResponse> {
-    if !format.wants_csv(req) {
+    if !ExportFormat::wants_csv(format.format, req) {
         return Ok(HttpResponse::build(status).json(review));
     }
     Ok(HttpResponse::build(status)

@@ -1,16 +1,17 @@
 //! `GET /fees` (admins and experts).
 
 use actix_web::web::Data;
-use actix_web::{HttpResponse, get};
+use actix_web::{HttpRequest, HttpResponse, get};
 use uuid::Uuid;
 
-use super::input::{FeeFormat, FeesQuery};
+use super::input::FeesQuery;
 use super::queries;
 use super::views::{FeeView, FeesPage, csv_response};
 use crate::auth::{AuthUser, Role};
 use crate::error::{AppResult, ProblemBody};
 use crate::http::ValidQuery;
 use crate::http::pagination::PageParams;
+use crate::http::spreadsheet::ExportFormat;
 use crate::reviews::seats::queries::display_names;
 use crate::state::AppState;
 
@@ -32,6 +33,7 @@ use crate::state::AppState;
 pub async fn list_fees(
     state: Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
     query: ValidQuery<FeesQuery>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin, Role::Expert])?;
@@ -44,7 +46,7 @@ pub async fn list_fees(
     let only: Option<Uuid> = (user.role == Role::Expert).then_some(user.id);
     let mut conn = state.conn().await?;
     let (total, amount) = queries::totals(&mut conn, only).await?;
-    let csv = q.format == Some(FeeFormat::Csv);
+    let csv = ExportFormat::wants_csv(q.format, &req);
     let fees = queries::list(&mut conn, only, (!csv).then_some(page)).await?;
     let expert_ids: Vec<Uuid> = fees.iter().map(|f| f.expert_id).collect();
     let challenge_ids: Vec<Uuid> = fees.iter().map(|f| f.challenge_id).collect();
