@@ -52,6 +52,8 @@ pub enum ErrorCode {
     CreditFileMissingColumns,
     /// A party of a bid is barred by its credit standing.
     CreditRefused,
+    /// A party of the bid proposed for the award is barred by its credit standing.
+    AwardCreditRefused,
     // --- challenges ---
     InvalidTransition,
     NotEditable,

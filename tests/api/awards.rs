@@ -577,7 +577,14 @@ async fn a_proposal_is_refused_when_credit_blocks_the_bid_or_the_state_is_wrong(
 
     // The leader of the top bid turned seriously dishonest.
     add_credit_record(&app, &s.admin, "person", &id_number(10), "serious").await;
-    let problem = assert_problem(s.propose(&first).await, 422, "validation_failed").await;
+    let problem = assert_problem(s.propose(&first).await, 422, "award_credit_refused").await;
+    assert!(
+        problem["title"]
+            .as_str()
+            .unwrap()
+            .contains("信用审查未通过"),
+        "{problem}"
+    );
     assert_eq!(error_fields(&problem), vec!["team[0].id_number"]);
     assert_eq!(problem["errors"][0]["code"], "credit_blocked");
     assert!(!problem.to_string().contains(&id_number(10)));

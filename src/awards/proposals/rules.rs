@@ -202,7 +202,10 @@ pub async fn cleared(
     };
     let recheck = recheck(conn, state, meta, &first.bid, context).await?;
     if !recheck.blocked.is_empty() {
-        return Err(AppError::Validation(recheck.blocked));
+        // Its own problem type: what happened and what the office can do about it.
+        let refused = AppError::unprocessable(ErrorCode::AwardCreditRefused)
+            .arg("parties", recheck.blocked.len());
+        return Err(recheck.blocked.into_iter().fold(refused, AppError::field));
     }
     Ok(recheck.check_ids)
 }
