@@ -135,6 +135,9 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// Longest pause between two chunks of a request body before it gets 408.
     pub body_idle_timeout_ms: u64,
+    /// How long a request head (request line and headers) may take: the first from the opening of
+    /// the connection, a later one from its first byte. Late: 408.
+    pub head_timeout_ms: u64,
     pub cors_allowed_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
     pub shutdown_timeout_secs: u64,

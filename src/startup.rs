@@ -6,11 +6,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
+use actix_http::HttpService;
+use actix_http::KeepAlive;
+use actix_http::error::DispatchError;
+use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
+use actix_web::App;
+use actix_web::dev::AppConfig;
 use actix_web::dev::Server;
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data};
-use actix_web::{App, HttpServer};
+use futures_util::future::ready;
+use tokio::net::TcpStream;
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
@@ -19,6 +26,7 @@ use crate::config::Settings;
 use crate::credit;
 use crate::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
+use crate::http::head_guard::HeadGuard;
 use crate::http::{headers, problem};
 use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
@@ -184,7 +192,7 @@ fn bind(address: &str, backlog: i32) -> std::io::Result<TcpListener> {
 fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
     let settings = state.settings.clone();
     monitoring::install();
-    let server = HttpServer::new(move || {
+    let app = move || {
         let (app, api) = App::new()
             .into_utoipa_app()
             .openapi(openapi::base())
@@ -229,14 +237,49 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
             .wrap(TracingLogger::<telemetry::RequestSpan>::new())
             // Outermost: no ID number reaches the access log.
             .wrap(from_fn(crate::privacy::redact_query))
-    })
-    .workers(settings.workers())
-    .shutdown_timeout(settings.server.shutdown_timeout_secs)
-    .client_request_timeout(Duration::from_secs(30))
-    .listen(listener)?
-    .run();
+    };
+    let local_addr = listener.local_addr()?;
+    let head_timeout = Duration::from_millis(settings.server.head_timeout_ms);
+    let builder = actix_server::Server::build();
+    let draining = builder.graceful_shutdown_signal();
+    let server = builder
+        .workers(settings.workers())
+        .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        .listen("jiebang-http", listener, move || {
+            let draining = draining.clone();
+            let http = HttpService::build()
+                .graceful_shutdown_signal(move || {
+                    let draining = draining.clone();
+                    async move { draining.notified().await }
+                })
+                .keep_alive(KeepAlive::default())
+                // The guard answers a head that is late first; actix-http's own bare 408 after
+                // this longer delay is only a fallback.
+                .client_request_timeout(head_timeout + HEAD_TIMEOUT_FALLBACK)
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .h1_allow_half_closed(true)
+                .local_addr(local_addr)
+                .h1(map_config(
+                    app()
+                        .into_factory()
+                        .map_err(|err: actix_web::Error| err.error_response()),
+                    |_| AppConfig::default(),
+                ));
+            fn_service(move |io: TcpStream| {
+                let peer = io.peer_addr().ok();
+                ready(Ok::<_, DispatchError>((
+                    HeadGuard::new(io, head_timeout),
+                    peer,
+                )))
+            })
+            .and_then(http)
+        })?
+        .run();
     Ok(server)
 }
+
+/// How much later than the guard's head timeout actix-http's own one fires.
+const HEAD_TIMEOUT_FALLBACK: Duration = Duration::from_secs(5);
 
 /// Cross-origin requests from the configured origins only.
 fn cors(origins: &[String]) -> Cors {

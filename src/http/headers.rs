@@ -27,18 +27,22 @@ pub async fn add_response_headers(
     {
         headers.insert(X_REQUEST_ID, value);
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(if docs { DOCS_CSP } else { API_CSP }),
-    );
+    for (name, value) in security_headers(docs) {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
     Ok(res)
+}
+
+/// The security headers of every answer (those under `/docs` allow its own scripts). The answers
+/// made before the application ([`super::head_guard`]) carry them too.
+pub fn security_headers(docs: bool) -> [(HeaderName, &'static str); 4] {
+    [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            if docs { DOCS_CSP } else { API_CSP },
+        ),
+    ]
 }

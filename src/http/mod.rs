@@ -4,6 +4,7 @@
 pub mod body;
 pub mod client_addr;
 pub mod fallback;
+pub mod head_guard;
 pub mod headers;
 pub mod json;
 pub mod pagination;

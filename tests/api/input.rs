@@ -142,7 +142,12 @@ async fn one_line_fields_refuse_control_characters_and_long_texts_keep_line_brea
 
 /// Sends `head` and then `body` over a raw connection, and reads what the server answers until it
 /// closes the connection (or `wait` passes).
-async fn raw_exchange(app: &TestApp, head: &str, body: &[u8], wait: Duration) -> (String, bool) {
+pub(crate) async fn raw_exchange(
+    app: &TestApp,
+    head: &str,
+    body: &[u8],
+    wait: Duration,
+) -> (String, bool) {
     let host = app.address.trim_start_matches("http://");
     let mut socket = tokio::net::TcpStream::connect(host).await.unwrap();
     socket.write_all(head.as_bytes()).await.unwrap();

@@ -20,6 +20,7 @@ mod credit;
 mod emails;
 mod errors;
 mod faults;
+mod heads;
 mod input;
 mod job_lease;
 mod job_registry;
