@@ -23,6 +23,7 @@ smtp_port=${SMTP_PORT:-18025}
 work=$(mktemp -d)
 
 cargo build --release --quiet --bin jiebang
+bin="${CARGO_TARGET_DIR:-target}/release/jiebang"
 export JIEBANG_ENV=development DATABASE_URL="${admin_url%/*}/$db"
 export JIEBANG__LOG__FILTER=warn RUST_LOG=warn
 export JIEBANG__JOBS__ENABLED=true JIEBANG__JOBS__WORKERS=4 JIEBANG__JOBS__POLL_INTERVAL_MS=100
@@ -46,7 +47,7 @@ sink=$!
 touch "$work/mail.tsv" "$work/registered.txt"
 
 start_server() {
-  target/release/jiebang serve --bind "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
+  "$bin" serve --bind "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 200); do curl -fs "http://127.0.0.1:$port/ready" >/dev/null && return; sleep 0.05; done
   echo "the server did not become ready"; tail -20 "$work/server.log"; exit 1
