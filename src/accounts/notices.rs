@@ -16,7 +16,9 @@ pub struct Welcome {
 }
 
 impl Notice for Welcome {
-    const TEMPLATE: &'static str = "welcome";
+    fn template(&self) -> &'static str {
+        "welcome"
+    }
 }
 
 /// An admin set a new password.
@@ -28,7 +30,9 @@ pub struct PasswordChanged {
 }
 
 impl Notice for PasswordChanged {
-    const TEMPLATE: &'static str = "password_changed";
+    fn template(&self) -> &'static str {
+        "password_changed"
+    }
 }
 
 /// An admin changed the account's role.
@@ -41,7 +45,9 @@ pub struct RoleChanged {
 }
 
 impl Notice for RoleChanged {
-    const TEMPLATE: &'static str = "role_changed";
+    fn template(&self) -> &'static str {
+        "role_changed"
+    }
 }
 
 /// An admin disabled the account.
@@ -51,5 +57,7 @@ pub struct AccountDisabled {
 }
 
 impl Notice for AccountDisabled {
-    const TEMPLATE: &'static str = "account_disabled";
+    fn template(&self) -> &'static str {
+        "account_disabled"
+    }
 }

@@ -18,7 +18,9 @@ pub struct BidReceived {
 }
 
 impl Notice for BidReceived {
-    const TEMPLATE: &'static str = "bid_received";
+    fn template(&self) -> &'static str {
+        "bid_received"
+    }
 }
 
 /// The formal review of a bid is done (to the solver who made it).
@@ -33,5 +35,7 @@ pub struct BidReviewed {
 }
 
 impl Notice for BidReviewed {
-    const TEMPLATE: &'static str = "bid_reviewed";
+    fn template(&self) -> &'static str {
+        "bid_reviewed"
+    }
 }

@@ -16,7 +16,9 @@ pub struct ChallengeApproved {
 }
 
 impl Notice for ChallengeApproved {
-    const TEMPLATE: &'static str = "challenge_approved";
+    fn template(&self) -> &'static str {
+        "challenge_approved"
+    }
 }
 
 /// The program office sent the challenge back (to the issuer's accounts).
@@ -29,7 +31,9 @@ pub struct ChallengeRejected {
 }
 
 impl Notice for ChallengeRejected {
-    const TEMPLATE: &'static str = "challenge_rejected";
+    fn template(&self) -> &'static str {
+        "challenge_rejected"
+    }
 }
 
 /// The challenge was withdrawn (to the issuer's accounts; later also to bidders).
@@ -44,7 +48,9 @@ pub struct ChallengeCancelled {
 }
 
 impl Notice for ChallengeCancelled {
-    const TEMPLATE: &'static str = "challenge_cancelled";
+    fn template(&self) -> &'static str {
+        "challenge_cancelled"
+    }
 }
 
 /// The deadline passed (to the issuer's accounts, and to every bidder).
@@ -60,7 +66,9 @@ pub struct BiddingClosed {
 }
 
 impl Notice for BiddingClosed {
-    const TEMPLATE: &'static str = "bidding_closed";
+    fn template(&self) -> &'static str {
+        "bidding_closed"
+    }
 }
 
 /// A clarification (答疑) was added to a challenge (to everyone with a live bid on it).
@@ -74,5 +82,7 @@ pub struct ClarificationAdded {
 }
 
 impl Notice for ClarificationAdded {
-    const TEMPLATE: &'static str = "clarification_added";
+    fn template(&self) -> &'static str {
+        "clarification_added"
+    }
 }

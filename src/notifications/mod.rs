@@ -23,9 +23,10 @@ use crate::mail::{self, SendEmail};
 use crate::schema::notifications;
 use crate::state::AppState;
 
-/// A message with a template of its own under `templates/email/<TEMPLATE>/`.
+/// A message rendered with a template under `templates/email/<template>/`.
 pub trait Notice: Serialize {
-    const TEMPLATE: &'static str;
+    /// The template's name, also the notification's `kind`.
+    fn template(&self) -> &'static str;
 }
 
 /// Who is told.
@@ -45,12 +46,14 @@ pub async fn notify<N: Notice>(
     notice: &N,
 ) -> AppResult<()> {
     let vars = serde_json::to_value(notice).map_err(anyhow::Error::from)?;
-    let rendered = state.templates.render(N::TEMPLATE, to.locale, &vars)?;
+    let rendered = state
+        .templates
+        .render(notice.template(), to.locale, &vars)?;
     diesel::insert_into(notifications::table)
         .values((
             notifications::id.eq(Uuid::now_v7()),
             notifications::user_id.eq(to.user_id),
-            notifications::kind.eq(N::TEMPLATE),
+            notifications::kind.eq(notice.template()),
             notifications::title.eq(&rendered.subject),
             notifications::body.eq(&rendered.text),
             notifications::data.eq(&vars),
@@ -63,7 +66,7 @@ pub async fn notify<N: Notice>(
         to_email: to.email.clone(),
         to_name: to.display_name.clone(),
         locale: to.locale,
-        template: N::TEMPLATE.to_string(),
+        template: notice.template().to_string(),
         vars,
     }
     .enqueue(conn)

@@ -27,7 +27,9 @@ pub struct ProjectReadyForAcceptance {
 }
 
 impl Notice for ProjectReadyForAcceptance {
-    const TEMPLATE: &'static str = "project_ready_for_acceptance";
+    fn template(&self) -> &'static str {
+        "project_ready_for_acceptance"
+    }
 }
 
 /// The program office terminated an awarded project (to the awardee's solver accounts and the
@@ -41,5 +43,7 @@ pub struct ProjectTerminated {
 }
 
 impl Notice for ProjectTerminated {
-    const TEMPLATE: &'static str = "project_terminated";
+    fn template(&self) -> &'static str {
+        "project_terminated"
+    }
 }

@@ -5,9 +5,35 @@ use serde::Serialize;
 
 use crate::notifications::Notice;
 
-/// An expert was drawn for a challenge's review panel (评审邀请).
+/// Which seat message an expert gets: the same variables, a template each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatMessage {
+    /// Drawn for a challenge's review panel (评审邀请).
+    PanelInvitation,
+    /// The review deadline is near and the scores are not in (评审提醒).
+    ReviewReminder,
+    /// Drawn for a project's final acceptance panel (验收评审邀请).
+    AcceptanceInvitation,
+    /// The acceptance deadline is near and the verdict is not in (验收评审提醒).
+    AcceptanceReminder,
+}
+
+impl SeatMessage {
+    pub fn template(self) -> &'static str {
+        match self {
+            SeatMessage::PanelInvitation => "panel_invitation",
+            SeatMessage::ReviewReminder => "review_reminder",
+            SeatMessage::AcceptanceInvitation => "acceptance_invitation",
+            SeatMessage::AcceptanceReminder => "acceptance_reminder",
+        }
+    }
+}
+
+/// What an expert is told about their seat on a panel.
 #[derive(Debug, Serialize)]
-pub struct PanelInvitation {
+pub struct SeatNotice {
+    #[serde(skip)]
+    pub message: SeatMessage,
     pub display_name: String,
     pub title: String,
     /// `YYYY-MM-DD HH:MM`, Beijing time.
@@ -15,48 +41,8 @@ pub struct PanelInvitation {
     pub url: String,
 }
 
-impl Notice for PanelInvitation {
-    const TEMPLATE: &'static str = "panel_invitation";
-}
-
-/// An expert has not submitted their scores and the deadline is near (评审提醒).
-#[derive(Debug, Serialize)]
-pub struct ReviewReminder {
-    pub display_name: String,
-    pub title: String,
-    /// `YYYY-MM-DD HH:MM`, Beijing time.
-    pub review_deadline: String,
-    pub url: String,
-}
-
-impl Notice for ReviewReminder {
-    const TEMPLATE: &'static str = "review_reminder";
-}
-
-/// An expert was drawn for the final acceptance panel of a project (验收评审邀请).
-#[derive(Debug, Serialize)]
-pub struct AcceptanceInvitation {
-    pub display_name: String,
-    pub title: String,
-    /// `YYYY-MM-DD HH:MM`, Beijing time.
-    pub review_deadline: String,
-    pub url: String,
-}
-
-impl Notice for AcceptanceInvitation {
-    const TEMPLATE: &'static str = "acceptance_invitation";
-}
-
-/// An acceptance expert has not submitted a verdict and the deadline is near (验收评审提醒).
-#[derive(Debug, Serialize)]
-pub struct AcceptanceReminder {
-    pub display_name: String,
-    pub title: String,
-    /// `YYYY-MM-DD HH:MM`, Beijing time.
-    pub review_deadline: String,
-    pub url: String,
-}
-
-impl Notice for AcceptanceReminder {
-    const TEMPLATE: &'static str = "acceptance_reminder";
+impl Notice for SeatNotice {
+    fn template(&self) -> &'static str {
+        self.message.template()
+    }
 }

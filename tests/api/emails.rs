@@ -19,7 +19,6 @@ use jiebang::projects::extensions::notices::*;
 use jiebang::projects::milestones::notices::*;
 use jiebang::projects::notices::*;
 use jiebang::projects::payments::notices::*;
-use jiebang::reviews::notices::*;
 
 /// The sample of one template.
 pub fn sample(name: &str) -> serde_json::Value {
@@ -34,7 +33,7 @@ pub fn sample(name: &str) -> serde_json::Value {
 pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
     fn entry<N: Notice>(notice: N) -> (&'static str, serde_json::Value) {
         (
-            N::TEMPLATE,
+            notice.template(),
             serde_json::to_value(notice).expect("notices serialise"),
         )
     }
@@ -107,13 +106,15 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             answer: "接受，由牵头单位申报。".into(),
             url: "http://127.0.0.1:8080/api/v1/challenges/0190".into(),
         }),
-        entry(PanelInvitation {
+        entry(SeatNotice {
+            message: SeatMessage::PanelInvitation,
             display_name: "陈思远".into(),
             title: "高性能碳纤维复合材料".into(),
             review_deadline: "2027-02-01 17:00".into(),
             url: "http://127.0.0.1:8080/api/v1/assignments".into(),
         }),
-        entry(ReviewReminder {
+        entry(SeatNotice {
+            message: SeatMessage::ReviewReminder,
             display_name: "陈思远".into(),
             title: "高性能碳纤维复合材料".into(),
             review_deadline: "2027-02-01 17:00".into(),
@@ -168,13 +169,15 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             url: "http://127.0.0.1:8080/api/v1/objections".into(),
         }),
         // --- end award ---
-        entry(AcceptanceInvitation {
+        entry(SeatNotice {
+            message: SeatMessage::AcceptanceInvitation,
             display_name: "陈思远".into(),
             title: "高性能碳纤维复合材料".into(),
             review_deadline: "2028-06-30 17:00".into(),
             url: "http://127.0.0.1:8080/api/v1/acceptance-assignments".into(),
         }),
-        entry(AcceptanceReminder {
+        entry(SeatNotice {
+            message: SeatMessage::AcceptanceReminder,
             display_name: "陈思远".into(),
             title: "高性能碳纤维复合材料".into(),
             review_deadline: "2028-06-30 17:00".into(),

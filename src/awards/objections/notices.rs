@@ -17,7 +17,9 @@ pub struct ObjectionFiled {
 }
 
 impl Notice for ObjectionFiled {
-    const TEMPLATE: &'static str = "objection_filed";
+    fn template(&self) -> &'static str {
+        "objection_filed"
+    }
 }
 
 /// The objector's objection was resolved. `outcome`: `upheld`, `dismissed` or `moot` (the award
@@ -32,5 +34,7 @@ pub struct ObjectionResolved {
 }
 
 impl Notice for ObjectionResolved {
-    const TEMPLATE: &'static str = "objection_resolved";
+    fn template(&self) -> &'static str {
+        "objection_resolved"
+    }
 }

@@ -21,7 +21,9 @@ pub struct AwardProposed {
 }
 
 impl Notice for AwardProposed {
-    const TEMPLATE: &'static str = "award_proposed";
+    fn template(&self) -> &'static str {
+        "award_proposed"
+    }
 }
 
 /// The proposal was withdrawn (an upheld objection, or by the admin): the challenge is back under
@@ -36,7 +38,9 @@ pub struct AwardWithdrawn {
 }
 
 impl Notice for AwardWithdrawn {
-    const TEMPLATE: &'static str = "award_withdrawn";
+    fn template(&self) -> &'static str {
+        "award_withdrawn"
+    }
 }
 
 /// The award was confirmed (挂帅). `audience`: `winner` (the awardee's solvers), `bidder` (the
@@ -52,7 +56,9 @@ pub struct AwardConfirmed {
 }
 
 impl Notice for AwardConfirmed {
-    const TEMPLATE: &'static str = "award_confirmed";
+    fn template(&self) -> &'static str {
+        "award_confirmed"
+    }
 }
 
 /// The confirmation's credit re-check blocked (to the admins, who may withdraw the award).
@@ -65,5 +71,7 @@ pub struct AwardBlocked {
 }
 
 impl Notice for AwardBlocked {
-    const TEMPLATE: &'static str = "award_blocked";
+    fn template(&self) -> &'static str {
+        "award_blocked"
+    }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::notifications::Notice;
 /// The experts' invitation and reminder are sent by the seats both panels share.
-pub use crate::reviews::notices::{AcceptanceInvitation, AcceptanceReminder};
+pub use crate::reviews::notices::{SeatMessage, SeatNotice};
 
 /// The acceptance panel was drawn (to the issuer's accounts and the awardee's solver accounts).
 #[derive(Debug, Serialize)]
@@ -17,7 +17,9 @@ pub struct AcceptanceStarted {
 }
 
 impl Notice for AcceptanceStarted {
-    const TEMPLATE: &'static str = "acceptance_started";
+    fn template(&self) -> &'static str {
+        "acceptance_started"
+    }
 }
 
 /// The final acceptance passed; the challenge is `accepted` (验收通过).
@@ -33,7 +35,9 @@ pub struct AcceptancePassed {
 }
 
 impl Notice for AcceptancePassed {
-    const TEMPLATE: &'static str = "acceptance_passed";
+    fn template(&self) -> &'static str {
+        "acceptance_passed"
+    }
 }
 
 /// The final acceptance failed; the challenge is `failed` (验收未通过).
@@ -49,5 +53,7 @@ pub struct AcceptanceFailed {
 }
 
 impl Notice for AcceptanceFailed {
-    const TEMPLATE: &'static str = "acceptance_failed";
+    fn template(&self) -> &'static str {
+        "acceptance_failed"
+    }
 }

@@ -17,7 +17,9 @@ pub struct ExtensionRequested {
 }
 
 impl Notice for ExtensionRequested {
-    const TEMPLATE: &'static str = "extension_requested";
+    fn template(&self) -> &'static str {
+        "extension_requested"
+    }
 }
 
 /// An extension was approved or refused (to the awardee's solvers and the issuer's accounts).
@@ -32,5 +34,7 @@ pub struct ExtensionDecided {
 }
 
 impl Notice for ExtensionDecided {
-    const TEMPLATE: &'static str = "extension_decided";
+    fn template(&self) -> &'static str {
+        "extension_decided"
+    }
 }

@@ -19,7 +19,9 @@ pub struct MilestoneReported {
 }
 
 impl Notice for MilestoneReported {
-    const TEMPLATE: &'static str = "milestone_reported";
+    fn template(&self) -> &'static str {
+        "milestone_reported"
+    }
 }
 
 /// The issuer accepted a milestone (to the awardee's solver accounts).
@@ -39,7 +41,9 @@ pub struct MilestoneAccepted {
 }
 
 impl Notice for MilestoneAccepted {
-    const TEMPLATE: &'static str = "milestone_accepted";
+    fn template(&self) -> &'static str {
+        "milestone_accepted"
+    }
 }
 
 /// The issuer returned a milestone (to the awardee's solver accounts).
@@ -53,7 +57,9 @@ pub struct MilestoneReturned {
 }
 
 impl Notice for MilestoneReturned {
-    const TEMPLATE: &'static str = "milestone_returned";
+    fn template(&self) -> &'static str {
+        "milestone_returned"
+    }
 }
 
 /// A milestone is past its due day and not reported (to the awardee's solver accounts; again
@@ -70,7 +76,9 @@ pub struct MilestoneOverdue {
 }
 
 impl Notice for MilestoneOverdue {
-    const TEMPLATE: &'static str = "milestone_overdue";
+    fn template(&self) -> &'static str {
+        "milestone_overdue"
+    }
 }
 
 /// The same, for the program office (to the admins).
@@ -87,5 +95,7 @@ pub struct MilestoneOverdueAdmin {
 }
 
 impl Notice for MilestoneOverdueAdmin {
-    const TEMPLATE: &'static str = "milestone_overdue_admin";
+    fn template(&self) -> &'static str {
+        "milestone_overdue_admin"
+    }
 }

@@ -26,5 +26,7 @@ pub struct PaymentHeld {
 }
 
 impl Notice for PaymentHeld {
-    const TEMPLATE: &'static str = "payment_held";
+    fn template(&self) -> &'static str {
+        "payment_held"
+    }
 }

@@ -18,9 +18,7 @@ use crate::challenges::queries::{self as challenge_queries, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::notifications::{Recipient, beijing_time, notify};
 use crate::reviews::models::{Assignment, AssignmentStatus, PanelDraw};
-use crate::reviews::notices::{
-    AcceptanceInvitation, AcceptanceReminder, PanelInvitation, ReviewReminder,
-};
+use crate::reviews::notices::{SeatMessage, SeatNotice};
 use crate::reviews::pool::next_eligible;
 use crate::reviews::views::ExclusionView;
 use crate::state::AppState;
@@ -85,49 +83,20 @@ pub async fn tell(
     challenge: &Challenge,
     deadline: DateTime<Utc>,
 ) -> AppResult<()> {
-    let to = Recipient::from(user);
-    let display_name = user.display_name.clone();
-    let title = challenge.title.clone();
-    let review_deadline = beijing_time(deadline);
-    let url = panel.seats_url(state);
-    match (panel, told) {
-        (Panel::Review, Told::Invited) => {
-            let notice = PanelInvitation {
-                display_name,
-                title,
-                review_deadline,
-                url,
-            };
-            notify(conn, state, &to, &notice).await
-        }
-        (Panel::Acceptance, Told::Invited) => {
-            let notice = AcceptanceInvitation {
-                display_name,
-                title,
-                review_deadline,
-                url,
-            };
-            notify(conn, state, &to, &notice).await
-        }
-        (Panel::Review, Told::Reminded) => {
-            let notice = ReviewReminder {
-                display_name,
-                title,
-                review_deadline,
-                url,
-            };
-            notify(conn, state, &to, &notice).await
-        }
-        (Panel::Acceptance, Told::Reminded) => {
-            let notice = AcceptanceReminder {
-                display_name,
-                title,
-                review_deadline,
-                url,
-            };
-            notify(conn, state, &to, &notice).await
-        }
-    }
+    let message = match (panel, told) {
+        (Panel::Review, Told::Invited) => SeatMessage::PanelInvitation,
+        (Panel::Review, Told::Reminded) => SeatMessage::ReviewReminder,
+        (Panel::Acceptance, Told::Invited) => SeatMessage::AcceptanceInvitation,
+        (Panel::Acceptance, Told::Reminded) => SeatMessage::AcceptanceReminder,
+    };
+    let notice = SeatNotice {
+        message,
+        display_name: user.display_name.clone(),
+        title: challenge.title.clone(),
+        review_deadline: beijing_time(deadline),
+        url: panel.seats_url(state),
+    };
+    notify(conn, state, &Recipient::from(user), &notice).await
 }
 
 /// Invites the expert at `position` of the stored order, and tells them (评审邀请,
