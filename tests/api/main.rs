@@ -17,6 +17,7 @@ mod calendar;
 mod challenges;
 mod cli;
 mod credit;
+mod documents;
 mod emails;
 mod errors;
 mod faults;
