@@ -1,1 +1,2 @@
 pub mod clamd;
+pub mod samples;
