@@ -11,10 +11,8 @@ use validator::Validate;
 pub struct UploadParams {
     /// The file name, for a raw body (a multipart form's file part carries its own; so may a
     /// `Content-Disposition` header).
-    #[validate(
-        length(min = 1, max = 255),
-        custom(function = "crate::http::validate::line")
-    )]
+    /// Checked as kept: its last path segment, one line, 1–255 characters.
+    #[param(min_length = 1, max_length = 255)]
     pub name: Option<String>,
     /// Upload a new version of this document (one of the same place, current) instead of a new
     /// document; the old version is kept.
@@ -36,6 +34,7 @@ pub enum Versions {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     #[serde(default)]
+    #[param(inline)]
     pub versions: Versions,
 }
 
@@ -48,6 +47,6 @@ pub struct DownloadParams {
     /// Unix seconds (signed links only).
     pub expires: Option<i64>,
     /// The link's signature (signed links only).
-    #[validate(length(max = 128))]
+    #[param(max_length = 128)]
     pub signature: Option<String>,
 }

@@ -19,6 +19,7 @@ pub mod models;
 pub mod queries;
 pub mod routes;
 pub mod rules;
+pub mod samples;
 pub mod service;
 pub mod storage;
 pub mod upload;

@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
+        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Not the issuer of this challenge", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "The challenge no longer takes documents (`documents_closed`), or the replaced document is not current (`document_not_current`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -85,6 +86,7 @@ pub async fn upload_challenge_document(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
+        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Not the bidding team", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "Bidding closed (`bidding_closed`), the bid is not editable (`invalid_bid_state`), or the replaced document is not current", body = ProblemBody, content_type = "application/problem+json"),
@@ -126,6 +128,7 @@ pub async fn upload_bid_document(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
+        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Not the awarded team", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "The milestone is accepted or the project not running (`documents_closed`)", body = ProblemBody, content_type = "application/problem+json"),
@@ -167,6 +170,7 @@ pub async fn upload_milestone_document(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
+        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Not the awarded team", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "The project is not running or its acceptance is closed (`documents_closed`)", body = ProblemBody, content_type = "application/problem+json"),

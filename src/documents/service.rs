@@ -109,6 +109,14 @@ pub async fn upload(
                 return Err(AppError::unprocessable(ErrorCode::DocumentInfected)
                     .arg("signature", signature));
             }
+            Err(clamd::ScanError::TooLarge) => {
+                // A configuration fault: clamd's StreamMaxLength is below the upload limit.
+                tracing::error!("clamd refused a file as too large: raise its StreamMaxLength");
+                return Err(AppError::coded(
+                    actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::VirusScanUnavailable,
+                ));
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "virus scan unavailable");
                 return Err(AppError::coded(
