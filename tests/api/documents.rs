@@ -240,3 +240,51 @@ async fn a_bid_document_is_sealed_and_a_blind_panel_gets_a_copy_without_names() 
     assert_eq!(by_link.bytes().await.unwrap().to_vec(), body);
     assert!(app.audited("document.download").await >= 3);
 }
+
+/// A ZIP holding one file.
+fn zip_of(name: &str, content: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    zip.start_file(name, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(content).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn with_clamd_configured_an_infected_upload_is_refused_and_a_scan_that_cannot_run_stores_nothing()
+ {
+    let mut clamd = crate::clamd::TestClamd::start().await;
+    let settings = clamd.settings();
+    let app = TestApp::spawn_with(|s| s.documents.clamd = Some(settings)).await;
+    let (_, issuer, id) = draft(&app).await;
+    let path = format!("/api/v1/challenges/{id}/documents");
+    let infected = zip_of("说明.txt", crate::clamd::EICAR.as_bytes());
+    let body = assert_problem(
+        upload(&app, &path, "资料.zip", infected, &issuer.access).await,
+        422,
+        "document_infected",
+    )
+    .await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains(crate::clamd::EICAR_SIGNATURE),
+        "{body}"
+    );
+    upload_ok(
+        &app,
+        &path,
+        "需求说明.pdf",
+        pdf("需求说明", "x"),
+        &issuer.access,
+    )
+    .await;
+    clamd.stop();
+    let resp = upload(&app, &path, "附表.pdf", pdf("附表", "x"), &issuer.access).await;
+    assert_problem(resp, 503, "virus_scan_unavailable").await;
+    assert_eq!(app.count("SELECT count(*) FROM documents").await, 1);
+}

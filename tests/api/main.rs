@@ -15,7 +15,7 @@ mod awards;
 mod bids;
 mod calendar;
 mod challenges;
-mod clamd;
+pub mod clamd;
 mod cli;
 mod credit;
 mod documents;
