@@ -198,7 +198,8 @@ mod tests {
     fn redacts_the_signature_of_a_download_link() {
         let p = privacy("k");
         assert_eq!(
-            p.redact_query("copy=blind&expires=1&signature=c2VjcmV0").as_deref(),
+            p.redact_query("copy=blind&expires=1&signature=c2VjcmV0")
+                .as_deref(),
             Some("copy=blind&expires=1&signature=redacted")
         );
         assert_eq!(p.redact_query("copy=blind&expires=1"), None);

@@ -44,3 +44,4 @@ email-welcome-subject = Welcome to the Jiebang challenge platform, { $display_na
 
 # The footer of every email.
 email-footer = This message was sent by the Jiebang challenge-bounty platform. Please do not reply.
+email-blind_copies_made-subject = Blind-review copies made: { $title }

@@ -45,3 +45,4 @@ email-welcome-subject = 欢迎使用揭榜挂帅平台，{ $display_name }
 
 # The footer of every email.
 email-footer = 本邮件由揭榜挂帅平台自动发送，请勿直接回复。
+email-blind_copies_made-subject = 匿名评审副本已生成：{ $title }

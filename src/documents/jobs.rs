@@ -73,8 +73,8 @@ impl BackgroundJob for MakeBlindCopies {
     }
 }
 
-/// The blind copies of the challenge's current bid documents that have none; answers how many
-/// were made.
+/// Makes the blind copies of the challenge's current bid documents that have none, and tells
+/// their uploaders.
 pub async fn make_blind_copies(state: &AppState, challenge_id: Uuid) -> anyhow::Result<()> {
     let storage = storage(state)?.clone();
     let (pending, names) = {
@@ -91,6 +91,7 @@ pub async fn make_blind_copies(state: &AppState, challenge_id: Uuid) -> anyhow::
         let names = blind_names(&mut conn, challenge_id).await?;
         (pending, names)
     };
+    let mut made: Vec<(Document, String)> = Vec::new();
     for doc in pending {
         let Some(kind) = Kind::parse(&doc.kind) else {
             anyhow::bail!("document {} has an unknown kind {:?}", doc.id, doc.kind);
@@ -115,16 +116,69 @@ pub async fn make_blind_copies(state: &AppState, challenge_id: Uuid) -> anyhow::
             .put_file(&sha256, &copy)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let made = BlindCopy {
+        let copy_made = BlindCopy {
             blind_sha256: sha256,
             blind_size_bytes: size as i64,
             blind_file_name: file_name,
             blind_removed: json!(removed),
             blind_made_at: state.clock.now(),
         };
-        record(state, &doc, &made).await?;
+        record(state, &doc, &copy_made).await?;
+        made.push((doc, copy_made.blind_file_name));
     }
-    Ok(())
+    tell_uploaders(state, challenge_id, made).await
+}
+
+/// Each uploader is told which blind copies were made of their documents.
+async fn tell_uploaders(
+    state: &AppState,
+    challenge_id: Uuid,
+    made: Vec<(Document, String)>,
+) -> anyhow::Result<()> {
+    use super::notices::{BlindCopiesMade, CopiedFile};
+    use crate::notifications::{Recipient, notify};
+    if made.is_empty() {
+        return Ok(());
+    }
+    let mut by_uploader: HashMap<(Uuid, Option<Uuid>), Vec<CopiedFile>> = HashMap::new();
+    for (doc, blind_file_name) in made {
+        by_uploader
+            .entry((doc.uploaded_by, doc.bid_id))
+            .or_default()
+            .push(CopiedFile {
+                file_name: doc.file_name,
+                blind_file_name,
+            });
+    }
+    let public_url = state.settings.public_url();
+    state
+        .transaction(async |conn| {
+            let title: String = challenges::table
+                .find(challenge_id)
+                .select(challenges::title)
+                .first(conn)
+                .await?;
+            for ((uploader, bid_id), files) in &by_uploader {
+                let Some(person) =
+                    crate::accounts::queries::active_account(conn, *uploader).await?
+                else {
+                    continue;
+                };
+                let notice = BlindCopiesMade {
+                    display_name: person.display_name.clone(),
+                    title: title.clone(),
+                    files: files.clone(),
+                    url: format!(
+                        "{public_url}/api/v1/bids/{}/documents",
+                        bid_id.unwrap_or_default()
+                    ),
+                };
+                notify(conn, state, &Recipient::from(&person), &notice).await?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn record(state: &AppState, doc: &Document, made: &BlindCopy) -> anyhow::Result<()> {

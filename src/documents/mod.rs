@@ -16,6 +16,7 @@ pub mod inspect;
 pub mod jobs;
 pub mod links;
 pub mod models;
+pub mod notices;
 pub mod queries;
 pub mod routes;
 pub mod rules;

@@ -196,6 +196,7 @@ async fn a_bid_document_is_sealed_and_a_blind_panel_gets_a_copy_without_names() 
     }
     s.close_bidding().await;
     app.run_jobs().await;
+    crate::helpers::assert_notified(&app, &team.solver.access, "blind_copies_made").await;
     let own = app.get_ok(&path, Some(&team.solver.access)).await;
     let blind = &own["items"][0]["blind_copy"];
     assert_eq!(

@@ -10,6 +10,7 @@ use jiebang::bids::models::ReviewResult;
 use jiebang::bids::notices::*;
 use jiebang::challenges::notices::*;
 use jiebang::credit::models::Standing;
+use jiebang::documents::notices::*;
 use jiebang::i18n::Locale;
 use jiebang::mail::Templates;
 use jiebang::mail::templates::PARTS;
@@ -90,6 +91,21 @@ pub fn samples() -> Vec<(&'static str, serde_json::Value)> {
             submitted_at: "2027-01-10 10:00".into(),
             bid_closes_at: "2027-01-15 17:00".into(),
             url: "http://127.0.0.1:8080/api/v1/bids/0191".into(),
+        }),
+        entry(BlindCopiesMade {
+            display_name: "陈思远".into(),
+            title: "高性能碳纤维复合材料".into(),
+            files: vec![
+                CopiedFile {
+                    file_name: "海西大学-申报书.pdf".into(),
+                    blind_file_name: "方案A-附件1.pdf".into(),
+                },
+                CopiedFile {
+                    file_name: "检测报告 <终版>.docx".into(),
+                    blind_file_name: "方案A-附件2.docx".into(),
+                },
+            ],
+            url: "http://127.0.0.1:8080/api/v1/bids/0191/documents".into(),
         }),
         entry(BidReviewed {
             display_name: "陈思远".into(),
