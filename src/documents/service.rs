@@ -419,7 +419,7 @@ pub async fn attach_generated(
         state.clock.now(),
     );
     let mut conn = state.conn().await?;
-    Ok(queries::insert(&mut conn, &new)
+    queries::insert(&mut conn, &new)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?)
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
