@@ -37,6 +37,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
         (name = "review", description = "Expert review (专家评审): the expert pool, the reproducible panel draw with conflict avoidance, invitations, blind scoring, ranking, fees"),
         (name = "acceptance", description = "Final acceptance (验收): the expert panel drawn with the review's rules, verdicts against each KPI commitment, the result that makes the challenge accepted or failed"),
         (name = "projects", description = "The awarded project (过程管理): milestones, reports, acceptance or return, the payment ledger, the one extension"),
+        (name = "documents", description = "Documents (附件): files of challenges, bids, milestones and the final acceptance; sealed like what they belong to, blind copies for blind reviews, streamed downloads with Range, signed links"),
     ),
     components(schemas(crate::error::ProblemBody))
 )]
