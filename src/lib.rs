@@ -16,6 +16,7 @@ pub mod codes;
 pub mod config;
 pub mod credit;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod health;
 pub mod http;

@@ -37,8 +37,9 @@ const BASE: &[&str] = &["accounts", "credit"];
 /// The workflow's domains in order: each may import those before it.
 const WORKFLOW: &[&str] = &["challenges", "bids", "reviews", "awards", "projects"];
 
-/// Reads across every domain (batch credit review, statistics).
-const REPORTS: &[&str] = &["reports"];
+/// Reads across every domain (batch credit review, statistics; documents attach to challenges,
+/// bids and projects alike).
+const REPORTS: &[&str] = &["reports", "documents"];
 
 /// Wires everything together.
 const ASSEMBLY: &[&str] = &["startup", "cli", "seed", "lib", "main"];

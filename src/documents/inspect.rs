@@ -1,0 +1,1506 @@
+//! What an uploaded file is, decided by its content (never by its name), and whether its content
+//! may be kept: [`inspect`] answers a [`Kind`] of the allow-list or a [`Refusal`] saying why not.
+//! Blocking and pure (it reads the file, writes nothing but, for a nested archive, a temporary
+//! file): callers run it in `spawn_blocking`.
+//!
+//! **Type.** The first [`HEAD_LEN`] bytes decide: `%PDF-` at offset 0 is a PDF; a ZIP local
+//! header (`PK\x03\x04`, or `PK\x05\x06` for an empty archive) is a container looked into
+//! through its central directory: `OFD.xml` at the root is an OFD (GB/T 33190),
+//! `[Content_Types].xml` with a `word/`, `xl/` or `ppt/` part is a DOCX, XLSX or PPTX, anything
+//! else a ZIP. Otherwise the `infer` crate names the type: PNG and JPEG are kept, every other type
+//! it knows (executables, the old OLE `.doc`/`.xls`, …) is refused with its mime; bytes it does
+//! not know are `text/plain` when the head is UTF-8 text, `application/octet-stream` otherwise.
+//!
+//! **Archives** (ZIP, and the OOXML and OFD containers alike). The end-of-central-directory
+//! record is read first, and an archive declaring more than [`MAX_ENTRIES`] entries or a central
+//! directory over [`MAX_CENTRAL_DIRECTORY`] bytes is refused before the `zip` crate parses it;
+//! so is one whose entries declare more than [`MAX_DECLARED_SIZE`] bytes uncompressed, or whose
+//! local headers disagree with the central directory (overlapping entries, names that differ,
+//! duplicate names). Each entry is then refused when its name has an executable extension
+//! ([`EXECUTABLE_EXTENSIONS`]) or its first [`ENTRY_HEAD_LEN`] bytes are an executable (ELF,
+//! MZ/PE, Mach-O, Java class, Android dex, a `#!` script, a Windows shortcut): only those bytes
+//! are decompressed, so a zip bomb costs nothing. An entry that cannot be read (encrypted, or a
+//! compression method other than stored/deflate) is refused as malformed, since it cannot be
+//! checked. An entry that is itself a ZIP (by content) is copied, at most [`MAX_NESTED_SIZE`]
+//! bytes in all for the whole upload, to a temporary file and checked the same way, one level
+//! deep: archives inside it are checked by name and first bytes only, not opened.
+//!
+//! **PDF.** The header must be at offset 0 and `%%EOF` within the last 1024 bytes. The file is
+//! then read once, in [`CHUNK_LEN`] chunks, by a small tokenizer that carries its state from one
+//! chunk to the next (so a token split across two chunks is seen whole, which is what an overlap
+//! between chunks would give, without reading anything twice). Outside stream data it decodes
+//! every name token (`#xx` escapes included) and refuses the file at `/JavaScript` or `/JS`; a
+//! longer name such as `/JSomething` is not a hit. It notes the names of each object's
+//! dictionary, and at `stream` decides what to do with the stream's data, which ends at the next
+//! `endstream` (never at the declared `/Length`, which could lie and hide what follows):
+//! - an object stream (`/Type /ObjStm`, or any stream with `/First`, which is what readers use)
+//!   filtered by `FlateDecode` alone is inflated (flate2, streaming) and its objects scanned the
+//!   same way, up to [`MAX_OBJECT_STREAM`] inflated bytes each; one that is larger, that does not
+//!   inflate (an encrypted PDF) or that has another filter is refused as malformed, since the
+//!   dictionaries it holds could not be checked;
+//! - any other `FlateDecode` stream that is not an image is inflated and scanned too (content
+//!   streams, XFA, embedded files), while the budget of [`MAX_INFLATED`] inflated bytes per file
+//!   lasts; past it, and when it does not inflate, it is skipped;
+//! - an unfiltered stream that is not an image or a cross-reference stream is scanned as is;
+//! - images and streams with other filters (DCT, JPX, CCITT, …) are skipped.
+//!
+//! Memory: bounded buffers only, whatever the file: the head (8 KiB), one read chunk (64 KiB),
+//! one inflate output buffer (64 KiB) and the inflater's window (about 40 KiB); for archives the
+//! `zip` crate's parsed central directory (at most [`MAX_CENTRAL_DIRECTORY`] bytes' worth) and a
+//! 16-byte head per entry. Under half a MiB for a PDF, a few MiB for an archive.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use flate2::{Decompress, FlushDecompress, Status};
+
+/// A type of the allow-list, decided by content.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Pdf,
+    Docx,
+    Xlsx,
+    Pptx,
+    Zip,
+    Png,
+    Jpeg,
+    Ofd,
+}
+
+impl Kind {
+    /// The name stored in the database and sent in JSON: `pdf`, `docx`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pdf => "pdf",
+            Kind::Docx => "docx",
+            Kind::Xlsx => "xlsx",
+            Kind::Pptx => "pptx",
+            Kind::Zip => "zip",
+            Kind::Png => "png",
+            Kind::Jpeg => "jpeg",
+            Kind::Ofd => "ofd",
+        }
+    }
+
+    /// The inverse of [`Kind::as_str`].
+    pub fn parse(s: &str) -> Option<Kind> {
+        use strum::IntoEnumIterator;
+        Kind::iter().find(|kind| kind.as_str() == s)
+    }
+
+    /// The `Content-Type` a download is served with.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Kind::Pdf => "application/pdf",
+            Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Kind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Kind::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
+            Kind::Zip => "application/zip",
+            Kind::Png => "image/png",
+            Kind::Jpeg => "image/jpeg",
+            Kind::Ofd => "application/ofd",
+        }
+    }
+
+    /// The usual file-name extension, without the dot (`jpg` for JPEG).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Kind::Jpeg => "jpg",
+            other => other.as_str(),
+        }
+    }
+
+    /// Whether a browser is asked to show it (`Content-Disposition: inline`): PDFs and images;
+    /// the others are attachments.
+    pub fn inline(self) -> bool {
+        matches!(self, Kind::Pdf | Kind::Png | Kind::Jpeg)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a file is not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No bytes at all.
+    Empty,
+    /// A type outside the allow-list: the detected mime (`application/x-executable`,
+    /// `application/msword`, `text/plain`, `application/octet-stream`, …).
+    UnsupportedType { detected: String },
+    /// An archive holding an executable: the entry's path inside it (`outer.zip/inner/setup.exe`
+    /// for an archive inside the archive).
+    ExecutableInZip { entry: String },
+    /// A PDF with JavaScript.
+    PdfJavaScript,
+    /// Not well-formed, or not checkable: what is wrong, in English (for logs and the problem's
+    /// detail).
+    Malformed { detail: String },
+}
+
+/// How many bytes of the file decide its type.
+pub const HEAD_LEN: usize = 8 * 1024;
+/// How many bytes of each archive entry are decompressed to recognise an executable.
+pub const ENTRY_HEAD_LEN: usize = 16;
+/// Most entries an archive may declare (a DOCX has a few dozen).
+pub const MAX_ENTRIES: u64 = 10_000;
+/// Largest central directory read, in bytes.
+pub const MAX_CENTRAL_DIRECTORY: u64 = 4 * 1024 * 1024;
+/// Most bytes an archive's entries may declare uncompressed, in all (1 GiB).
+pub const MAX_DECLARED_SIZE: u64 = 1024 * 1024 * 1024;
+/// Most bytes of archives inside an archive that are unpacked to be looked into, in all.
+pub const MAX_NESTED_SIZE: u64 = 64 * 1024 * 1024;
+/// The read chunk of the PDF scan.
+pub const CHUNK_LEN: usize = 64 * 1024;
+/// Largest object stream of a PDF, inflated.
+pub const MAX_OBJECT_STREAM: u64 = 32 * 1024 * 1024;
+/// Inflated bytes of a PDF's other Flate streams scanned, in all.
+pub const MAX_INFLATED: u64 = 256 * 1024 * 1024;
+
+/// Entry-name extensions refused inside an archive (compared without case, trailing dots and
+/// spaces ignored as Windows does).
+pub const EXECUTABLE_EXTENSIONS: &[&str] = &[
+    "exe",
+    "dll",
+    "sys",
+    "drv",
+    "ocx",
+    "cpl",
+    "scr",
+    "pif",
+    "com",
+    "bat",
+    "cmd",
+    "msi",
+    "msp",
+    "msix",
+    "appx",
+    "ps1",
+    "psm1",
+    "psd1",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "ws",
+    "hta",
+    "jar",
+    "class",
+    "sh",
+    "bash",
+    "csh",
+    "ksh",
+    "zsh",
+    "command",
+    "apk",
+    "ipa",
+    "dex",
+    "lnk",
+    "reg",
+    "inf",
+    "scf",
+    "url",
+    "app",
+    "dmg",
+    "pkg",
+    "deb",
+    "rpm",
+    "run",
+    "elf",
+    "so",
+    "dylib",
+    "gadget",
+    "application",
+    "xbap",
+    "chm",
+];
+
+/// Decides the type by content (never by the file name), then the content checks. An I/O error
+/// reading the file is the outer `Err`; what the file is or why it is refused is the inner
+/// result.
+pub fn inspect(path: &Path) -> io::Result<Result<Kind, Refusal>> {
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(Err(Refusal::Empty));
+    }
+    let head = read_head(&mut file, HEAD_LEN)?;
+    if head.starts_with(b"%PDF-") {
+        return Ok(check_pdf(&mut file, len)?.map(|()| Kind::Pdf));
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        let mut budget = MAX_NESTED_SIZE;
+        return check_archive(file, len, "", 0, &mut budget);
+    }
+    if memfind(&head[..head.len().min(1024)], b"%PDF-").is_some() {
+        return Ok(Err(malformed(
+            "the %PDF header is not at the start of the file",
+        )));
+    }
+    if let Some(found) = infer::get(&head) {
+        return Ok(match found.mime_type() {
+            "image/png" => Ok(Kind::Png),
+            "image/jpeg" => Ok(Kind::Jpeg),
+            other => Err(Refusal::UnsupportedType {
+                detected: other.to_owned(),
+            }),
+        });
+    }
+    let detected = if looks_like_text(&head, head.len() as u64 == len) {
+        "text/plain"
+    } else {
+        "application/octet-stream"
+    };
+    Ok(Err(Refusal::UnsupportedType {
+        detected: detected.to_owned(),
+    }))
+}
+
+fn malformed(detail: impl Into<String>) -> Refusal {
+    Refusal::Malformed {
+        detail: detail.into(),
+    }
+}
+
+fn read_head(reader: &mut impl Read, max: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(max);
+    reader.take(max as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// UTF-8 without control characters other than tab, line ends, form feed and escape; a
+/// sequence cut by the end of the head is allowed when the head is not the whole file.
+fn looks_like_text(head: &[u8], whole: bool) -> bool {
+    let valid = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(error) if !whole && error.error_len().is_none() => {
+            match std::str::from_utf8(&head[..error.valid_up_to()]) {
+                Ok(text) => text,
+                Err(_) => return false,
+            }
+        }
+        Err(_) => return false,
+    };
+    valid
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1b'))
+}
+
+// --- archives ---------------------------------------------------------------------------------
+
+/// What the end-of-central-directory record declares.
+struct Directory {
+    entries: u64,
+    size: u64,
+}
+
+/// Reads the (ZIP64 if need be) end-of-central-directory record, the last one in the file.
+fn read_directory(file: &mut (impl Read + Seek), len: u64) -> io::Result<Option<Directory>> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    let tail_len = len.min(22 + 65_535);
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    let tail = read_head(file, tail_len as usize)?;
+    let Some(at) = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..].starts_with(EOCD))
+    else {
+        return Ok(None);
+    };
+    let record = &tail[at..];
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([record[i], record[i + 1]]));
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes([
+            record[i],
+            record[i + 1],
+            record[i + 2],
+            record[i + 3],
+        ]))
+    };
+    let mut directory = Directory {
+        entries: u16_at(10),
+        size: u32_at(12),
+    };
+    let zip64 =
+        directory.entries == 0xFFFF || directory.size == 0xFFFF_FFFF || u32_at(16) == 0xFFFF_FFFF;
+    if zip64 {
+        // The locator is the 20 bytes before the record; it points at the ZIP64 record.
+        let record_at = len - tail_len + at as u64;
+        if record_at < 20 {
+            return Ok(None);
+        }
+        file.seek(SeekFrom::Start(record_at - 20))?;
+        let locator = read_head(file, 20)?;
+        if !locator.starts_with(b"PK\x06\x07") {
+            return Ok(None);
+        }
+        let mut offset = [0u8; 8];
+        offset.copy_from_slice(&locator[8..16]);
+        file.seek(SeekFrom::Start(u64::from_le_bytes(offset)))?;
+        let record64 = read_head(file, 56)?;
+        if record64.len() < 56 || !record64.starts_with(b"PK\x06\x06") {
+            return Ok(None);
+        }
+        let u64_at = |i: usize| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(&record64[i..i + 8]);
+            u64::from_le_bytes(bytes)
+        };
+        directory = Directory {
+            entries: u64_at(32),
+            size: u64_at(40),
+        };
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(Some(directory))
+}
+
+/// Checks an archive at `depth` 0 (the upload) or 1 (an archive inside it, whose entries are
+/// named `prefix` + their path).
+fn check_archive(
+    mut file: File,
+    len: u64,
+    prefix: &str,
+    depth: u8,
+    nested_budget: &mut u64,
+) -> io::Result<Result<Kind, Refusal>> {
+    let Some(directory) = read_directory(&mut file, len)? else {
+        return Ok(Err(malformed(format!(
+            "{prefix}: the ZIP end-of-central-directory record cannot be found"
+        ))));
+    };
+    if directory.entries > MAX_ENTRIES {
+        return Ok(Err(malformed(format!(
+            "{prefix}: the archive declares {} entries, more than {MAX_ENTRIES}",
+            directory.entries
+        ))));
+    }
+    if directory.size > MAX_CENTRAL_DIRECTORY {
+        return Ok(Err(malformed(format!(
+            "{prefix}: the archive's central directory has {} bytes, more than {MAX_CENTRAL_DIRECTORY}",
+            directory.size
+        ))));
+    }
+    let mut archive = match zip::ZipArchive::new(BufReader::new(file)) {
+        Ok(archive) => archive,
+        Err(error) => {
+            return Ok(Err(malformed(format!(
+                "{prefix}: the ZIP central directory cannot be read: {error}"
+            ))));
+        }
+    };
+    if archive.len() as u64 > MAX_ENTRIES {
+        return Ok(Err(malformed(format!(
+            "{prefix}: the archive has more than {MAX_ENTRIES} entries"
+        ))));
+    }
+    if let Err(error) = archive.validate_header_consistency() {
+        return Ok(Err(malformed(format!("{prefix}: {error}"))));
+    }
+    let mut declared = 0u64;
+    let mut names = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        let entry = match archive.by_index_data(index) {
+            Ok(entry) => entry,
+            Err(error) => return Ok(Err(malformed(format!("{prefix}: {error}")))),
+        };
+        declared = declared.saturating_add(entry.size());
+        names.push(String::from_utf8_lossy(entry.name_raw()).into_owned());
+    }
+    if declared > MAX_DECLARED_SIZE {
+        return Ok(Err(malformed(format!(
+            "{prefix}: the archive's entries declare {declared} bytes uncompressed, more than {MAX_DECLARED_SIZE}"
+        ))));
+    }
+    let kind = container_kind(&names);
+
+    for (index, name) in names.iter().enumerate() {
+        let shown = format!("{prefix}{name}");
+        if has_executable_extension(name) {
+            return Ok(Err(Refusal::ExecutableInZip { entry: shown }));
+        }
+        let mut entry = match archive.by_index(index) {
+            Ok(entry) if entry.is_dir() => continue,
+            Ok(entry) => entry,
+            Err(error) => {
+                return Ok(Err(malformed(format!(
+                    "{shown} cannot be read, so cannot be checked: {error}"
+                ))));
+            }
+        };
+        if entry.encrypted() {
+            return Ok(Err(malformed(format!(
+                "{shown} is encrypted, so cannot be checked"
+            ))));
+        }
+        let head = match read_head(&mut entry, ENTRY_HEAD_LEN) {
+            Ok(head) => head,
+            Err(error) => {
+                return Ok(Err(malformed(format!(
+                    "{shown} cannot be decompressed: {error}"
+                ))));
+            }
+        };
+        if is_executable(&head) {
+            return Ok(Err(Refusal::ExecutableInZip { entry: shown }));
+        }
+        if depth == 0 && head.starts_with(b"PK\x03\x04") {
+            // Unpack it (within the budget) to look inside, one level deep.
+            let mut nested = tempfile::tempfile()?;
+            let size = {
+                let mut limited = (&mut entry).take(*nested_budget + 1);
+                io::Write::write_all(&mut nested, &head)?;
+                match io::copy(&mut limited, &mut nested) {
+                    Ok(copied) => copied + head.len() as u64,
+                    Err(error) => {
+                        return Ok(Err(malformed(format!(
+                            "{shown} cannot be decompressed: {error}"
+                        ))));
+                    }
+                }
+            };
+            if size > *nested_budget {
+                return Ok(Err(malformed(format!(
+                    "{shown}: archives inside the archive unpack to more than {MAX_NESTED_SIZE} bytes, which are not checked"
+                ))));
+            }
+            *nested_budget -= size;
+            nested.seek(SeekFrom::Start(0))?;
+            let inner_prefix = format!("{shown}/");
+            if let Err(refusal) = check_archive(nested, size, &inner_prefix, 1, nested_budget)? {
+                return Ok(Err(refusal));
+            }
+        }
+    }
+    Ok(Ok(kind))
+}
+
+/// OFD, OOXML or plain ZIP, by the entries' names.
+fn container_kind(names: &[String]) -> Kind {
+    if names.iter().any(|n| n.eq_ignore_ascii_case("OFD.xml")) {
+        return Kind::Ofd;
+    }
+    if names.iter().any(|n| n == "[Content_Types].xml") {
+        let under = |folder: &str| names.iter().any(|n| n.starts_with(folder));
+        if under("word/") {
+            return Kind::Docx;
+        }
+        if under("xl/") {
+            return Kind::Xlsx;
+        }
+        if under("ppt/") {
+            return Kind::Pptx;
+        }
+    }
+    Kind::Zip
+}
+
+fn has_executable_extension(name: &str) -> bool {
+    let file_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let trimmed = file_name.trim_end_matches(['.', ' ']);
+    match trimmed.rsplit_once('.') {
+        Some((_, extension)) => EXECUTABLE_EXTENSIONS
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(extension)),
+        None => false,
+    }
+}
+
+/// Executable formats by their first bytes.
+fn is_executable(head: &[u8]) -> bool {
+    const MAGICS: &[&[u8]] = &[
+        b"\x7fELF",
+        b"MZ",
+        b"#!",
+        b"\xfe\xed\xfa\xce",
+        b"\xfe\xed\xfa\xcf",
+        b"\xce\xfa\xed\xfe",
+        b"\xcf\xfa\xed\xfe",
+        b"\xca\xfe\xba\xbe", // Mach-O universal binary, and Java class files
+        b"dex\n",
+        b"L\x00\x00\x00\x01\x14\x02\x00", // Windows shortcut (.lnk)
+    ];
+    MAGICS.iter().any(|magic| head.starts_with(magic))
+}
+
+// --- PDF ----------------------------------------------------------------------------------------
+
+fn check_pdf(file: &mut File, len: u64) -> io::Result<Result<(), Refusal>> {
+    let tail_len = len.min(1024);
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    let tail = read_head(file, tail_len as usize)?;
+    if memfind(&tail, b"%%EOF").is_none() {
+        return Ok(Err(malformed("the PDF has no %%EOF marker at its end")));
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let mut scanner = PdfScanner::new();
+    let mut chunk = vec![0u8; CHUNK_LEN];
+    loop {
+        let read = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if let Err(refusal) = scanner.feed(&chunk[..read]) {
+            return Ok(Err(refusal));
+        }
+    }
+    Ok(scanner.finish())
+}
+
+/// The two names that carry JavaScript.
+fn is_javascript_name(name: &[u8]) -> bool {
+    name == b"JS" || name == b"JavaScript"
+}
+
+fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, 0 | b'\t' | b'\n' | 0x0c | b'\r' | b' ')
+}
+
+fn is_delimiter(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Longest decoded name kept (longer names are none of those looked for).
+const NAME_CAP: usize = 16;
+
+/// Where the tokenizer is in the PDF syntax, which decides whether a keyword counts.
+#[derive(Default, Clone, Copy)]
+enum Context {
+    #[default]
+    Normal,
+    /// After `%`, to the end of the line.
+    Comment,
+    /// Inside `( … )`: nesting depth and whether the previous byte was a backslash.
+    Literal { depth: u32, escaped: bool },
+    /// After a `<` that may open a hex string or a dictionary.
+    LessThan,
+    /// Inside `< … >`.
+    Hex,
+}
+
+/// Decodes the tokens of PDF syntax fed one byte at a time, across chunk boundaries. Names are
+/// decoded (`#xx` escapes) and reported everywhere, inside strings and comments too (a false
+/// alarm there is rare and harmless; missing one is not); words (keywords such as `obj` and
+/// `stream`) only outside strings and comments, so that a string cannot fake a keyword.
+#[derive(Default)]
+struct Tokens {
+    context: Context,
+    /// Inside a name: its decoded bytes (up to [`NAME_CAP`]), whether it overflowed, and a
+    /// pending `#` escape (`None` outside one, `Some(None)` after `#`, `Some(Some(h))` after
+    /// `#h`).
+    in_name: bool,
+    name: Vec<u8>,
+    overflow: bool,
+    escape: Option<Option<u8>>,
+    /// The current regular token outside names (keywords such as `obj`, `stream`).
+    word: Vec<u8>,
+    word_overflow: bool,
+}
+
+/// A token the tokenizer completed.
+enum Token<'a> {
+    Name(&'a [u8]),
+    Word(&'a [u8]),
+}
+
+fn hex_digit(value: u8) -> u8 {
+    if value < 10 {
+        b'0' + value
+    } else {
+        b'A' + value - 10
+    }
+}
+
+impl Tokens {
+    fn push_name_byte(&mut self, byte: u8) {
+        if self.name.len() < NAME_CAP {
+            self.name.push(byte);
+        } else {
+            self.overflow = true;
+        }
+    }
+
+    /// Feeds one byte; `on_token` sees each completed name or word.
+    fn feed<E>(
+        &mut self,
+        byte: u8,
+        mut on_token: impl FnMut(Token<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if self.in_name {
+            match self.escape.take() {
+                Some(None) => {
+                    if let Some(high) = hex_value(byte) {
+                        self.escape = Some(Some(high));
+                        return Ok(());
+                    }
+                    // Not an escape after all: the `#` is a character of the name.
+                    self.push_name_byte(b'#');
+                }
+                Some(Some(high)) => {
+                    if let Some(low) = hex_value(byte) {
+                        self.push_name_byte(high * 16 + low);
+                        return Ok(());
+                    }
+                    self.push_name_byte(b'#');
+                    self.push_name_byte(hex_digit(high));
+                }
+                None => {}
+            }
+            if is_whitespace(byte) || is_delimiter(byte) {
+                self.in_name = false;
+                if !self.overflow {
+                    on_token(Token::Name(&self.name))?;
+                }
+            } else {
+                if byte == b'#' {
+                    self.escape = Some(None);
+                } else {
+                    self.push_name_byte(byte);
+                }
+                return Ok(());
+            }
+        }
+        if byte == b'/' {
+            if matches!(self.context, Context::Normal) {
+                self.end_word(&mut on_token)?;
+            }
+            if matches!(self.context, Context::LessThan) {
+                self.context = Context::Hex;
+            }
+            self.in_name = true;
+            self.name.clear();
+            self.overflow = false;
+            self.escape = None;
+            return Ok(());
+        }
+        self.context = match self.context {
+            Context::Comment if byte == b'\r' || byte == b'\n' => Context::Normal,
+            Context::Comment => Context::Comment,
+            Context::Literal {
+                depth,
+                escaped: true,
+            } => Context::Literal {
+                depth,
+                escaped: false,
+            },
+            Context::Literal { depth, .. } => match byte {
+                b'\\' => Context::Literal {
+                    depth,
+                    escaped: true,
+                },
+                b'(' => Context::Literal {
+                    depth: depth + 1,
+                    escaped: false,
+                },
+                b')' if depth <= 1 => Context::Normal,
+                b')' => Context::Literal {
+                    depth: depth - 1,
+                    escaped: false,
+                },
+                _ => Context::Literal {
+                    depth,
+                    escaped: false,
+                },
+            },
+            Context::LessThan if byte == b'<' => Context::Normal,
+            Context::LessThan | Context::Hex if byte == b'>' => Context::Normal,
+            Context::LessThan | Context::Hex => Context::Hex,
+            Context::Normal => {
+                if is_whitespace(byte) || is_delimiter(byte) {
+                    self.end_word(&mut on_token)?;
+                    match byte {
+                        b'%' => Context::Comment,
+                        b'(' => Context::Literal {
+                            depth: 1,
+                            escaped: false,
+                        },
+                        b'<' => Context::LessThan,
+                        _ => Context::Normal,
+                    }
+                } else {
+                    if self.word.len() < NAME_CAP {
+                        self.word.push(byte);
+                    } else {
+                        self.word_overflow = true;
+                    }
+                    Context::Normal
+                }
+            }
+        };
+        Ok(())
+    }
+
+    fn end_word<E>(
+        &mut self,
+        on_token: &mut impl FnMut(Token<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if !self.word.is_empty() {
+            if !self.word_overflow {
+                on_token(Token::Word(&self.word))?;
+            }
+            self.word.clear();
+        }
+        self.word_overflow = false;
+        Ok(())
+    }
+
+    /// Ends a token cut by the end of the data.
+    fn finish<E>(&mut self, mut on_token: impl FnMut(Token<'_>) -> Result<(), E>) -> Result<(), E> {
+        if self.in_name {
+            if let Some(pending) = self.escape.take() {
+                self.push_name_byte(b'#');
+                if let Some(high) = pending {
+                    self.push_name_byte(hex_digit(high));
+                }
+            }
+            self.in_name = false;
+            if !self.overflow {
+                on_token(Token::Name(&self.name))?;
+            }
+        }
+        self.end_word(&mut on_token)
+    }
+}
+
+/// Scans a data stream (an inflated or unfiltered stream's bytes) for JavaScript names.
+#[derive(Default)]
+struct NameScan {
+    tokens: Tokens,
+}
+
+impl NameScan {
+    fn feed(&mut self, data: &[u8]) -> Result<(), Refusal> {
+        for &byte in data {
+            self.tokens.feed(byte, check_name)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), Refusal> {
+        self.tokens.finish(check_name)
+    }
+}
+
+fn check_name(token: Token<'_>) -> Result<(), Refusal> {
+    match token {
+        Token::Name(name) if is_javascript_name(name) => Err(Refusal::PdfJavaScript),
+        _ => Ok(()),
+    }
+}
+
+/// What the names of the current object's dictionary said, for its stream.
+#[derive(Default, Clone, Copy)]
+struct StreamFacts {
+    object_stream: bool,
+    flate: bool,
+    other_filter: bool,
+    image: bool,
+    xref: bool,
+}
+
+impl StreamFacts {
+    fn note(&mut self, name: &[u8]) {
+        match name {
+            b"ObjStm" | b"First" => self.object_stream = true,
+            b"FlateDecode" | b"Fl" => self.flate = true,
+            b"ASCIIHexDecode" | b"AHx" | b"ASCII85Decode" | b"A85" | b"LZWDecode" | b"LZW"
+            | b"RunLengthDecode" | b"RL" | b"CCITTFaxDecode" | b"CCF" | b"DCTDecode" | b"DCT"
+            | b"JBIG2Decode" | b"JPXDecode" | b"Crypt" => self.other_filter = true,
+            b"Image" => self.image = true,
+            b"XRef" => self.xref = true,
+            _ => {}
+        }
+    }
+}
+
+/// What is done with the current stream's data.
+enum Sink {
+    Skip,
+    Raw(NameScan),
+    Inflate {
+        inflater: Box<Decompress>,
+        scan: NameScan,
+        object_stream: bool,
+        /// Inflated bytes this stream may still produce.
+        allowance: u64,
+        /// The stream ended (or failed harmlessly); later bytes are ignored.
+        done: bool,
+    },
+}
+
+enum Mode {
+    Syntax,
+    /// After the `stream` keyword and a `\r`: skip one `\n`.
+    StreamStart,
+    StreamData,
+}
+
+const ENDSTREAM: &[u8] = b"endstream";
+/// The Knuth–Morris–Pratt fallback of [`ENDSTREAM`]: after a mismatch with `n` bytes matched,
+/// the `ENDSTREAM_FALLBACK[n - 1]` bytes that still match (only `endstre` ends with a prefix, `e`).
+const ENDSTREAM_FALLBACK: [usize; 9] = [0, 0, 0, 0, 0, 0, 1, 0, 0];
+
+/// The outer scanner of a PDF file (see the module doc).
+struct PdfScanner {
+    tokens: Tokens,
+    facts: StreamFacts,
+    mode: Mode,
+    sink: Sink,
+    /// How many bytes of `endstream` were matched.
+    matched: usize,
+    inflated_budget: u64,
+    out: Vec<u8>,
+}
+
+impl PdfScanner {
+    fn new() -> Self {
+        PdfScanner {
+            tokens: Tokens::default(),
+            facts: StreamFacts::default(),
+            mode: Mode::Syntax,
+            sink: Sink::Skip,
+            matched: 0,
+            inflated_budget: MAX_INFLATED,
+            out: vec![0u8; CHUNK_LEN],
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8]) -> Result<(), Refusal> {
+        let mut i = 0;
+        while i < chunk.len() {
+            match self.mode {
+                Mode::Syntax => {
+                    let byte = chunk[i];
+                    i += 1;
+                    let mut start_stream = false;
+                    let facts = &mut self.facts;
+                    self.tokens.feed(byte, |token| match token {
+                        Token::Name(name) if is_javascript_name(name) => {
+                            Err(Refusal::PdfJavaScript)
+                        }
+                        Token::Name(name) => {
+                            facts.note(name);
+                            Ok(())
+                        }
+                        Token::Word(b"obj") | Token::Word(b"endobj") => {
+                            *facts = StreamFacts::default();
+                            Ok(())
+                        }
+                        Token::Word(b"stream") => {
+                            start_stream = true;
+                            Ok(())
+                        }
+                        Token::Word(_) => Ok(()),
+                    })?;
+                    if start_stream {
+                        // The byte that ended the keyword is its line end (or a stray byte).
+                        self.begin_stream()?;
+                        self.mode = if byte == b'\r' {
+                            Mode::StreamStart
+                        } else {
+                            Mode::StreamData
+                        };
+                    }
+                }
+                Mode::StreamStart => {
+                    if chunk[i] == b'\n' {
+                        i += 1;
+                    }
+                    self.mode = Mode::StreamData;
+                }
+                Mode::StreamData => {
+                    let start = i;
+                    let mut ended = false;
+                    while i < chunk.len() {
+                        let byte = chunk[i];
+                        i += 1;
+                        while self.matched > 0 && byte != ENDSTREAM[self.matched] {
+                            self.matched = ENDSTREAM_FALLBACK[self.matched - 1];
+                        }
+                        if byte == ENDSTREAM[self.matched] {
+                            self.matched += 1;
+                            if self.matched == ENDSTREAM.len() {
+                                ended = true;
+                                break;
+                            }
+                        }
+                    }
+                    // The data given to the sink may end with part of "endstream": harmless
+                    // (an inflater ignores bytes after its end, a name scan sees a word).
+                    self.sink_feed(&chunk[start..i])?;
+                    if ended {
+                        self.end_stream()?;
+                        self.matched = 0;
+                        self.mode = Mode::Syntax;
+                        self.facts = StreamFacts::default();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn begin_stream(&mut self) -> Result<(), Refusal> {
+        let facts = self.facts;
+        self.matched = 0;
+        self.sink = if facts.object_stream {
+            if facts.other_filter || !facts.flate {
+                if !facts.flate && !facts.other_filter {
+                    // An unfiltered object stream: its objects are plain text.
+                    Sink::Raw(NameScan::default())
+                } else {
+                    return Err(malformed(
+                        "the PDF has an object stream with a filter other than FlateDecode, which cannot be checked",
+                    ));
+                }
+            } else {
+                Sink::Inflate {
+                    inflater: Box::new(Decompress::new(true)),
+                    scan: NameScan::default(),
+                    object_stream: true,
+                    allowance: MAX_OBJECT_STREAM,
+                    done: false,
+                }
+            }
+        } else if facts.image || facts.xref || facts.other_filter {
+            Sink::Skip
+        } else if facts.flate {
+            if self.inflated_budget == 0 {
+                Sink::Skip
+            } else {
+                Sink::Inflate {
+                    inflater: Box::new(Decompress::new(true)),
+                    scan: NameScan::default(),
+                    object_stream: false,
+                    allowance: self.inflated_budget,
+                    done: false,
+                }
+            }
+        } else {
+            Sink::Raw(NameScan::default())
+        };
+        Ok(())
+    }
+
+    fn sink_feed(&mut self, data: &[u8]) -> Result<(), Refusal> {
+        match &mut self.sink {
+            Sink::Skip => Ok(()),
+            Sink::Raw(scan) => scan.feed(data),
+            Sink::Inflate { .. } => self.inflate(data, FlushDecompress::None),
+        }
+    }
+
+    /// Inflates `data` into the stream's name scan, as far as the inflated output goes.
+    fn inflate(&mut self, mut data: &[u8], flush: FlushDecompress) -> Result<(), Refusal> {
+        let Sink::Inflate {
+            inflater,
+            scan,
+            object_stream,
+            allowance,
+            done,
+        } = &mut self.sink
+        else {
+            return Ok(());
+        };
+        while !*done {
+            let before_in = inflater.total_in();
+            let before_out = inflater.total_out();
+            let status = inflater.decompress(data, &mut self.out, flush);
+            let consumed = usize::try_from(inflater.total_in() - before_in).unwrap_or(data.len());
+            let produced = usize::try_from(inflater.total_out() - before_out).unwrap_or(0);
+            data = &data[consumed.min(data.len())..];
+            scan.feed(&self.out[..produced])?;
+            if !*object_stream {
+                self.inflated_budget = self.inflated_budget.saturating_sub(produced as u64);
+            }
+            *allowance = allowance.saturating_sub(produced as u64);
+            match status {
+                Ok(Status::StreamEnd) => *done = true,
+                Ok(_) => {}
+                Err(_) if *object_stream => {
+                    return Err(malformed(
+                        "an object stream of the PDF does not inflate (an encrypted PDF?), so it cannot be checked",
+                    ));
+                }
+                Err(_) => *done = true,
+            }
+            if *allowance == 0 {
+                if *object_stream {
+                    return Err(malformed(format!(
+                        "an object stream of the PDF inflates to more than {MAX_OBJECT_STREAM} bytes"
+                    )));
+                }
+                *done = true;
+            }
+            // Stop when all input is taken and the output buffer was not filled (nothing more
+            // is pending), or when nothing moved at all.
+            if (data.is_empty() && produced < self.out.len()) || (consumed == 0 && produced == 0) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn end_stream(&mut self) -> Result<(), Refusal> {
+        if matches!(self.sink, Sink::Inflate { .. }) {
+            // Whatever the inflater still holds (a stream cut short is scanned as far as it goes).
+            self.inflate(&[], FlushDecompress::Sync)?;
+        }
+        match std::mem::replace(&mut self.sink, Sink::Skip) {
+            Sink::Skip => Ok(()),
+            Sink::Raw(mut scan) | Sink::Inflate { mut scan, .. } => scan.finish(),
+        }
+    }
+
+    fn finish(mut self) -> Result<(), Refusal> {
+        if matches!(self.mode, Mode::StreamData) {
+            self.end_stream()?;
+        }
+        self.tokens.finish(check_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::documents::fixtures::{self, write};
+    use std::io::Write;
+
+    fn check(bytes: &[u8]) -> Result<Kind, Refusal> {
+        let dir = tempfile::tempdir().unwrap();
+        // Every fixture is named like a harmless PDF: the name never counts.
+        let path = write(&dir, "申报书.pdf", bytes);
+        inspect(&path).unwrap()
+    }
+
+    fn unsupported(detected: &str) -> Result<Kind, Refusal> {
+        Err(Refusal::UnsupportedType {
+            detected: detected.to_owned(),
+        })
+    }
+
+    fn executable(entry: &str) -> Result<Kind, Refusal> {
+        Err(Refusal::ExecutableInZip {
+            entry: entry.to_owned(),
+        })
+    }
+
+    fn assert_malformed(result: Result<Kind, Refusal>, words: &str) {
+        match result {
+            Err(Refusal::Malformed { detail }) => {
+                assert!(detail.contains(words), "{detail:?} should say {words:?}")
+            }
+            other => panic!("expected a malformed refusal saying {words:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_stored_names_and_serde() {
+        use strum::IntoEnumIterator;
+        for kind in Kind::iter() {
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::json!(kind.as_str())
+            );
+            assert!(kind.mime().contains('/'));
+        }
+        assert_eq!(Kind::parse("PDF"), None);
+        assert_eq!(Kind::parse("exe"), None);
+        assert_eq!(Kind::Jpeg.extension(), "jpg");
+        assert_eq!(Kind::Ofd.mime(), "application/ofd");
+        assert!(Kind::Pdf.inline() && Kind::Png.inline() && Kind::Jpeg.inline());
+        assert!(!Kind::Docx.inline() && !Kind::Zip.inline() && !Kind::Ofd.inline());
+    }
+
+    #[test]
+    fn an_executable_named_pdf_is_refused_with_its_type() {
+        let elf = std::fs::read("/bin/true").unwrap();
+        assert_eq!(check(&elf), unsupported("application/x-executable"));
+        let mut pe = b"MZ".to_vec();
+        pe.resize(0x40, 0);
+        pe[0x3c] = 0x40;
+        pe.extend_from_slice(b"PE\0\0");
+        pe.resize(512, 0);
+        assert_eq!(
+            check(&pe),
+            unsupported("application/vnd.microsoft.portable-executable")
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_refused() {
+        assert_eq!(check(b""), Err(Refusal::Empty));
+    }
+
+    #[test]
+    fn text_and_unknown_bytes_are_refused_as_such() {
+        assert_eq!(
+            check("申报书正文\nsecond line\n".as_bytes()),
+            unsupported("text/plain")
+        );
+        // A multi-byte character cut by the end of the head is still text.
+        let long = "揭榜挂帅".repeat(HEAD_LEN);
+        assert_eq!(check(long.as_bytes()), unsupported("text/plain"));
+        assert_eq!(
+            check(&[0x00, 0x13, 0x88, 0xfe, 0x01, 0x02]),
+            unsupported("application/octet-stream")
+        );
+    }
+
+    #[test]
+    fn an_old_binary_office_file_is_refused() {
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.resize(2048, 0);
+        match check(&ole) {
+            Err(Refusal::UnsupportedType { detected }) => {
+                assert!(detected.starts_with("application/"), "{detected}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn office_ofd_and_plain_archives_are_told_apart_by_their_entries() {
+        assert_eq!(check(&fixtures::ooxml("word", &[])), Ok(Kind::Docx));
+        assert_eq!(check(&fixtures::ooxml("xl", &[])), Ok(Kind::Xlsx));
+        assert_eq!(check(&fixtures::ooxml("ppt", &[])), Ok(Kind::Pptx));
+        assert_eq!(check(&fixtures::ofd()), Ok(Kind::Ofd));
+        assert_eq!(
+            check(&fixtures::zip_of(&[
+                ("专利证书.pdf", b"%PDF-1.4"),
+                ("photos/a.png", b"\x89PNG"),
+                ("readme.txt", b"hello"),
+            ])),
+            Ok(Kind::Zip)
+        );
+        // An archive with `word/` but no content types is just a ZIP.
+        assert_eq!(
+            check(&fixtures::zip_of(&[("word/document.xml", b"<w/>")])),
+            Ok(Kind::Zip)
+        );
+        assert_eq!(check(&fixtures::zip_of(&[])), Ok(Kind::Zip));
+    }
+
+    #[test]
+    fn executables_in_archives_are_refused_by_name_and_by_content() {
+        assert_eq!(
+            check(&fixtures::zip_of(&[
+                ("a.pdf", b"%PDF-"),
+                ("setup.exe", b"hello")
+            ])),
+            executable("setup.exe")
+        );
+        assert_eq!(
+            check(&fixtures::zip_of(&[("tools/RUN.BAT. ", b"@echo off")])),
+            executable("tools/RUN.BAT. ")
+        );
+        let elf = std::fs::read("/bin/true").unwrap();
+        assert_eq!(
+            check(&fixtures::zip_of(&[("docs/readme.txt", &elf)])),
+            executable("docs/readme.txt")
+        );
+        assert_eq!(
+            check(&fixtures::zip_of(&[(
+                "notes.txt",
+                b"#!/bin/sh\nrm -rf ~\n"
+            )])),
+            executable("notes.txt")
+        );
+        assert_eq!(
+            check(&fixtures::zip_of(&[("image.jpg", b"MZ\x90\x00\x03")])),
+            executable("image.jpg")
+        );
+        // Office and OFD containers get the same check.
+        assert_eq!(
+            check(&fixtures::ooxml(
+                "word",
+                &[("word/embeddings/oleObject1.bin", &elf)]
+            )),
+            executable("word/embeddings/oleObject1.bin")
+        );
+        let ofd = fixtures::zip_of(&[("OFD.xml", b"<ofd:OFD/>"), ("Doc_0/run.js", b"x")]);
+        assert_eq!(check(&ofd), executable("Doc_0/run.js"));
+    }
+
+    #[test]
+    fn archives_inside_archives_are_opened_one_level_deep() {
+        let elf = std::fs::read("/bin/true").unwrap();
+        let inner = fixtures::zip_of(&[("bin/tool.dat", &elf)]);
+        assert_eq!(
+            check(&fixtures::zip_of(&[
+                ("a.txt", b"a"),
+                ("附件/inner.data", &inner)
+            ])),
+            executable("附件/inner.data/bin/tool.dat")
+        );
+        // A harmless nested archive (an Excel chart inside a Word file) passes.
+        let chart = fixtures::ooxml("xl", &[]);
+        assert_eq!(
+            check(&fixtures::ooxml(
+                "word",
+                &[("word/embeddings/Microsoft_Excel_Worksheet.xlsx", &chart)]
+            )),
+            Ok(Kind::Docx)
+        );
+        // Two levels down, names are still checked, content is not opened.
+        let deeper = fixtures::zip_of(&[("middle.zip", &inner)]);
+        assert_eq!(
+            check(&fixtures::zip_of(&[("outer.zip", &deeper)])),
+            Ok(Kind::Zip)
+        );
+        let named = fixtures::zip_of(&[("middle.zip", &fixtures::zip_of(&[("x.exe", b"")]))]);
+        assert_eq!(
+            check(&fixtures::zip_of(&[("outer.zip", &named)])),
+            Ok(Kind::Zip),
+            "the third level is not opened (documented)"
+        );
+    }
+
+    #[test]
+    fn unreadable_and_oversized_archives_are_refused() {
+        // A local header and nothing else: no central directory.
+        let mut cut = fixtures::zip_of(&[("a.txt", b"hello world")]);
+        cut.truncate(40);
+        assert_malformed(check(&cut), "end-of-central-directory");
+
+        // Entries declaring more than the cap, uncompressed.
+        let mut big = {
+            let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            writer.start_file("a.txt", options).unwrap();
+            writer.write_all(b"hello").unwrap();
+            writer.finish().unwrap().into_inner()
+        };
+        let at = big.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        big[at + 24..at + 28].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(check(&big), Err(Refusal::Malformed { .. })));
+
+        // Too many entries.
+        let names: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("{i}.txt")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        assert_malformed(check(&fixtures::zip_of(&entries)), "entries");
+    }
+
+    fn pdf_with(extra_objects: &[Vec<u8>], catalog_extra: &str) -> Vec<u8> {
+        let mut objects = fixtures::pdf_skeleton(catalog_extra);
+        objects.extend_from_slice(extra_objects);
+        fixtures::pdf_from_objects(&objects)
+    }
+
+    #[test]
+    fn a_clean_pdf_passes() {
+        assert_eq!(check(&fixtures::pdf_with_metadata(2)), Ok(Kind::Pdf));
+        assert_eq!(check(&pdf_with(&[], "")), Ok(Kind::Pdf));
+        // Names that merely start with JS or JavaScript are not JavaScript.
+        let names = pdf_with(
+            &[b"<< /JSomething 1 /JavaScripts [] /JS2 3 /AJS 4 /J#53x 5 >>".to_vec()],
+            "",
+        );
+        assert_eq!(check(&names), Ok(Kind::Pdf));
+    }
+
+    #[test]
+    fn a_pdf_with_javascript_in_plain_syntax_is_refused() {
+        let action = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>".to_vec();
+        assert_eq!(
+            check(&pdf_with(&[action], "/OpenAction 4 0 R")),
+            Err(Refusal::PdfJavaScript)
+        );
+        let only_js = b"<< /Type /Action /JS 5 0 R >>".to_vec();
+        assert_eq!(
+            check(&pdf_with(&[only_js], "")),
+            Err(Refusal::PdfJavaScript)
+        );
+        let names_tree = pdf_with(&[], "/Names << /JavaScript 9 0 R >>");
+        assert_eq!(check(&names_tree), Err(Refusal::PdfJavaScript));
+    }
+
+    #[test]
+    fn escaped_names_are_decoded() {
+        for name in [
+            "/J#53",
+            "/#4a#53",
+            "/J#61vaScript",
+            "/#4A#61#76#61#53#63#72#69#70#74",
+        ] {
+            let action = format!("<< /S /Launch {name} (x) >>").into_bytes();
+            assert_eq!(
+                check(&pdf_with(&[action], "")),
+                Err(Refusal::PdfJavaScript),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn javascript_only_inside_a_compressed_object_stream_is_refused() {
+        let object_stream =
+            fixtures::pdf_object_stream(5, &["<< /S /JavaScript /JS (app.alert\\(1\\)) >>"]);
+        let pdf = pdf_with(&[object_stream], "/OpenAction 5 0 R");
+        // The raw file does not show it.
+        assert!(!fixtures::contains(&pdf, b"/JS"));
+        assert_eq!(check(&pdf), Err(Refusal::PdfJavaScript));
+
+        // The same without `/Type /ObjStm` (readers go by `/First`).
+        let data = fixtures::zlib(b"5 0 << /J#53 (x) >>");
+        let stream = fixtures::pdf_stream("/N 1 /First 4 /Filter /FlateDecode", &data);
+        assert_eq!(check(&pdf_with(&[stream], "")), Err(Refusal::PdfJavaScript));
+
+        // A harmless object stream passes.
+        let harmless = fixtures::pdf_object_stream(5, &["<< /Title (x) >>", "[1 2 3]"]);
+        assert_eq!(check(&pdf_with(&[harmless], "")), Ok(Kind::Pdf));
+    }
+
+    #[test]
+    fn javascript_in_other_flate_streams_is_found_but_not_in_images() {
+        let stream =
+            fixtures::pdf_stream("/Filter /FlateDecode", &fixtures::zlib(b"<< /JS (x) >>"));
+        assert_eq!(check(&pdf_with(&[stream], "")), Err(Refusal::PdfJavaScript));
+        let image = fixtures::pdf_stream(
+            "/Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter /FlateDecode",
+            &fixtures::zlib(b"pixels /JS here are bytes, not syntax"),
+        );
+        assert_eq!(check(&pdf_with(&[image], "")), Ok(Kind::Pdf));
+    }
+
+    #[test]
+    fn object_streams_that_cannot_be_read_are_refused() {
+        let hex = fixtures::pdf_stream(
+            "/Type /ObjStm /N 1 /First 4 /Filter /ASCIIHexDecode",
+            b"3520302030203C3C3E3E>",
+        );
+        assert_malformed(check(&pdf_with(&[hex], "")), "filter");
+        let garbage = fixtures::pdf_stream(
+            "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+            b"\x01\x02\x03 not zlib at all",
+        );
+        assert_malformed(check(&pdf_with(&[garbage], "")), "inflate");
+    }
+
+    #[test]
+    fn a_string_cannot_fake_a_stream_to_hide_javascript() {
+        // A reader sees `(x stream)` as a string; a scanner that took `stream` for the keyword
+        // would skip everything up to the next `endstream` as an image's data.
+        let trick = b"<< /Subtype /Image /T (x stream)\n/S /JavaScript /JS (1) >>".to_vec();
+        let later = fixtures::pdf_stream("/Subtype /Image", b"data");
+        assert_eq!(
+            check(&pdf_with(&[trick, later], "")),
+            Err(Refusal::PdfJavaScript)
+        );
+        let hex_trick = b"<< /Subtype /Image /T <stream>\n/JS (1) >>".to_vec();
+        assert_eq!(
+            check(&pdf_with(&[hex_trick], "")),
+            Err(Refusal::PdfJavaScript)
+        );
+    }
+
+    #[test]
+    fn a_name_split_across_chunks_is_seen_whole() {
+        for name in ["/JavaScript", "/J#61vaScript"] {
+            for split in 1..name.len() {
+                let mut pdf = b"%PDF-1.7\n".to_vec();
+                pdf.resize(CHUNK_LEN - split, b' ');
+                pdf.extend_from_slice(name.as_bytes());
+                pdf.extend_from_slice(b" (x)\n%%EOF\n");
+                assert_eq!(
+                    check(&pdf),
+                    Err(Refusal::PdfJavaScript),
+                    "{name} split {split}"
+                );
+            }
+        }
+        // Likewise for `endstream`: what follows it is syntax again.
+        for split in 1..ENDSTREAM.len() {
+            let mut pdf = b"%PDF-1.7\n1 0 obj << /Subtype /Image >>\nstream\n".to_vec();
+            pdf.resize(CHUNK_LEN - split, b'e');
+            pdf.extend_from_slice(b"endstream endobj 2 0 obj << /JS 1 >> endobj\n%%EOF\n");
+            assert_eq!(check(&pdf), Err(Refusal::PdfJavaScript), "split {split}");
+        }
+    }
+
+    #[test]
+    fn a_pdf_without_its_markers_is_malformed() {
+        let mut pdf = pdf_with(&[], "");
+        let eof = pdf.len() - 6;
+        pdf.truncate(eof);
+        assert_malformed(check(&pdf), "%%EOF");
+        let mut shifted = b"garbage before the header\n".to_vec();
+        shifted.extend_from_slice(&pdf_with(&[], ""));
+        assert_malformed(check(&shifted), "%PDF");
+    }
+
+    #[test]
+    fn images_are_recognised() {
+        assert_eq!(check(&fixtures::png()), Ok(Kind::Png));
+        assert_eq!(check(&fixtures::jpeg()), Ok(Kind::Jpeg));
+        assert_eq!(check(b"GIF89a\x01\x00\x01\x00"), unsupported("image/gif"));
+    }
+
+    #[test]
+    fn a_50_mib_pdf_is_scanned_in_chunks() {
+        // Written in pieces and scanned in chunks: neither side holds the file.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.pdf");
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        file.write_all(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n")
+            .unwrap();
+        let line = b"0 0 m 100 100 l S /F1 12 Tf (text) Tj 1 0 0 1 0 0 cm\n";
+        let mut written = 0;
+        let mut number = 2;
+        while written < 50 * 1024 * 1024 {
+            file.write_all(format!("{number} 0 obj << /Length 0 >>\nstream\n").as_bytes())
+                .unwrap();
+            for _ in 0..20_000 {
+                file.write_all(line).unwrap();
+            }
+            file.write_all(b"endstream\nendobj\n").unwrap();
+            written += 20_000 * line.len();
+            number += 1;
+        }
+        file.write_all(b"trailer << /Root 1 0 R >>\n%%EOF\n")
+            .unwrap();
+        file.flush().unwrap();
+        drop(file);
+        assert!(std::fs::metadata(&path).unwrap().len() > 50 * 1024 * 1024);
+        assert_eq!(inspect(&path).unwrap(), Ok(Kind::Pdf));
+    }
+}
