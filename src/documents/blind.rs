@@ -16,8 +16,12 @@
 //!   empty Company, Manager and the titles of `TitlesOfParts` (`docx:Company`, …);
 //!   `docProps/custom.xml`, when present, with its text values blanked (`docx:custom.xml`) — kept
 //!   rather than dropped, so that `[Content_Types].xml` and the relationships still point at a
-//!   part that exists and Office opens the file without a repair prompt. Every other entry is
-//!   copied raw (no recompression).
+//!   part that exists and Office opens the file without a repair prompt. The authors of comments
+//!   and tracked changes: `w:author`, `w:initials` (and Word 2013's `w15:author`, `w15:userId`)
+//!   in the `word/*.xml` parts; the `<author>` of `xl/comments*.xml` and the `displayName` and
+//!   `userId` of Excel's persons and threaded comments; PowerPoint's comment authors' `name`,
+//!   `initials` and `userId` (`docx:comment-authors:word/comments.xml`, …). Every other entry
+//!   is copied raw (no recompression).
 //! - **OFD**: `OFD.xml` with empty `DocInfo` Title, Author, Subject, Abstract, Creator, Keyword
 //!   and CustomData (`ofd:Author`, …); every other entry copied raw.
 //! - **PNG**: the text chunks (`tEXt`, `iTXt`, `zTXt`), `eXIf` and bytes after `IEND`
@@ -27,8 +31,8 @@
 //! - **ZIP**: copied as is (nothing answered): an archive of attachments has no author fields;
 //!   the names of its entries are what they are.
 //!
-//! Not covered: names inside the documents' text, comments and tracked changes of Office files,
-//! form field values of PDFs, the signers of signed PDFs and OFDs.
+//! Not covered: names inside the documents' text, form field values of PDFs, the signers of
+//! signed PDFs and OFDs, OFD annotations.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -38,8 +42,9 @@ use lopdf::{Dictionary, Object};
 
 use super::inspect::Kind;
 
-/// Largest XML part rewritten (core.xml and friends are a few KiB).
-const MAX_XML_PART: u64 = 16 * 1024 * 1024;
+/// Largest XML part rewritten (core.xml and friends are a few KiB, a long Word document's text
+/// a few MiB).
+const MAX_XML_PART: u64 = 64 * 1024 * 1024;
 
 /// Writes to `dst` a copy of `src` (of kind `kind`) with the identifying metadata removed, for a
 /// blind review. Answers what was removed (for the audit and for tests), e.g.
@@ -247,17 +252,94 @@ fn rewrite_entry(kind: Kind, name: &str, xml: &str) -> Option<(String, Vec<Strin
             };
             Some((text, qualified(items)))
         }
+        _ => {
+            let attributes = reviewer_attributes(kind, name)?;
+            let (mut text, mut blanked) = blank_attributes(xml, attributes);
+            if kind == Kind::Xlsx && name.starts_with("xl/comments") {
+                let (authors, found) = blank_elements(&text, &["author"]);
+                text = authors;
+                blanked.extend(found);
+            }
+            let items = if blanked.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!("comment-authors:{name}")]
+            };
+            Some((text, qualified(items)))
+        }
+    }
+}
+
+/// The attributes naming the authors of comments and tracked changes in an Office part, if the
+/// part may hold them.
+fn reviewer_attributes(kind: Kind, name: &str) -> Option<&'static [&'static str]> {
+    match kind {
+        Kind::Docx if name.starts_with("word/") && name.ends_with(".xml") => {
+            Some(&["w:author", "w:initials", "w15:author", "w15:userId"])
+        }
+        Kind::Xlsx
+            if name.starts_with("xl/comments")
+                || name.starts_with("xl/persons/")
+                || name.starts_with("xl/threadedComments/") =>
+        {
+            Some(&["displayName", "userId"])
+        }
+        Kind::Pptx if name == "ppt/commentAuthors.xml" || name == "ppt/authors.xml" => {
+            Some(&["name", "initials", "userId"])
+        }
         _ => None,
     }
+}
+
+/// Empties the values of the attributes `names` (qualified as written) in every start tag of
+/// `xml`; answers the new text and the attributes that had a value.
+fn blank_attributes(xml: &str, names: &[&str]) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(xml.len());
+    let mut blanked: Vec<String> = Vec::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(tag) = next_start_tag(xml, from) {
+        from = tag.end;
+        let bytes = xml.as_bytes();
+        // The attributes: `name = "value"` pairs after the tag's name.
+        let mut i = tag.name_end;
+        while i < tag.end {
+            let rest = &xml[i..tag.end];
+            let Some(eq) = rest.find('=') else { break };
+            let attribute = rest[..eq].trim();
+            let Some(open) = rest[eq + 1..].find(['"', '\'']).map(|q| i + eq + 1 + q) else {
+                break;
+            };
+            let quote = bytes[open];
+            let Some(close) = xml[open + 1..tag.end]
+                .find(quote as char)
+                .map(|q| open + 1 + q)
+            else {
+                break;
+            };
+            if names.contains(&attribute) && close > open + 1 {
+                out.push_str(&xml[copied..=open]);
+                copied = close;
+                if !blanked.iter().any(|b| b == attribute) {
+                    blanked.push(attribute.to_owned());
+                }
+            }
+            i = close + 1;
+        }
+    }
+    out.push_str(&xml[copied..]);
+    (out, blanked)
 }
 
 fn is_rewritten(kind: Kind, name: &str) -> bool {
     match kind {
         Kind::Ofd => name == "OFD.xml",
-        _ => matches!(
-            name,
-            "docProps/core.xml" | "docProps/app.xml" | "docProps/custom.xml"
-        ),
+        _ => {
+            matches!(
+                name,
+                "docProps/core.xml" | "docProps/app.xml" | "docProps/custom.xml"
+            ) || reviewer_attributes(kind, name).is_some()
+        }
     }
 }
 
@@ -306,6 +388,8 @@ fn blind_package(src: &Path, kind: Kind, dst: &Path) -> io::Result<Vec<String>> 
 /// A start tag found in XML text.
 struct StartTag<'a> {
     qualified: &'a str,
+    /// Just after its name.
+    name_end: usize,
     /// Just after its `>`.
     end: usize,
     self_closing: bool,
@@ -345,6 +429,7 @@ fn next_start_tag(xml: &str, mut from: usize) -> Option<StartTag<'_>> {
         }
         return Some(StartTag {
             qualified,
+            name_end: name_start + name_len,
             end: i + 1,
             self_closing: bytes[i - 1] == b'/',
         });
@@ -623,6 +708,16 @@ mod tests {
         }
     }
 
+    trait ConcatData {
+        fn concat_data(&self) -> Vec<u8>;
+    }
+
+    impl ConcatData for Vec<(String, Vec<u8>)> {
+        fn concat_data(&self) -> Vec<u8> {
+            self.iter().flat_map(|(_, data)| data.clone()).collect()
+        }
+    }
+
     /// Every entry of a ZIP, decompressed, by name.
     fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -638,12 +733,36 @@ mod tests {
 
     #[test]
     fn blind_office_files_have_empty_properties_and_the_same_parts() {
-        for (folder, kind) in [
-            ("word", Kind::Docx),
-            ("xl", Kind::Xlsx),
-            ("ppt", Kind::Pptx),
+        let xl_comments = format!(
+            r#"<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>{COMMENTER}</author></authors><commentList/></comments>"#
+        );
+        let ppt_authors = format!(
+            r#"<p:cmAuthorLst xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cmAuthor id="0" name="{COMMENTER}" initials="LS" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>"#
+        );
+        for (folder, kind, extra, reviewed) in [
+            ("word", Kind::Docx, None, "word/document.xml"),
+            (
+                "xl",
+                Kind::Xlsx,
+                Some(("xl/comments1.xml", &xl_comments)),
+                "xl/comments1.xml",
+            ),
+            (
+                "ppt",
+                Kind::Pptx,
+                Some(("ppt/commentAuthors.xml", &ppt_authors)),
+                "ppt/commentAuthors.xml",
+            ),
         ] {
-            let original = fixtures::ooxml(folder, &[]);
+            let extra: Vec<(&str, &[u8])> = extra
+                .map(|(name, xml)| (name, xml.as_bytes()))
+                .into_iter()
+                .collect();
+            let original = fixtures::ooxml(folder, &extra);
+            assert!(contains(
+                &entries(&original).concat_data(),
+                COMMENTER.as_bytes()
+            ));
             let (_dir, out, removed) = copy(&original, kind);
             let prefix = kind.as_str();
             for item in [
@@ -657,6 +776,7 @@ mod tests {
                 "Manager",
                 "TitlesOfParts",
                 "custom.xml",
+                &format!("comment-authors:{reviewed}"),
             ] {
                 let item = format!("{prefix}:{item}");
                 assert!(removed.contains(&item), "{item} in {removed:?}");
@@ -670,7 +790,7 @@ mod tests {
             );
             for ((name, old), (_, new)) in before.iter().zip(&after) {
                 assert_no_secret(new, name);
-                if !name.starts_with("docProps/") {
+                if !name.starts_with("docProps/") && name != reviewed {
                     assert_eq!(old, new, "{name} unchanged");
                 }
             }
@@ -684,6 +804,15 @@ mod tests {
                 "{custom}"
             );
             assert!(custom.contains("<vt:i4>2</vt:i4>"), "{custom}");
+            if kind == Kind::Docx {
+                let document = String::from_utf8(after[2].1.clone()).unwrap();
+                assert!(
+                    document
+                        .contains(r#"<w:ins w:id="1" w:author="" w:date="2026-01-02T00:00:00Z">"#),
+                    "{document}"
+                );
+                assert!(document.contains("申报书正文") && document.contains("修订"));
+            }
         }
     }
 
@@ -758,6 +887,17 @@ mod tests {
                 "{kind}: {error:?}"
             );
         }
+    }
+
+    #[test]
+    fn attributes_are_blanked_by_qualified_name() {
+        let xml = r#"<a w:author="x=y" b='1'><w:ins w:author='张三' w:id="2"/><c d="w:author=&quot;k&quot;"/></a>"#;
+        let (text, blanked) = blank_attributes(xml, &["w:author"]);
+        assert_eq!(
+            text,
+            r#"<a w:author="" b='1'><w:ins w:author='' w:id="2"/><c d="w:author=&quot;k&quot;"/></a>"#
+        );
+        assert_eq!(blanked, ["w:author"]);
     }
 
     #[test]

@@ -239,7 +239,7 @@ fn ooxml_main(folder: &str) -> (&'static str, &'static str) {
     match folder {
         "word" => (
             "word/document.xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>申报书正文</w:t></w:r></w:p></w:body></w:document>"#,
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>申报书正文</w:t></w:r><w:ins w:id="1" w:author="李四" w:date="2026-01-02T00:00:00Z"><w:r><w:t>修订</w:t></w:r></w:ins></w:p></w:body></w:document>"#,
         ),
         "xl" => (
             "xl/workbook.xml",
