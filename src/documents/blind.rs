@@ -913,3 +913,42 @@ mod tests {
         assert_eq!(blanked, ["x:title"]);
     }
 }
+
+/// Files found on the machine, named in `JIEBANG_DOCUMENT_SAMPLES` (colon-separated): each is
+/// inspected and, when kept, blind-copied, and the copy inspected again. Run by hand:
+/// `JIEBANG_DOCUMENT_SAMPLES=a.pdf:b.docx cargo test --lib documents::blind::samples -- --ignored --nocapture`.
+#[cfg(test)]
+mod samples {
+    use super::*;
+    use crate::documents::inspect::inspect;
+
+    #[test]
+    #[ignore = "reads files named in JIEBANG_DOCUMENT_SAMPLES"]
+    fn samples() {
+        let Ok(list) = std::env::var("JIEBANG_DOCUMENT_SAMPLES") else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for path in list.split(':').filter(|p| !p.is_empty()) {
+            let path = Path::new(path);
+            let started = std::time::Instant::now();
+            let verdict = inspect(path).unwrap();
+            println!(
+                "{} → {verdict:?} in {:?}",
+                path.display(),
+                started.elapsed()
+            );
+            if let Ok(kind) = verdict {
+                let dst = dir.path().join(format!("blind.{}", kind.extension()));
+                let removed = blind_copy(path, kind, &dst).unwrap();
+                println!("  blind: {removed:?}; copy → {:?}", inspect(&dst).unwrap());
+                if kind == Kind::Pdf {
+                    let before = lopdf::Document::load(path).unwrap().get_pages().len();
+                    let after = lopdf::Document::load(&dst).unwrap().get_pages().len();
+                    println!("  pages {before} → {after}");
+                    assert_eq!(before, after);
+                }
+            }
+        }
+    }
+}
