@@ -156,6 +156,19 @@ pub enum Refusal {
     Malformed { detail: String },
 }
 
+/// In English, for logs (what a user reads comes from the locale files).
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Empty => f.write_str("the file is empty"),
+            Refusal::UnsupportedType { detected } => write!(f, "unsupported type {detected}"),
+            Refusal::ExecutableInZip { entry } => write!(f, "executable in archive: {entry}"),
+            Refusal::PdfJavaScript => f.write_str("PDF with JavaScript"),
+            Refusal::Malformed { detail } => write!(f, "malformed: {detail}"),
+        }
+    }
+}
+
 /// How many bytes of the file decide its type.
 pub const HEAD_LEN: usize = 8 * 1024;
 /// How many bytes of each archive entry are decompressed to recognise an executable.
@@ -1168,6 +1181,7 @@ mod tests {
     #[test]
     fn an_empty_file_is_refused() {
         assert_eq!(check(b""), Err(Refusal::Empty));
+        assert_eq!(Refusal::Empty.to_string(), "the file is empty");
     }
 
     #[test]
