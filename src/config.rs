@@ -72,6 +72,7 @@ pub struct Settings {
     pub credit: CreditSettings,
     pub review: ReviewSettings,
     pub metrics: MetricsSettings,
+    pub documents: DocumentSettings,
     /// Where `server.public_url` came from, for the warning at start.
     #[serde(skip)]
     pub public_url_source: PublicUrlSource,
@@ -115,6 +116,76 @@ pub enum PublicUrlSource {
     Deprecated,
     /// Neither is set: made from `server.bind`.
     Bind,
+}
+
+/// Documents (附件, SPEC §13): where the files are stored and what an upload may be.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocumentSettings {
+    /// `local` (a folder, `dir`) or `s3` (any S3-compatible store, `[documents.s3]`).
+    pub store: DocumentStore,
+    /// The folder of the local store (created at start).
+    pub dir: PathBuf,
+    /// Where uploads are received (hashed and inspected) before they are stored; the system's
+    /// temporary folder when unset.
+    #[serde(default)]
+    pub spool_dir: Option<PathBuf>,
+    /// Largest file, in MiB, per kind of attachment.
+    pub max_file_mib: PerAttachment,
+    /// Largest total of the current documents of one challenge, bid, milestone or acceptance, in
+    /// MiB.
+    pub max_total_mib: PerAttachment,
+    /// How long a signed download link (`GET /documents/{id}/link`) stays valid.
+    pub link_ttl_secs: u64,
+    #[serde(default)]
+    pub s3: Option<S3Settings>,
+    /// The virus scan through clamd; off when unset.
+    #[serde(default)]
+    pub clamd: Option<ClamdSettings>,
+}
+
+/// clamd, for the virus scan of uploads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClamdSettings {
+    /// `tcp://host:port` or `unix:/path/to/clamd.ctl`.
+    pub address: String,
+    /// How long a scan may take before the upload is refused (503).
+    #[serde(default = "default_clamd_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+fn default_clamd_timeout_ms() -> u64 {
+    30_000
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentStore {
+    Local,
+    S3,
+}
+
+/// A value for each kind of attachment.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct PerAttachment {
+    pub challenge: u64,
+    pub bid: u64,
+    pub milestone: u64,
+    pub acceptance: u64,
+}
+
+/// An S3-compatible store (AWS, MinIO, Ceph, OSS/COS with their S3 endpoints).
+#[derive(Debug, Clone, Deserialize)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// The endpoint URL; unset for AWS itself.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    /// Whether a plain-HTTP endpoint is allowed (a MinIO on the same host).
+    #[serde(default)]
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -67,12 +67,18 @@ pub const ID_HASH_PREFIX: &str = "idh_";
 
 impl Privacy {
     /// `query` with every ID number in its (decoded) values replaced by
-    /// `idh_<hex of its keyed hash>`, for the access log; `None` when it holds none. Values are
-    /// looked at decoded and token by token, so `%58` for `X` or a padded value hide nothing.
+    /// `idh_<hex of its keyed hash>`, and the `signature` of a signed download link by
+    /// `redacted`, for the access log; `None` when it holds neither. Values are looked at
+    /// decoded and token by token, so `%58` for `X` or a padded value hide nothing.
     pub fn redact_query(&self, query: &str) -> Option<String> {
         let mut changed = false;
         let mut out = form_urlencoded::Serializer::new(String::new());
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if name == "signature" {
+                changed = true;
+                out.append_pair(&name, "redacted");
+                continue;
+            }
             let redacted: String = value
                 .split_inclusive(|c: char| !c.is_ascii_alphanumeric())
                 .map(|piece| {
@@ -186,6 +192,16 @@ mod tests {
                 "{query}: {redacted}"
             );
         }
+    }
+
+    #[test]
+    fn redacts_the_signature_of_a_download_link() {
+        let p = privacy("k");
+        assert_eq!(
+            p.redact_query("copy=blind&expires=1&signature=c2VjcmV0").as_deref(),
+            Some("copy=blind&expires=1&signature=redacted")
+        );
+        assert_eq!(p.redact_query("copy=blind&expires=1"), None);
     }
 
     #[test]

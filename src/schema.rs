@@ -312,6 +312,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    documents (id) {
+        id -> Uuid,
+        series_id -> Uuid,
+        version -> Int4,
+        attached_to -> Text,
+        challenge_id -> Uuid,
+        bid_id -> Nullable<Uuid>,
+        milestone_id -> Nullable<Uuid>,
+        file_name -> Text,
+        kind -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        blind_sha256 -> Nullable<Text>,
+        blind_size_bytes -> Nullable<Int8>,
+        blind_file_name -> Nullable<Text>,
+        blind_removed -> Nullable<Jsonb>,
+        blind_made_at -> Nullable<Timestamptz>,
+        uploaded_by -> Uuid,
+        uploaded_at -> Timestamptz,
+        replaced_at -> Nullable<Timestamptz>,
+        removed_by -> Nullable<Uuid>,
+        removed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     experts (user_id) {
         user_id -> Uuid,
         id_hash -> Bytea,
@@ -547,6 +574,9 @@ diesel::joinable!(credit_checks -> users (requested_by));
 diesel::joinable!(credit_imports -> users (created_by));
 diesel::joinable!(credit_records -> users (repaired_by));
 diesel::joinable!(credit_reviews -> users (created_by));
+diesel::joinable!(documents -> bids (bid_id));
+diesel::joinable!(documents -> challenges (challenge_id));
+diesel::joinable!(documents -> milestones (milestone_id));
 diesel::joinable!(experts -> users (user_id));
 diesel::joinable!(milestone_reports -> milestones (milestone_id));
 diesel::joinable!(milestones -> bids (bid_id));
@@ -591,6 +621,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_imports,
     credit_records,
     credit_reviews,
+    documents,
     experts,
     milestone_reports,
     milestones,

@@ -242,6 +242,40 @@ const GOALS: &[&str] = &[
     "单位成本降低 30% 以上",
 ];
 
+/// How many generated challenges get a generated specification.
+const SPECIFICATIONS: usize = 20;
+
+/// A generated 需求说明 PDF attached to the challenge.
+async fn attach_specification(
+    state: &AppState,
+    challenge_id: uuid::Uuid,
+    issuer: uuid::Uuid,
+    title: &str,
+    description: &str,
+) -> anyhow::Result<()> {
+    let paragraphs = [
+        "一、需求背景",
+        description,
+        "二、技术指标",
+        "核心性能指标达到国际先进水平；单位成本较现有方案降低 30% 以上；形成自主知识产权。",
+        "三、揭榜要求",
+        "揭榜团队应具备相关领域研发基础，提交技术方案、研发计划、经费预算及阶段性考核指标，并签署信用承诺书。",
+        "四、验收方式",
+        "由专家组对照上述指标进行现场测试和文件审查，第三方检测报告须由具备资质的机构出具。",
+    ];
+    let pdf =
+        crate::documents::samples::sample_pdf(&format!("{title}需求说明"), "发榜单位", &paragraphs);
+    crate::documents::service::attach_generated(
+        state,
+        challenge_id,
+        issuer,
+        &format!("{title}-需求说明.pdf"),
+        pdf,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Adds `count` generated challenges from a few demo issuers, in batches: about 60 % open for
 /// bids, the rest closed, under review, awarded or still drafts. Deterministic (a fixed seed),
 /// so that load-test runs are comparable.
@@ -332,6 +366,19 @@ pub async fn challenges(state: &AppState, count: usize) -> anyhow::Result<()> {
             .execute(&mut conn)
             .await?;
         done += batch;
+    }
+    // A specification (需求说明, a generated PDF) on the first published ones, so that documents
+    // show at once.
+    let published: Vec<(uuid::Uuid, String, String)> = challenges::table
+        .filter(challenges::issuer_org_id.eq(org_id))
+        .filter(challenges::status.eq(Status::Published))
+        .order(challenges::created_at.desc())
+        .limit(count.min(SPECIFICATIONS) as i64)
+        .select((challenges::id, challenges::title, challenges::description))
+        .load(&mut conn)
+        .await?;
+    for (id, title, description) in published {
+        attach_specification(state, id, user_id, &title, &description).await?;
     }
     // Published ones close by themselves like any other.
     crate::challenges::jobs::catch_up(state).await?;

@@ -31,8 +31,8 @@ use crate::http::{headers, problem};
 use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
 use crate::{
-    accounts, audit, awards, bids, challenges, db, health, jobs, mail, monitoring, notifications,
-    openapi, projects, reports, reviews, telemetry,
+    accounts, audit, awards, bids, challenges, db, documents, health, jobs, mail, monitoring,
+    notifications, openapi, projects, reports, reviews, telemetry,
 };
 
 pub struct Application {
@@ -143,7 +143,11 @@ pub fn assemble(settings: Settings, pool: db::DbPool) -> anyhow::Result<AppState
             settings.challenges.public_list_cache_ms,
         )))
         .with::<dyn challenges::stages::BiddingStage>(Arc::new(bids::stage::Bids))
-        .with::<dyn awards::stages::ProjectStage>(Arc::new(projects::Project));
+        .with::<dyn awards::stages::ProjectStage>(Arc::new(projects::Project))
+        .with::<dyn bids::stages::SealedDocuments>(Arc::new(documents::jobs::Documents))
+        .with(Arc::new(documents::Storage::from_settings(
+            &settings.documents,
+        )?));
     AppState::new(settings, pool, job_registry(), extensions)
 }
 
@@ -156,6 +160,7 @@ pub fn job_registry() -> JobRegistry {
         .register::<awards::proposals::jobs::ConfirmAward>()
         .register::<projects::milestones::jobs::OverdueJob>()
         .register::<projects::acceptance::jobs::RemindAcceptanceExperts>()
+        .register::<documents::jobs::MakeBlindCopies>()
 }
 
 /// A listening socket with the configured accept backlog (`TcpListener::bind` would give 128: a
@@ -215,7 +220,8 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(reports::credit_review::configure)
                     .configure(reviews::configure)
                     .configure(awards::configure)
-                    .configure(projects::configure),
+                    .configure(projects::configure)
+                    .configure(documents::configure),
             )
             .split_for_parts();
         let api = openapi::finish(api);

@@ -6,3 +6,6 @@ record-project_terminated = 项目已终止
 record-no_verdict_by_deadline = 未在截止时间前提交验收意见
 record-acceptance_passed = 验收通过: { $passes }/{ $total } 位专家判定通过
 record-acceptance_failed = 验收未通过: { $passes }/{ $total } 位专家判定通过，未过半数
+
+## The file name of a bid document's blind copy (匿名评审副本): the bid's code and the document's number.
+record-blind_file_name = 方案{ $code }-附件{ $n }

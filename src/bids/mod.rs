@@ -18,4 +18,5 @@ pub mod queries;
 pub mod routes;
 pub mod rules;
 pub mod stage;
+pub mod stages;
 pub mod views;

@@ -83,6 +83,9 @@ async fn opened(
     })
     .await?;
     assign_codes(conn, challenge.id).await?;
+    super::stages::sealed_documents(state)?
+        .opened(conn, state, challenge)
+        .await?;
     Ok(())
 }
 

@@ -1,7 +1,32 @@
-//! Documents (附件): the files attached to challenges, bids and projects (SPEC §13).
+//! Documents (附件, SPEC §13): the files of a challenge (需求说明), a bid (申报书 and its
+//! attachments), a milestone report and the final acceptance (验收材料).
+//!
+//! Stored write-once under their SHA-256 through `object_store` ([`storage`]); received streamed
+//! ([`upload`]), typed and checked by content ([`inspect`]), optionally scanned ([`clamd`]);
+//! seen by exactly who may see what they are attached to ([`queries`]); bid documents sealed like
+//! the bid, and a blind review's experts get blind copies made at the opening ([`blind`],
+//! [`jobs`]); served streamed with `ETag` and `Range` ([`download`]) or through short-lived
+//! signed links ([`links`]).
 
 pub mod blind;
+pub mod clamd;
+pub mod download;
+pub mod input;
 pub mod inspect;
+pub mod jobs;
+pub mod links;
+pub mod models;
+pub mod queries;
+pub mod routes;
+pub mod rules;
+pub mod samples;
+pub mod service;
+pub mod storage;
+pub mod upload;
+pub mod views;
+
+pub use routes::configure;
+pub use storage::Storage;
 
 #[cfg(test)]
 mod fixtures;

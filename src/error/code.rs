@@ -96,6 +96,21 @@ pub enum ErrorCode {
     ExtensionUsed,
     ExtensionPending,
     NoExtensionPending,
+    // --- documents ---
+    DocumentEmpty,
+    DocumentTooLarge,
+    DocumentQuotaExceeded,
+    DocumentTypeRefused,
+    DocumentExecutable,
+    DocumentJavascript,
+    DocumentMalformed,
+    DocumentInfected,
+    VirusScanUnavailable,
+    DocumentsClosed,
+    DocumentNotCurrent,
+    BlindCopyPending,
+    RangeNotSatisfiable,
+    LinkInvalid,
 }
 
 impl ErrorCode {

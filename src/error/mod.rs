@@ -67,6 +67,14 @@ pub enum AppError {
     /// 429: too many attempts; retry after the given seconds.
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
+    /// Another status with a code of its own (a 413 naming the limit that applied, a 415 naming
+    /// the type found, a 416, a 503 whose reason the client should know).
+    #[error("{status} ({code})")]
+    Coded {
+        status: StatusCode,
+        code: ErrorCode,
+        args: Args,
+    },
     /// 503: the database (or another dependency) cannot be reached. The cause is logged.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -164,6 +172,15 @@ impl AppError {
         }
     }
 
+    /// `status` with `code` (add the detail's arguments with [`AppError::arg`]).
+    pub fn coded(status: StatusCode, code: ErrorCode) -> Self {
+        AppError::Coded {
+            status,
+            code,
+            args: Args::new(),
+        }
+    }
+
     /// 400 with `code`.
     pub fn bad_request(code: ErrorCode) -> Self {
         AppError::BadRequest {
@@ -176,6 +193,7 @@ impl AppError {
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         if let AppError::Conflict { args, .. }
         | AppError::BadRequest { args, .. }
+        | AppError::Coded { args, .. }
         | AppError::Unprocessable { args, .. } = &mut self
         {
             args.set(name, value);
@@ -200,6 +218,7 @@ impl AppError {
             AppError::Conflict { code, .. }
             | AppError::BadRequest { code, .. }
             | AppError::Unprocessable { code, .. }
+            | AppError::Coded { code, .. }
             | AppError::Unauthorized(code) => Some(*code),
             _ => None,
         }
@@ -221,6 +240,7 @@ impl AppError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Coded { status, .. } => *status,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -244,6 +264,7 @@ impl AppError {
             AppError::UnsupportedMediaType => (ErrorCode::UnsupportedMediaType, None, vec![]),
             AppError::Validation(errors) => (ErrorCode::ValidationFailed, None, errors.clone()),
             AppError::RateLimited { .. } => (ErrorCode::RateLimited, None, vec![]),
+            AppError::Coded { code, args, .. } => (*code, Some(args.clone()), vec![]),
             AppError::Unavailable(_) => (ErrorCode::ServiceUnavailable, None, vec![]),
             AppError::Internal(_) => (ErrorCode::InternalError, None, vec![]),
         };
@@ -255,6 +276,9 @@ impl AppError {
             retry_after_secs: match self {
                 AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
                 AppError::Unavailable(_) => Some(1),
+                AppError::Coded { status, .. } if *status == StatusCode::SERVICE_UNAVAILABLE => {
+                    Some(5)
+                }
                 _ => None,
             },
         }

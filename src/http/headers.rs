@@ -28,7 +28,11 @@ pub async fn add_response_headers(
         headers.insert(X_REQUEST_ID, value);
     }
     for (name, value) in security_headers(docs) {
-        headers.insert(name, HeaderValue::from_static(value));
+        // A handler that sets one of its own keeps it (a document download allows framing by
+        // the web client).
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
     }
     Ok(res)
 }

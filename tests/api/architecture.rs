@@ -1,7 +1,7 @@
 //! Which way imports may point (docs/ARCHITECTURE.md, "Layers"): infrastructure imports no
 //! domain; `accounts` and `credit` import no other domain; every other domain imports only those
-//! earlier in the workflow; `reports` may read every domain; the assembly (`startup`, `cli`,
-//! `seed`) wires everything. Each `crate::<module>` a file names counts, in code and in tests
+//! earlier in the workflow; `reports` and `documents` may read every domain; the assembly
+//! (`startup`, `cli`, `seed`) wires everything. Each `crate::<module>` a file names counts, in code and in tests
 //! alike (comments do not).
 
 use std::collections::BTreeSet;
@@ -37,8 +37,8 @@ const BASE: &[&str] = &["accounts", "credit"];
 /// The workflow's domains in order: each may import those before it.
 const WORKFLOW: &[&str] = &["challenges", "bids", "reviews", "awards", "projects"];
 
-/// Reads across every domain (batch credit review, statistics; documents attach to challenges,
-/// bids and projects alike).
+/// Read across every domain: `reports` (batch credit review, statistics) and `documents` (files
+/// attached to challenges, bids, milestones and acceptance, with the visibility of each).
 const REPORTS: &[&str] = &["reports", "documents"];
 
 /// Wires everything together.

@@ -196,6 +196,14 @@ fn seed_demo_prints_working_passwords_and_can_run_twice() {
         (700..1100).contains(&published),
         "{published} published of 1500"
     );
+    // The first published ones carry a generated specification (a PDF with Chinese text).
+    assert_eq!(
+        db.query(
+            "SELECT count(*) FROM documents d JOIN challenges c ON c.id = d.challenge_id \
+             WHERE c.status = 'published' AND d.kind = 'pdf' AND d.file_name LIKE '%需求说明.pdf'"
+        )[0][0],
+        "20"
+    );
 }
 
 #[test]

@@ -220,6 +220,8 @@ pub struct TestApp {
     pub state: Data<AppState>,
     pub db_name: String,
     handle: ServerHandle,
+    /// The documents' store and spool (removed with the app).
+    pub _documents: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -242,6 +244,9 @@ impl TestApp {
             Settings::load_from(&manifest_dir().join("config"), Environment::Test).unwrap();
         settings.database.url = Some(SecretString::from(database_url(&db_name)));
         settings.server.bind = "127.0.0.1:0".to_string();
+        let documents = tempfile::tempdir().expect("a folder for the documents");
+        settings.documents.dir = documents.path().join("store");
+        settings.documents.spool_dir = Some(documents.path().join("spool"));
         adjust(&mut settings);
         let app = Application::build(settings)
             .await
@@ -263,6 +268,7 @@ impl TestApp {
             state,
             db_name,
             handle,
+            _documents: documents,
         }
     }
 

@@ -1,0 +1,210 @@
+//! Where the bytes live: an `object_store` (a local folder by default, any S3-compatible store in
+//! production), each file under its SHA-256 (`sha256/ab/cd/abcd…`), written once and never
+//! changed. The same content uploaded twice is stored once.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use actix_web::web::Bytes;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as Key;
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
+use secrecy::ExposeSecret;
+use tokio::io::AsyncReadExt;
+
+use crate::config::{DocumentSettings, DocumentStore};
+use crate::error::{AppError, AppResult};
+
+/// Chunks read from a spooled file into the store.
+const CHUNK: usize = 256 * 1024;
+
+/// A stream of a stored file's bytes.
+pub type ByteStream = BoxStream<'static, Result<Bytes, std::io::Error>>;
+
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    spool_dir: PathBuf,
+    describe: String,
+}
+
+impl Storage {
+    pub fn from_settings(settings: &DocumentSettings) -> anyhow::Result<Storage> {
+        let spool_dir = settings
+            .spool_dir
+            .clone()
+            .unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&spool_dir)
+            .map_err(|e| anyhow::anyhow!("documents.spool_dir {}: {e}", spool_dir.display()))?;
+        let (store, describe): (Arc<dyn ObjectStore>, String) = match settings.store {
+            DocumentStore::Local => {
+                std::fs::create_dir_all(&settings.dir).map_err(|e| {
+                    anyhow::anyhow!("documents.dir {}: {e}", settings.dir.display())
+                })?;
+                let store = LocalFileSystem::new_with_prefix(&settings.dir)?;
+                (
+                    Arc::new(store),
+                    format!("folder {}", settings.dir.display()),
+                )
+            }
+            DocumentStore::S3 => {
+                let s3 = settings.s3.as_ref().ok_or_else(|| {
+                    anyhow::anyhow!("documents.store = \"s3\" needs a [documents.s3] section")
+                })?;
+                let mut builder = AmazonS3Builder::new()
+                    .with_bucket_name(&s3.bucket)
+                    .with_region(&s3.region)
+                    .with_access_key_id(&s3.access_key_id)
+                    .with_secret_access_key(s3.secret_access_key.expose_secret())
+                    .with_allow_http(s3.allow_http);
+                if let Some(endpoint) = &s3.endpoint {
+                    builder = builder.with_endpoint(endpoint);
+                }
+                (
+                    Arc::new(builder.build()?),
+                    format!("s3 bucket {}", s3.bucket),
+                )
+            }
+        };
+        Ok(Storage {
+            store,
+            spool_dir,
+            describe,
+        })
+    }
+
+    /// Where uploads are received before they are stored.
+    pub fn spool_dir(&self) -> &Path {
+        &self.spool_dir
+    }
+
+    /// What the store is, for the log at start.
+    pub fn describe(&self) -> &str {
+        &self.describe
+    }
+
+    fn key(sha256: &str) -> Key {
+        let a = sha256.get(0..2).unwrap_or("00");
+        let b = sha256.get(2..4).unwrap_or("00");
+        Key::from(format!("sha256/{a}/{b}/{sha256}"))
+    }
+
+    /// Stores the file at `path` under `sha256` (its hash, computed by the caller while it was
+    /// received), unless that content is stored already.
+    pub async fn put_file(&self, sha256: &str, path: &Path) -> AppResult<()> {
+        let key = Self::key(sha256);
+        if self.size(sha256).await?.is_some() {
+            return Ok(());
+        }
+        let upload = self.store.put_multipart(&key).await.map_err(unavailable)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, 5 * 1024 * 1024);
+        let mut file = tokio::fs::File::open(path)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(AppError::Internal(e.into()));
+                }
+            };
+            if n == 0 {
+                break;
+            }
+            if let Err(e) = writer.wait_for_capacity(4).await {
+                return Err(unavailable(e));
+            }
+            writer.write(&buf[..n]);
+        }
+        writer.finish().await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// The stored size of `sha256`, or `None` when it is not stored.
+    pub async fn size(&self, sha256: &str) -> AppResult<Option<u64>> {
+        match self.store.head(&Self::key(sha256)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    /// The stored bytes of `sha256`, all or `range`.
+    pub async fn read(&self, sha256: &str, range: Option<Range<u64>>) -> AppResult<ByteStream> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        let got = match self.store.get_opts(&Self::key(sha256), options).await {
+            Ok(got) => got,
+            Err(object_store::Error::NotFound { .. }) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "stored document {sha256} is missing"
+                )));
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
+        Ok(got
+            .into_stream()
+            .map(|chunk| chunk.map_err(std::io::Error::other))
+            .boxed())
+    }
+
+    /// Copies the stored `sha256` into the file `dst` (for the blind copies and `verify`).
+    pub async fn download_to(&self, sha256: &str, dst: &Path) -> AppResult<u64> {
+        use tokio::io::AsyncWriteExt;
+        let mut stream = self.read(sha256, None).await?;
+        let mut file = tokio::fs::File::create(dst)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let mut written = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| AppError::Unavailable(format!("object store: {e}")))?;
+            written += chunk.len() as u64;
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+        }
+        file.flush()
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        Ok(written)
+    }
+
+    /// The SHA-256 of what is stored under `sha256` now (`None`: it is gone), read in full:
+    /// `jiebang documents verify`.
+    pub async fn rehash(&self, sha256: &str) -> AppResult<Option<(String, u64)>> {
+        use sha2::{Digest, Sha256};
+        let mut stream = match self.store.get(&Self::key(sha256)).await {
+            Ok(got) => got.into_stream(),
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(unavailable(e)),
+        };
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(unavailable)?;
+            size += chunk.len() as u64;
+            hasher.update(&chunk);
+        }
+        Ok(Some((hex(&hasher.finalize()), size)))
+    }
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn unavailable(e: object_store::Error) -> AppError {
+    AppError::Unavailable(format!("object store: {e}"))
+}
