@@ -28,3 +28,6 @@ pub mod views;
 
 pub use routes::configure;
 pub use storage::Storage;
+
+#[cfg(test)]
+mod fixtures;
