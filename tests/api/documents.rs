@@ -203,7 +203,15 @@ async fn a_bid_document_is_sealed_and_a_blind_panel_gets_a_copy_without_names() 
         blind["file_name"],
         "方案A-附件1.pdf".replace('A', blind["file_name"].as_str().unwrap().get(6..7).unwrap())
     );
-    // (the copy differs from the original once the blind module strips metadata)
+    assert_ne!(blind["sha256"], own["items"][0]["sha256"]);
+    assert!(
+        blind["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "pdf:/Author"),
+        "{blind}"
+    );
     // The issuer reads the original after the opening.
     let resp = app.get(&download, Some(&s.issuer.access)).await;
     assert_eq!(resp.bytes().await.unwrap().to_vec(), bytes);
@@ -232,6 +240,32 @@ async fn a_bid_document_is_sealed_and_a_blind_panel_gets_a_copy_without_names() 
     );
     let body = resp.bytes().await.unwrap().to_vec();
     assert_eq!(sha256_hex(&body), item["sha256"].as_str().unwrap());
+    // Neither the Info dictionary nor any byte of the copy names the team or its author.
+    let copy = lopdf::Document::load_mem(&body).expect("the blind copy is a PDF");
+    assert_eq!(copy.get_pages().len(), 1);
+    let info = copy
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|r| r.as_reference().ok());
+    if let Some(info) = info {
+        let info = copy.get_dictionary(info).unwrap();
+        assert!(
+            info.get(b"Author").is_err() && info.get(b"Title").is_err(),
+            "{info:?}"
+        );
+    }
+    for name in ["陈思远", "甲大学"] {
+        let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(
+            !body.windows(utf16.len()).any(|w| w == utf16.as_slice()),
+            "{name} in the copy"
+        );
+        assert!(
+            !body.windows(name.len()).any(|w| w == name.as_bytes()),
+            "{name} in the copy"
+        );
+    }
     // Signed link: the same copy, without the token.
     let link = app
         .get_ok(&format!("{download}/link"), Some(&expert.tokens.access))
@@ -287,5 +321,64 @@ async fn with_clamd_configured_an_infected_upload_is_refused_and_a_scan_that_can
     clamd.stop();
     let resp = upload(&app, &path, "附表.pdf", pdf("附表", "x"), &issuer.access).await;
     assert_problem(resp, 503, "virus_scan_unavailable").await;
+    assert_eq!(app.count("SELECT count(*) FROM documents").await, 1);
+}
+
+#[tokio::test]
+async fn content_decides_the_type_not_the_name() {
+    let app = TestApp::spawn().await;
+    let (_, issuer, id) = draft(&app).await;
+    let path = format!("/api/v1/challenges/{id}/documents");
+    let elf = std::fs::read("/bin/true").expect("an executable to rename");
+    let body = assert_problem(
+        upload(&app, &path, "需求说明.pdf", elf, &issuer.access).await,
+        415,
+        "document_type_refused",
+    )
+    .await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("application/x-executable"),
+        "{body}"
+    );
+    let body = assert_problem(
+        upload(
+            &app,
+            &path,
+            "资料.zip",
+            zip_of("setup.exe", b"MZ\x90\x00"),
+            &issuer.access,
+        )
+        .await,
+        422,
+        "document_executable",
+    )
+    .await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("setup.exe"),
+        "{body}"
+    );
+    let js =
+        b"%PDF-1.4\n1 0 obj << /Type /Action /S /JavaScript /JS (app.alert(1)) >> endobj\n%%EOF\n"
+            .to_vec();
+    assert_problem(
+        upload(&app, &path, "a.pdf", js, &issuer.access).await,
+        422,
+        "document_javascript",
+    )
+    .await;
+    // A PDF named .docx is a PDF.
+    let doc = upload_ok(
+        &app,
+        &path,
+        "需求说明.docx",
+        pdf("需求说明", "x"),
+        &issuer.access,
+    )
+    .await;
+    assert_eq!(doc["kind"], "pdf");
+    assert_eq!(doc["content_type"], "application/pdf");
     assert_eq!(app.count("SELECT count(*) FROM documents").await, 1);
 }
