@@ -899,7 +899,12 @@ async fn a_download_serves_ranges_revalidates_and_names_the_file_in_utf8() {
         );
     }
     let past = get_with(&app, &path, token, &[("range", format!("bytes={len}-"))]).await;
+    let unsatisfied = past.headers().get("content-range").cloned();
     assert_problem(past, 416, "range_not_satisfiable").await;
+    assert_eq!(
+        unsatisfied.unwrap().to_str().unwrap(),
+        format!("bytes */{len}")
+    );
     // If-Range: the range when the ETag holds, the whole file when it does not.
     let wrong = [
         ("range", "bytes=0-9".to_string()),
