@@ -133,6 +133,18 @@ async fn challenge_documents_are_the_issuers_while_a_draft_and_everyones_once_pu
     }
     assert_upload(&app, &list, &admin, 403, Some("forbidden")).await;
     assert_problem(delete(&app, &doc, &admin).await, 403, "forbidden").await;
+    let anonymous = app
+        .client
+        .post(app.url(&list))
+        .query(&[("name", "x.pdf")])
+        .body(pdf("x", "x"));
+    assert_problem(anonymous.send().await.unwrap(), 401, "unauthenticated").await;
+    let anonymous = app.request(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/documents/{doc}"),
+        None,
+    );
+    assert_problem(anonymous.send().await.unwrap(), 401, "unauthenticated").await;
 
     // Submitted: closed; rejected: open again to its issuer.
     act(&app, &id, "submit", &issuer, json!({})).await;
@@ -170,6 +182,8 @@ struct TwoPanels<'a> {
     /// The first bid's document, and its bytes.
     doc: String,
     bytes: Vec<u8>,
+    /// The second bid's document (the bid is found ineligible).
+    rival_doc: String,
     /// The open challenge's bid document.
     open_doc: String,
 }
@@ -196,6 +210,9 @@ async fn two_panels(app: &TestApp) -> TwoPanels<'_> {
     let path = format!("/api/v1/bids/{}/documents", s.bids[0].id);
     let team = &s.bids[0].solver;
     let doc = id_of(&upload_ok(app, &path, "甲大学-申报书.pdf", bytes.clone(), &team.access).await);
+    let path = format!("/api/v1/bids/{}/documents", s.bids[1].id);
+    let rival = &s.bids[1].solver.access;
+    let rival_doc = id_of(&upload_ok(app, &path, "乙-申报书.pdf", pdf("乙", "周明"), rival).await);
     let path = format!("/api/v1/bids/{}/documents", open.bids[0].id);
     let team = &open.bids[0].solver.access;
     let open_doc = id_of(&upload_ok(app, &path, "海洋方案.pdf", pdf("海洋", "周明"), team).await);
@@ -205,6 +222,7 @@ async fn two_panels(app: &TestApp) -> TwoPanels<'_> {
         marine,
         doc,
         bytes,
+        rival_doc,
         open_doc,
     }
 }
@@ -250,8 +268,9 @@ async fn a_bid_document_is_sealed_like_the_bid_and_a_blind_panel_reads_its_blind
         assert_problem(delete(&app, &t.doc, who).await, 403, "forbidden").await;
     }
 
-    // During the review: the accepted experts of its panel, nobody else of the pool.
-    s.start_review().await;
+    // During the review: the accepted experts of its panel, nobody else of the pool; the
+    // second bid, found ineligible, is not the panel's.
+    formal_review(s, &["eligible", "ineligible"]).await;
     open.start_review().await;
     s.draw_ok(7).await;
     open.draw_ok(7).await;
@@ -262,6 +281,14 @@ async fn a_bid_document_is_sealed_like_the_bid_and_a_blind_panel_reads_its_blind
     let rows = rows(200, 200);
     let seen = assert_matrix(&app, &list, &t.doc, &rows).await;
     assert_upload(&app, &list, &reviewer.tokens, 403, Some("forbidden")).await;
+    let rival_list = format!("/api/v1/bids/{}/documents", s.bids[1].id);
+    let ineligible: Vec<Row<'_>> = vec![
+        ("reviewer", Some(&reviewer.tokens), 404),
+        ("issuer", Some(&s.issuer), 200),
+        ("rival team", Some(rival), 200),
+        ("first team", Some(team), 404),
+    ];
+    assert_matrix(&app, &rival_list, &t.rival_doc, &ineligible).await;
     assert_blind_copy(
         &app,
         &t,
@@ -280,6 +307,21 @@ async fn a_bid_document_is_sealed_like_the_bid_and_a_blind_panel_reads_its_blind
     let seen = assert_matrix(&app, &open_list, &t.open_doc, &rows).await;
     assert_eq!(seen[0]["blind"], false);
     assert_eq!(seen[0]["file_name"], "海洋方案.pdf");
+}
+
+/// The formal review finds bid `i` `results[i]`, and the review starts.
+async fn formal_review(s: &Scenario<'_>, results: &[&str]) {
+    let admin = Some(s.admin.access.as_str());
+    for (bid, result) in s.bids.iter().zip(results) {
+        let path = format!("/api/v1/bids/{}/formal-review", bid.id);
+        let body = json!({"result": result, "reason": "缺少承诺书"});
+        s.app.post_ok(&path, &body, admin).await;
+    }
+    let started = s
+        .app
+        .post_ok(&s.path("/review/start"), &json!({}), admin)
+        .await;
+    assert_eq!(started["status"], "under_review");
 }
 
 /// A blind panel's expert gets the blind copy under its own name and hash, the one the uploader
