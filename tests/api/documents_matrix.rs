@@ -1069,3 +1069,34 @@ async fn the_same_content_uploaded_to_two_bids_is_stored_once() {
     .await;
     assert_eq!(files_under(&app.documents_store()), 2);
 }
+
+#[tokio::test]
+async fn a_withdrawn_bids_documents_stay_with_its_team_after_the_opening() {
+    let app = TestApp::spawn().await;
+    let s = app.scenario().with_bids(2).build().await;
+    let mut docs = Vec::new();
+    for bid in &s.bids {
+        let path = format!("/api/v1/bids/{}/documents", bid.id);
+        let doc = upload_ok(
+            &app,
+            &path,
+            "申报书.pdf",
+            pdf(&bid.id, "x"),
+            &bid.solver.access,
+        )
+        .await;
+        docs.push((path, id_of(&doc)));
+    }
+    let withdraw = format!("/api/v1/bids/{}/withdraw", s.bids[1].id);
+    app.post_ok(&withdraw, &json!({}), Some(&s.bids[1].solver.access))
+        .await;
+    s.close_bidding().await;
+    let (kept, withdrawn) = (&docs[0], &docs[1]);
+    assert_matrix(&app, &kept.0, &kept.1, &[("issuer", Some(&s.issuer), 200)]).await;
+    let rows: Vec<Row<'_>> = vec![
+        ("issuer", Some(&s.issuer), 404),
+        ("its team", Some(&s.bids[1].solver), 200),
+        ("admin", Some(&s.admin), 200),
+    ];
+    assert_matrix(&app, &withdrawn.0, &withdrawn.1, &rows).await;
+}
