@@ -52,7 +52,17 @@ pub async fn respond(
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
     {
-        Some(raw) if if_range_holds(req, &etag) => parse_range(raw, served.size)?,
+        Some(raw) if if_range_holds(req, &etag) => match parse_range(raw, served.size) {
+            Ok(range) => range,
+            // RFC 9110 §15.5.17: a 416 names the current length, `bytes */{size}`.
+            Err(e) => {
+                let mut res = actix_web::ResponseError::error_response(&e);
+                if let Ok(value) = HeaderValue::from_str(&format!("bytes */{}", served.size)) {
+                    res.headers_mut().insert(header::CONTENT_RANGE, value);
+                }
+                return Ok(res);
+            }
+        },
         _ => None,
     };
     let mut res = match &range {

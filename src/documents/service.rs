@@ -133,6 +133,8 @@ pub async fn upload(
             let place = queries::lock_place(conn, owner).await?;
             let awardee = queries::awardee(conn, owner.challenge_id).await?;
             rules::may_change(user, &place, awardee, now)?;
+            // The total before the replaced version is marked: `within_total` takes it off.
+            let current = queries::current_total(conn, owner).await?;
             let (series_id, version, replacing) = match params.replaces {
                 Some(old) => {
                     let old = replaced_of(conn, viewer, owner, old).await?;
@@ -141,7 +143,6 @@ pub async fn upload(
                 }
                 None => (Uuid::now_v7(), 1, 0),
             };
-            let current = queries::current_total(conn, owner).await?;
             rules::within_total(current, received.size, replacing, total_limit)?;
             let new = new_document(&received, kind, owner, series_id, version, user.id, now);
             let doc = queries::insert(conn, &new).await?;

@@ -272,6 +272,11 @@ impl TestApp {
         }
     }
 
+    /// The documents' store folder (the local object store's root).
+    pub fn documents_store(&self) -> std::path::PathBuf {
+        self._documents.path().join("store")
+    }
+
     /// Runs every due background job, as the runner in `serve` would; answers how many ran.
     pub async fn run_jobs(&self) -> usize {
         jiebang::jobs::run_until_idle(&self.state)

@@ -19,6 +19,7 @@ pub mod clamd;
 mod cli;
 mod credit;
 mod documents;
+mod documents_matrix;
 mod emails;
 mod errors;
 mod faults;
