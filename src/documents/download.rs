@@ -92,6 +92,34 @@ pub async fn respond(
     Ok(res.no_chunking(length).streaming(stream))
 }
 
+/// Whether this request starts reading the file: not a revalidation that will answer 304, not a
+/// range after the first byte (a PDF viewer reads a large file in many ranges; the audit log
+/// records the reading once, not every range).
+pub fn starts_a_read(req: &HttpRequest, sha256: &str, size: u64) -> bool {
+    let etag = format!("\"{sha256}\"");
+    let revalidated = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|inm| inm.split(',').map(str::trim).any(|t| t == etag || t == "*"));
+    if revalidated {
+        return false;
+    }
+    match req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(raw) if if_range_holds(req, &etag) => {
+            matches!(
+                parse_range(raw, size),
+                Ok(None) | Ok(Some(std::ops::Range { start: 0, .. }))
+            )
+        }
+        _ => true,
+    }
+}
+
 /// `If-Range` absent, or naming this `ETag`: the range applies; otherwise the whole file.
 fn if_range_holds(req: &HttpRequest, etag: &str) -> bool {
     match req

@@ -121,7 +121,8 @@ pub async fn upload_bid_document(
     .await
 }
 
-/// Upload a milestone report's material (the awarded team, until the milestone is accepted).
+/// Upload a milestone report's material (the awarded team, before the milestone is reported, and
+/// again after the issuer returned it: never while the issuer is deciding on it).
 #[utoipa::path(
     tag = "documents",
     params(("id" = Uuid, Path, description = "Milestone id"), UploadParams),
@@ -131,7 +132,7 @@ pub async fn upload_bid_document(
         (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Not the awarded team", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
-        (status = 409, description = "The milestone is accepted or the project not running (`documents_closed`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The milestone is reported (being decided) or accepted, or the project is not running (`documents_closed`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 413, description = "Over a limit", body = ProblemBody, content_type = "application/problem+json"),
         (status = 415, description = "A type not accepted", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Refused content", body = ProblemBody, content_type = "application/problem+json"),

@@ -37,8 +37,8 @@ pub fn file_name(raw: &str) -> AppResult<String> {
 
 /// Whether `user` may add documents to `place` now, or remove one of them: the issuer to its
 /// challenge while a draft (or rejected, being edited); the bidding team to its bid while the bid
-/// may be edited (before the deadline); the awarded team to a milestone not yet accepted and to
-/// the final acceptance until it is closed. 403 for anyone else who may see the place, 409
+/// may be edited (before the deadline); the awarded team to a milestone pending or returned (not
+/// while the issuer decides on its report) and to the final acceptance until it is closed. 403 for anyone else who may see the place, 409
 /// `documents_closed` naming the state when it no longer takes changes.
 pub fn may_change(
     user: &AuthUser,

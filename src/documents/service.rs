@@ -39,16 +39,21 @@ fn per(limits: &PerAttachment, attached_to: AttachedTo) -> u64 {
     }
 }
 
-/// Whether the viewer gets the blind copies of this challenge's bid documents.
+/// Whether the viewer gets the blind copies of this challenge's bid documents: an expert with a
+/// seat (any) on its blind review panel.
 async fn copy_for(
     conn: &mut diesel_async::AsyncPgConnection,
     viewer: DocViewer,
     attached_to: AttachedTo,
     challenge_id: Uuid,
 ) -> AppResult<Copy> {
+    use crate::schema::assignments;
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
-    if !(viewer.is_expert() && attached_to == AttachedTo::Bid) {
+    let DocViewer::Expert(expert) = viewer else {
+        return Ok(Copy::Original);
+    };
+    if attached_to != AttachedTo::Bid {
         return Ok(Copy::Original);
     }
     let blind: bool = challenges::table
@@ -56,7 +61,22 @@ async fn copy_for(
         .select(challenges::blind_review)
         .first(conn)
         .await?;
-    Ok(if blind { Copy::Blind } else { Copy::Original })
+    if !blind {
+        return Ok(Copy::Original);
+    }
+    // The acceptance panel knows the awardee: the blind copy is the review panel's.
+    let reviewing: bool = diesel::select(diesel::dsl::exists(
+        assignments::table
+            .filter(assignments::challenge_id.eq(challenge_id))
+            .filter(assignments::expert_id.eq(expert)),
+    ))
+    .get_result(conn)
+    .await?;
+    Ok(if reviewing {
+        Copy::Blind
+    } else {
+        Copy::Original
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -269,7 +289,8 @@ pub async fn load_for(
     Ok((doc, copy))
 }
 
-/// Streams the copy; a sealed (bid) document's download is recorded in the audit log first.
+/// Streams the copy; a sealed (bid) document's reading is recorded in the audit log first (once
+/// per reading: not a revalidation, not each range after the first).
 pub async fn serve(
     state: &AppState,
     meta: &RequestMeta,
@@ -295,7 +316,7 @@ pub async fn serve(
             }
         },
     };
-    if doc.attached_to == AttachedTo::Bid && req.method() == actix_web::http::Method::GET {
+    if doc.attached_to == AttachedTo::Bid && download::starts_a_read(req, &sha256, size as u64) {
         let actor = user.map(|u| u.id);
         let range = req
             .headers()

@@ -382,3 +382,43 @@ async fn content_decides_the_type_not_the_name() {
     assert_eq!(doc["content_type"], "application/pdf");
     assert_eq!(app.count("SELECT count(*) FROM documents").await, 1);
 }
+
+#[tokio::test]
+async fn a_sealed_document_is_audited_once_per_reading_not_per_range() {
+    let app = TestApp::spawn().await;
+    let s = app.scenario().with_bids(1).build().await;
+    let team = &s.bids[0];
+    let path = format!("/api/v1/bids/{}/documents", team.id);
+    let bytes = pdf("申报书", "x");
+    let doc = upload_ok(
+        &app,
+        &path,
+        "申报书.pdf",
+        bytes.clone(),
+        &team.solver.access,
+    )
+    .await;
+    s.close_bidding().await;
+    let download = app.url(&format!("/api/v1/documents/{}", id_of(&doc)));
+    let read = |range: Option<&'static str>, etag: Option<String>| {
+        let mut req = app.client.get(&download).bearer_auth(&s.issuer.access);
+        if let Some(range) = range {
+            req = req.header("range", range);
+        }
+        if let Some(etag) = etag {
+            req = req.header("if-none-match", etag);
+        }
+        req.send()
+    };
+    let before = app.audited("document.download").await;
+    assert_eq!(read(Some("bytes=0-99"), None).await.unwrap().status(), 206);
+    assert_eq!(
+        read(Some("bytes=100-199"), None).await.unwrap().status(),
+        206
+    );
+    let etag = format!("\"{}\"", sha256_hex(&bytes));
+    assert_eq!(read(None, Some(etag)).await.unwrap().status(), 304);
+    assert_eq!(app.audited("document.download").await, before + 1);
+    assert_eq!(read(None, None).await.unwrap().status(), 200);
+    assert_eq!(app.audited("document.download").await, before + 2);
+}

@@ -186,6 +186,7 @@ fn every_kind_the_application_enqueues_is_registered() {
             "acceptance_reminder",
             "close_bidding",
             "confirm_award",
+            "make_blind_copies",
             "milestone_overdue",
             "review_reminder",
             "send_email",
