@@ -20,6 +20,7 @@ mod cli;
 mod credit;
 mod documents;
 mod documents_matrix;
+mod documents_s3;
 mod emails;
 mod errors;
 mod faults;
