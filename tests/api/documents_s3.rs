@@ -31,17 +31,21 @@ impl TestS3 {
             .stderr(Stdio::null())
             .spawn()
             .expect("moto_server runs (pip install \"moto[server]\")");
-        let endpoint = format!("http://127.0.0.1:{port}");
+        let server = TestS3 {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
         let client = reqwest::Client::new();
         for _ in 0..100 {
-            if let Ok(resp) = client.put(format!("{endpoint}/{BUCKET}")).send().await
+            let bucket = client.put(format!("{}/{BUCKET}", server.endpoint));
+            if let Ok(resp) = bucket.send().await
                 && resp.status().is_success()
             {
-                return TestS3 { child, endpoint };
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("moto_server did not answer on {endpoint}");
+        panic!("moto_server did not answer on {}", server.endpoint);
     }
 
     fn settings(&self) -> S3Settings {
