@@ -18,6 +18,7 @@ pub mod links;
 pub mod models;
 pub mod notices;
 pub mod queries;
+pub mod responses;
 pub mod routes;
 pub mod rules;
 pub mod samples;

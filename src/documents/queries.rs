@@ -130,14 +130,7 @@ pub async fn find_visible(
     viewer: DocViewer,
     id: Uuid,
 ) -> AppResult<Document> {
-    documents::table
-        .filter(documents::id.eq(id))
-        .filter(visible(viewer))
-        .select(Document::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+    visible_one(conn, viewer, id, false).await
 }
 
 /// The same, locked for the caller's transaction.
@@ -146,15 +139,25 @@ pub async fn lock_visible(
     viewer: DocViewer,
     id: Uuid,
 ) -> AppResult<Document> {
-    documents::table
+    visible_one(conn, viewer, id, true).await
+}
+
+async fn visible_one(
+    conn: &mut AsyncPgConnection,
+    viewer: DocViewer,
+    id: Uuid,
+    lock: bool,
+) -> AppResult<Document> {
+    let query = documents::table
         .filter(documents::id.eq(id))
         .filter(visible(viewer))
-        .select(Document::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)
+        .select(Document::as_select());
+    let found = if lock {
+        query.for_update().first(conn).await
+    } else {
+        query.first(conn).await
+    };
+    found.optional()?.ok_or(AppError::NotFound)
 }
 
 /// What a list of documents belongs to.

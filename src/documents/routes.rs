@@ -9,6 +9,7 @@ use super::input::{DownloadParams, ListParams, UploadParams};
 use super::links::{self, Copy};
 use super::models::{AttachedTo, Document};
 use super::queries::{self, DocViewer};
+use super::responses::UploadRefused;
 use super::service;
 use super::views::{DocumentLink, DocumentList, DocumentView};
 use crate::audit::RequestMeta;
@@ -43,14 +44,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
-        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
+        UploadRefused,
         (status = 403, description = "Not the issuer of this challenge", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "The challenge no longer takes documents (`documents_closed`), or the replaced document is not current (`document_not_current`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 413, description = "Over the file limit (`document_too_large`) or the total (`document_quota_exceeded`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 415, description = "A type not accepted, named as detected (`document_type_refused`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Empty (`document_empty`), an executable in an archive (`document_executable`), a PDF with JavaScript (`document_javascript`), damaged (`document_malformed`), infected (`document_infected`), or a bad name", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 503, description = "The store or the virus scan is unavailable (`virus_scan_unavailable`); nothing stored", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -86,14 +83,10 @@ pub async fn upload_challenge_document(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
-        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
+        UploadRefused,
         (status = 403, description = "Not the bidding team", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "Bidding closed (`bidding_closed`), the bid is not editable (`invalid_bid_state`), or the replaced document is not current", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 413, description = "Over the file limit or the bid's total (200 MiB by default)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 415, description = "A type not accepted (`document_type_refused`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Refused content (see the challenge upload)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 503, description = "The store or the virus scan is unavailable", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -129,14 +122,10 @@ pub async fn upload_bid_document(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
-        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
+        UploadRefused,
         (status = 403, description = "Not the awarded team", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "The milestone is reported (being decided) or accepted, or the project is not running (`documents_closed`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 413, description = "Over a limit", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 415, description = "A type not accepted", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Refused content", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 503, description = "The store or the virus scan is unavailable", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -171,14 +160,10 @@ pub async fn upload_milestone_document(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (or multipart/form-data with a file part)"),
     responses(
         (status = 201, description = "Stored", body = DocumentView),
-        (status = 400, description = "The body or the multipart form cannot be read (`bad_request`)", body = ProblemBody, content_type = "application/problem+json"),
+        UploadRefused,
         (status = 403, description = "Not the awarded team", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "The project is not running or its acceptance is closed (`documents_closed`)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 413, description = "Over a limit", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 415, description = "A type not accepted", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Refused content", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 503, description = "The store or the virus scan is unavailable", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -65,74 +65,55 @@ impl DocumentView {
     pub fn of(doc: Document, copy: Copy) -> DocumentView {
         let download = format!("/api/v1/documents/{}", doc.id);
         let current = doc.is_current();
-        match copy {
-            Copy::Blind => DocumentView {
-                id: doc.id,
-                series_id: doc.series_id,
-                version: doc.version,
-                attached_to: doc.attached_to,
-                challenge_id: doc.challenge_id,
-                bid_id: doc.bid_id,
-                milestone_id: None,
-                file_name: doc.blind_file_name.unwrap_or_default(),
-                kind: doc.kind,
-                content_type: doc.content_type,
-                size_bytes: doc.blind_size_bytes.unwrap_or(0),
-                sha256: doc.blind_sha256.unwrap_or_default(),
-                blind: true,
-                uploaded_by: None,
-                uploaded_at: doc.uploaded_at,
-                current,
-                replaced_at: doc.replaced_at,
-                removed_at: doc.removed_at,
-                blind_copy: None,
-                download,
-            },
-            Copy::Original => {
-                let blind_copy = match (
-                    doc.blind_sha256,
-                    doc.blind_size_bytes,
-                    doc.blind_file_name,
-                    doc.blind_made_at,
-                ) {
-                    (Some(sha256), Some(size_bytes), Some(file_name), Some(made_at)) => {
-                        Some(BlindCopyView {
-                            file_name,
-                            sha256,
-                            size_bytes,
-                            made_at,
-                            removed: doc
-                                .blind_removed
-                                .and_then(|v| serde_json::from_value(v).ok())
-                                .unwrap_or_default(),
-                        })
-                    }
-                    _ => None,
-                };
-                DocumentView {
-                    id: doc.id,
-                    series_id: doc.series_id,
-                    version: doc.version,
-                    attached_to: doc.attached_to,
-                    challenge_id: doc.challenge_id,
-                    bid_id: doc.bid_id,
-                    milestone_id: doc.milestone_id,
-                    file_name: doc.file_name,
-                    kind: doc.kind,
-                    content_type: doc.content_type,
-                    size_bytes: doc.size_bytes,
-                    sha256: doc.sha256,
-                    blind: false,
-                    uploaded_by: Some(doc.uploaded_by),
-                    uploaded_at: doc.uploaded_at,
-                    current,
-                    replaced_at: doc.replaced_at,
-                    removed_at: doc.removed_at,
-                    blind_copy,
-                    download,
-                }
-            }
+        let blind_copy = BlindCopyView::of(&doc);
+        let (file_name, size_bytes, sha256) = match copy {
+            Copy::Blind => (
+                doc.blind_file_name.unwrap_or_default(),
+                doc.blind_size_bytes.unwrap_or(0),
+                doc.blind_sha256.unwrap_or_default(),
+            ),
+            Copy::Original => (doc.file_name, doc.size_bytes, doc.sha256),
+        };
+        let original = copy == Copy::Original;
+        DocumentView {
+            id: doc.id,
+            series_id: doc.series_id,
+            version: doc.version,
+            attached_to: doc.attached_to,
+            challenge_id: doc.challenge_id,
+            bid_id: doc.bid_id,
+            milestone_id: doc.milestone_id,
+            file_name,
+            kind: doc.kind,
+            content_type: doc.content_type,
+            size_bytes,
+            sha256,
+            blind: !original,
+            // Neither who uploaded it nor the copy's making, for the blind review's experts.
+            uploaded_by: original.then_some(doc.uploaded_by),
+            uploaded_at: doc.uploaded_at,
+            current,
+            replaced_at: doc.replaced_at,
+            removed_at: doc.removed_at,
+            blind_copy: blind_copy.filter(|_| original),
+            download,
         }
+    }
+}
+
+impl BlindCopyView {
+    fn of(doc: &Document) -> Option<BlindCopyView> {
+        Some(BlindCopyView {
+            file_name: doc.blind_file_name.clone()?,
+            sha256: doc.blind_sha256.clone()?,
+            size_bytes: doc.blind_size_bytes?,
+            made_at: doc.blind_made_at?,
+            removed: doc
+                .blind_removed
+                .clone()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default(),
+        })
     }
 }
 
