@@ -18,6 +18,7 @@ mod challenges;
 mod cli;
 mod credit;
 mod documents;
+mod documents_bundle;
 mod emails;
 mod errors;
 mod faults;
