@@ -1,6 +1,11 @@
 //! Where the bytes live: an `object_store` (a local folder by default, any S3-compatible store in
 //! production), each file under its SHA-256 (`sha256/ab/cd/abcd…`), written once and never
 //! changed. The same content uploaded twice is stored once.
+//!
+//! An upload arrives in a spool file (hashed while it streams in, then inspected). Into a local
+//! store it is then hard-linked (no second write of its bytes; a copy by the kernel when the
+//! spool folder is on another file system), into S3 streamed as a multipart upload of 5 MiB
+//! parts (S3's least), at most [`PARTS_IN_FLIGHT`] at a time.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -22,11 +27,20 @@ use crate::error::{AppError, AppResult};
 /// Chunks read from a spooled file into the store.
 const CHUNK: usize = 256 * 1024;
 
+/// Size of the parts of a multipart upload (S3's least but for the last part).
+const PART: usize = 5 * 1024 * 1024;
+
+/// Parts of one multipart upload sent at once: with the part being filled, at most
+/// `(1 + PARTS_IN_FLIGHT) × PART` (15 MiB) in memory per upload.
+const PARTS_IN_FLIGHT: usize = 2;
+
 /// A stream of a stored file's bytes.
 pub type ByteStream = BoxStream<'static, Result<Bytes, std::io::Error>>;
 
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    /// The same store when it is a local folder: files are put by a hard link.
+    local: Option<Arc<LocalFileSystem>>,
     spool_dir: PathBuf,
     describe: String,
 }
@@ -39,16 +53,15 @@ impl Storage {
             .unwrap_or_else(std::env::temp_dir);
         std::fs::create_dir_all(&spool_dir)
             .map_err(|e| anyhow::anyhow!("documents.spool_dir {}: {e}", spool_dir.display()))?;
+        let mut local = None;
         let (store, describe): (Arc<dyn ObjectStore>, String) = match settings.store {
             DocumentStore::Local => {
                 std::fs::create_dir_all(&settings.dir).map_err(|e| {
                     anyhow::anyhow!("documents.dir {}: {e}", settings.dir.display())
                 })?;
-                let store = LocalFileSystem::new_with_prefix(&settings.dir)?;
-                (
-                    Arc::new(store),
-                    format!("folder {}", settings.dir.display()),
-                )
+                let store = Arc::new(LocalFileSystem::new_with_prefix(&settings.dir)?);
+                local = Some(store.clone());
+                (store, format!("folder {}", settings.dir.display()))
             }
             DocumentStore::S3 => {
                 let s3 = settings.s3.as_ref().ok_or_else(|| {
@@ -71,6 +84,7 @@ impl Storage {
         };
         Ok(Storage {
             store,
+            local,
             spool_dir,
             describe,
         })
@@ -99,8 +113,15 @@ impl Storage {
         if self.size(sha256).await?.is_some() {
             return Ok(());
         }
+        if let Some(local) = &self.local {
+            let dst = local.path_to_filesystem(&key).map_err(unavailable)?;
+            let src = path.to_path_buf();
+            return tokio::task::spawn_blocking(move || link_or_copy(&src, &dst))
+                .await?
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("storing a document: {e}")));
+        }
         let upload = self.store.put_multipart(&key).await.map_err(unavailable)?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, 5 * 1024 * 1024);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
         let mut file = tokio::fs::File::open(path)
             .await
             .map_err(|e| AppError::Internal(e.into()))?;
@@ -116,7 +137,7 @@ impl Storage {
             if n == 0 {
                 break;
             }
-            if let Err(e) = writer.wait_for_capacity(4).await {
+            if let Err(e) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
                 return Err(unavailable(e));
             }
             writer.write(&buf[..n]);
@@ -196,6 +217,32 @@ impl Storage {
     }
 }
 
+/// Puts the finished file `src` at `dst` in a local store, all at once: a hard link to the same
+/// bytes (nothing written again; the spool file is never written after it was received), or,
+/// across file systems, a copy by the kernel into a temporary file beside `dst` renamed into
+/// place. A `dst` that exists already holds the same content (its name is the hash): kept.
+fn link_or_copy(src: &Path, dst: &Path) -> std::io::Result<()> {
+    use std::io::ErrorKind;
+    let dir = dst
+        .parent()
+        .ok_or_else(|| std::io::Error::other(format!("{} has no folder", dst.display())))?;
+    std::fs::create_dir_all(dir)?;
+    match std::fs::hard_link(src, dst) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => return Ok(()),
+        Err(_) => {}
+    }
+    let staged = tempfile::Builder::new()
+        .prefix(".incoming-")
+        .tempfile_in(dir)?;
+    std::fs::copy(src, staged.path())?;
+    match staged.persist_noclobber(dst) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e.error),
+    }
+}
+
 /// Lower-case hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
@@ -207,4 +254,26 @@ pub fn hex(bytes: &[u8]) -> String {
 
 fn unavailable(e: object_store::Error) -> AppError {
     AppError::Unavailable(format!("object store: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spooled_file_is_linked_into_the_store_and_an_existing_object_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("upload-1");
+        std::fs::write(&src, b"%PDF-1.7 new").unwrap();
+        let dst = dir.path().join("store/sha256/ab/cd/abcd");
+        link_or_copy(&src, &dst).unwrap();
+        assert_eq!(std::fs::read(&dst).unwrap(), b"%PDF-1.7 new");
+        // The spool file goes; the stored one stays.
+        std::fs::remove_file(&src).unwrap();
+        assert_eq!(std::fs::read(&dst).unwrap(), b"%PDF-1.7 new");
+        let again = dir.path().join("upload-2");
+        std::fs::write(&again, b"%PDF-1.7 other").unwrap();
+        link_or_copy(&again, &dst).unwrap();
+        assert_eq!(std::fs::read(&dst).unwrap(), b"%PDF-1.7 new");
+    }
 }
