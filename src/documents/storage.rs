@@ -5,7 +5,8 @@
 //! An upload arrives in a spool file (hashed while it streams in, then inspected). Into a local
 //! store it is then hard-linked (no second write of its bytes; a copy by the kernel when the
 //! spool folder is on another file system), into S3 streamed as a multipart upload of 5 MiB
-//! parts (S3's least), at most [`PARTS_IN_FLIGHT`] at a time.
+//! parts (S3's least), at most [`PARTS_IN_FLIGHT`] at a time. A local store's files are read
+//! back in chunks of [`READ_CHUNK`].
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,10 @@ use crate::error::{AppError, AppResult};
 
 /// Chunks read from a spooled file into the store.
 const CHUNK: usize = 256 * 1024;
+
+/// Chunks read from a local store's file for a download (object_store's own stream reads 8 KiB
+/// at a time, each on a blocking thread).
+const READ_CHUNK: usize = 256 * 1024;
 
 /// Size of the parts of a multipart upload (S3's least but for the last part).
 const PART: usize = 5 * 1024 * 1024;
@@ -157,6 +162,12 @@ impl Storage {
 
     /// The stored bytes of `sha256`, all or `range`.
     pub async fn read(&self, sha256: &str, range: Option<Range<u64>>) -> AppResult<ByteStream> {
+        if let Some(local) = &self.local {
+            let path = local
+                .path_to_filesystem(&Self::key(sha256))
+                .map_err(unavailable)?;
+            return read_local(&path, sha256, range).await;
+        }
         let options = GetOptions {
             range: range.map(GetRange::Bounded),
             ..GetOptions::default()
@@ -201,20 +212,68 @@ impl Storage {
     /// `jiebang documents verify`.
     pub async fn rehash(&self, sha256: &str) -> AppResult<Option<(String, u64)>> {
         use sha2::{Digest, Sha256};
-        let mut stream = match self.store.get(&Self::key(sha256)).await {
-            Ok(got) => got.into_stream(),
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(unavailable(e)),
-        };
+        if self.size(sha256).await?.is_none() {
+            return Ok(None);
+        }
+        let mut stream = self.read(sha256, None).await?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(unavailable)?;
+            let chunk = chunk.map_err(|e| AppError::Unavailable(format!("object store: {e}")))?;
             size += chunk.len() as u64;
             hasher.update(&chunk);
         }
         Ok(Some((hex(&hasher.finalize()), size)))
     }
+}
+
+/// The bytes of a local store's file, all or `range`, in chunks of [`READ_CHUNK`]; an error if
+/// the file ends before them.
+async fn read_local(path: &Path, sha256: &str, range: Option<Range<u64>>) -> AppResult<ByteStream> {
+    use std::io::{ErrorKind, SeekFrom};
+    use tokio::io::AsyncSeekExt;
+    let mut file = match tokio::fs::File::open(path).await {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "stored document {sha256} is missing"
+            )));
+        }
+        Err(e) => return Err(AppError::Internal(e.into())),
+    };
+    let range = match range {
+        Some(range) => range,
+        None => {
+            let size = file
+                .metadata()
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?
+                .len();
+            0..size
+        }
+    };
+    if range.start > 0 {
+        file.seek(SeekFrom::Start(range.start))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let left = range.end.saturating_sub(range.start);
+    let chunks = futures_util::stream::try_unfold((file, left), |(mut file, left)| async move {
+        if left == 0 {
+            return Ok(None);
+        }
+        let mut buf = vec![0u8; left.min(READ_CHUNK as u64) as usize];
+        let n = file.read(&mut buf).await?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                ErrorKind::UnexpectedEof,
+                "the stored file is shorter than recorded",
+            ));
+        }
+        buf.truncate(n);
+        Ok(Some((Bytes::from(buf), (file, left - n as u64))))
+    });
+    Ok(chunks.boxed())
 }
 
 /// Puts the finished file `src` at `dst` in a local store, all at once: a hard link to the same
