@@ -1,4 +1,5 @@
-//! The `jiebang` command line: `serve`, `migrate`, `create-admin`, `import-credit`, `seed-demo`.
+//! The `jiebang` command line: `serve`, `migrate`, `create-admin`, `import-credit`, `seed-demo`,
+//! `audit verify`, `documents verify`.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -68,6 +69,23 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// The documents' stored files.
+    Documents {
+        #[command(subcommand)]
+        command: DocumentsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Re-hash every stored file the documents refer to (originals and blind copies) and name
+    /// each one that changed (another hash or size) or vanished, with the documents resting on
+    /// it. Exits 1 if there is one. Needs the same `documents` store settings as the server.
+    Verify {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -166,6 +184,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         .map(|a| format!("entry #{a}"))
                         .unwrap_or_else(|| "the start of the log".into())
                 ),
+            }
+        }
+        Command::Documents {
+            command: DocumentsCommand::Verify { json },
+        } => {
+            let state = prepare(settings).await?;
+            let report = crate::documents::verify::verify(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", crate::documents::verify::render(&report));
+            }
+            if report.is_intact() {
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "stored documents at fault: {} changed, {} missing",
+                    report.changed,
+                    report.missing
+                )
             }
         }
         Command::ImportCredit {

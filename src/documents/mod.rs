@@ -6,9 +6,11 @@
 //! seen by exactly who may see what they are attached to ([`queries`]); bid documents sealed like
 //! the bid, and a blind review's experts get blind copies made at the opening ([`blind`],
 //! [`jobs`]); served streamed with `ETag` and `Range` ([`download`]) or through short-lived
-//! signed links ([`links`]).
+//! signed links ([`links`]); a review panel's expert downloads them all in one streamed ZIP
+//! ([`bundle`]); `jiebang documents verify` re-hashes the stored objects ([`verify`]).
 
 pub mod blind;
+pub mod bundle;
 pub mod clamd;
 pub mod download;
 pub mod input;
@@ -25,6 +27,7 @@ pub mod samples;
 pub mod service;
 pub mod storage;
 pub mod upload;
+pub mod verify;
 pub mod views;
 
 pub use routes::configure;

@@ -476,3 +476,20 @@ pub async fn awardee(conn: &mut AsyncPgConnection, challenge_id: Uuid) -> AppRes
         .await
         .optional()?)
 }
+
+/// Every document version with the stored objects it rests on: its id, file name, original and
+/// blind copy (`jiebang documents verify` names the documents of an object at fault).
+pub async fn object_references(
+    conn: &mut AsyncPgConnection,
+) -> AppResult<Vec<(Uuid, String, String, Option<String>)>> {
+    Ok(documents::table
+        .select((
+            documents::id,
+            documents::file_name,
+            documents::sha256,
+            documents::blind_sha256,
+        ))
+        .order(documents::uploaded_at.asc())
+        .load(conn)
+        .await?)
+}

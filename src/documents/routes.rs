@@ -10,12 +10,13 @@ use super::links::{self, Copy};
 use super::models::{AttachedTo, Document};
 use super::queries::{self, DocViewer};
 use super::responses::UploadRefused;
-use super::service;
 use super::views::{DocumentLink, DocumentList, DocumentView};
+use super::{bundle, service};
 use crate::audit::RequestMeta;
-use crate::auth::{AuthUser, MaybeUser};
+use crate::auth::{AuthUser, ExpertsOnly, MaybeUser};
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::{Created, NotFound, ValidQuery};
+use crate::reviews::responses::NotYourAssignment;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -29,7 +30,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_acceptance_documents)
         .service(download_document)
         .service(remove_document)
-        .service(document_link);
+        .service(document_link)
+        .service(panel_bundle);
 }
 
 /// Upload a document to a challenge (its issuer, while a draft or rejected).
@@ -390,4 +392,32 @@ pub async fn document_link(
     let (doc, copy): (Document, Copy) = service::load_for(&state, user.0.as_ref(), *id).await?;
     let (url, expires_at) = links::link(&state.settings, doc.id, copy, state.clock.now());
     Ok(Json(DocumentLink { url, expires_at }))
+}
+
+/// All the documents of the panel's eligible bids in one ZIP (the expert of an accepted or
+/// submitted review seat): a folder per bid's code (`方案A/…`), each file under the name it is
+/// downloaded with alone — in a blind review the blind copy and its blind name (documents whose
+/// copy is not made yet are left out, and the note at the root says so) — and a note
+/// (`说明.txt` / `README.txt`) listing the files with their SHA-256. Streamed; recorded in the
+/// audit log (`document.bundle`).
+#[utoipa::path(
+    tag = "documents",
+    params(("id" = Uuid, Path, description = "Assignment id (review panel)")),
+    responses(
+        (status = 200, description = "The ZIP, streamed", content((Vec<u8> = "application/zip"))),
+        ExpertsOnly,
+        NotYourAssignment,
+        (status = 409, description = "Not accepted yet, or declined (`invalid_assignment_state`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "The store is unavailable", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/assignments/{id}/documents.zip")]
+pub async fn panel_bundle(
+    state: Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    id: Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    bundle::respond(&state, &user, &meta, *id).await
 }

@@ -1,6 +1,7 @@
 //! Receiving an upload: the body (raw with a file name, or the one file of a `multipart/form-data`
 //! form) is streamed into a spool file while its SHA-256 is computed and its size counted, never
-//! held whole in memory; 413 as soon as it grows past the limit, 408 when it stalls.
+//! held whole in memory (written a MiB at a time); 413 as soon as it grows past the limit, 408
+//! when it stalls.
 
 use std::path::Path;
 
@@ -19,6 +20,10 @@ use crate::http::body::{declared_length, idle_timeout, next_chunk};
 
 /// Room for a multipart form's boundaries and part headers beyond the file's own limit.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+/// What is gathered from the body's chunks (a few KiB each) before it is written to the spool
+/// file: each write is a trip to a blocking thread, so one per MiB rather than one per chunk.
+const WRITE_CHUNK: usize = 1024 * 1024;
 
 /// An upload received into the spool folder (deleted when dropped).
 pub struct Received {
@@ -115,6 +120,7 @@ where
     let mut file = tokio::fs::File::from_std(std_file);
     let mut hasher = Sha256::new();
     let mut size = 0u64;
+    let mut pending = Vec::with_capacity(WRITE_CHUNK);
     while let Some(chunk) = next_chunk(body, idle).await? {
         let chunk =
             chunk.map_err(|e| AppError::bad_request(ErrorCode::BadRequest).arg("error", e))?;
@@ -123,10 +129,17 @@ where
             return Err(too_large(limit));
         }
         hasher.update(&chunk);
-        file.write_all(&chunk)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+        pending.extend_from_slice(&chunk);
+        if pending.len() >= WRITE_CHUNK {
+            file.write_all(&pending)
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+            pending.clear();
+        }
     }
+    file.write_all(&pending)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     file.flush()
         .await
         .map_err(|e| AppError::Internal(e.into()))?;

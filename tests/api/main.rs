@@ -19,6 +19,7 @@ pub mod clamd;
 mod cli;
 mod credit;
 mod documents;
+mod documents_bundle;
 mod documents_matrix;
 mod documents_s3;
 mod emails;
