@@ -121,7 +121,11 @@ async fn an_expert_downloads_the_panels_documents_as_one_zip_of_blind_copies() {
         .unwrap()
         .to_string();
     assert!(disposition.starts_with("attachment"), "{disposition}");
-    let name = format!("{}%2D{}.zip", percent("评审材料"), percent("高性能碳纤维复合材料"));
+    let name = format!(
+        "{}%2D{}.zip",
+        percent("评审材料"),
+        percent("高性能碳纤维复合材料")
+    );
     assert!(disposition.contains(&name), "{disposition}");
     let zip = resp.bytes().await.unwrap().to_vec();
     let mut files = entries(&zip);
