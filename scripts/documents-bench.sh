@@ -5,8 +5,8 @@
 #
 # Builds the release server, seeds a scratch database at TEST_DATABASE_URL's server (seed-demo:
 # the demo issuer), serves it with its store and spool in one scratch folder (same disk as the
-# baseline copies), and creates a draft challenge. Files are `%PDF-1.7`, SIZE_MIB MiB of random
-# bytes with no `/` (so no PDF name at all, let alone `/JS`: the real inspector accepts them as
+# baseline copies), and creates a draft challenge. Files are PDFs of SIZE_MIB MiB made of one
+# image stream of random bytes (what a scanned 申报书 mostly is; the real inspector accepts them as
 # the stub does) and `%%EOF`; each upload is a new file, so every one is stored (the store skips
 # content it holds already).
 #   1. throughput, ROUNDS times each: `cp` of a file (and `sync` of the copy: cp with its fsync,
@@ -44,9 +44,17 @@ cleanup() {
 trap cleanup EXIT
 
 bytes=$((size_mib * 1024 * 1024))
-# A PDF of exactly SIZE_MIB MiB: 9 bytes of header, 7 of trailer.
+# A PDF of exactly SIZE_MIB MiB shaped like a scanned document: its bytes are one image stream
+# (random bytes, as compressed image data looks), between a header and object of 98 bytes and a
+# trailer of 24 (sizes checked below).
 make_pdf() {
-  { printf '%%PDF-1.7\n'; head -c $((bytes - 16)) /dev/urandom | tr '/' '.'; printf '\n%%%%EOF\n'; } >"$1"
+  local head='%PDF-1.7\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter /DCTDecode >>\nstream\n'
+  local tail='\nendstream\nendobj\n%%%%EOF\n'
+  local head_len tail_len
+  head_len=$(printf "$head" | wc -c)
+  tail_len=$(printf "$tail" | wc -c)
+  { printf "$head"; head -c $((bytes - head_len - tail_len)) /dev/urandom; printf "$tail"; } >"$1"
+  [ "$(stat -c %s "$1")" -eq "$bytes" ] || { echo "make_pdf: wrong size" >&2; exit 1; }
 }
 now() { echo "$EPOCHREALTIME"; }
 mibs() { echo "scale=1; $size_mib / ($2 - $1)" | bc; }

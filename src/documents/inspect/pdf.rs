@@ -409,6 +409,17 @@ impl PdfScanner {
                     let start = i;
                     let mut ended = false;
                     while i < chunk.len() {
+                        // Outside a partial match only an `e` can start "endstream": skip to it
+                        // (stream data is most of a large PDF).
+                        if self.matched == 0 {
+                            match memchr::memchr(b'e', &chunk[i..]) {
+                                Some(offset) => i += offset,
+                                None => {
+                                    i = chunk.len();
+                                    break;
+                                }
+                            }
+                        }
                         let byte = chunk[i];
                         i += 1;
                         while self.matched > 0 && byte != ENDSTREAM[self.matched] {
