@@ -48,7 +48,7 @@ bytes=$((size_mib * 1024 * 1024))
 # (random bytes, as compressed image data looks), between a header and object of 98 bytes and a
 # trailer of 24 (sizes checked below).
 make_pdf() {
-  local head='%PDF-1.7\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter /DCTDecode >>\nstream\n'
+  local head='%%PDF-1.7\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter /DCTDecode >>\nstream\n'
   local tail='\nendstream\nendobj\n%%%%EOF\n'
   local head_len tail_len
   head_len=$(printf "$head" | wc -c)
