@@ -34,15 +34,7 @@ pub async fn respond(
     served: Served<'_>,
 ) -> AppResult<HttpResponse> {
     let etag = format!("\"{}\"", served.sha256);
-    if let Some(inm) = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        && inm
-            .split(',')
-            .map(str::trim)
-            .any(|t| t == etag || t == "*" || t.trim_start_matches("W/") == etag)
-    {
+    if revalidates(req, &etag) {
         let mut res = HttpResponse::NotModified();
         res.insert_header((header::ETAG, etag));
         return Ok(res.finish());
@@ -97,12 +89,7 @@ pub async fn respond(
 /// records the reading once, not every range).
 pub fn starts_a_read(req: &HttpRequest, sha256: &str, size: u64) -> bool {
     let etag = format!("\"{sha256}\"");
-    let revalidated = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|inm| inm.split(',').map(str::trim).any(|t| t == etag || t == "*"));
-    if revalidated {
+    if revalidates(req, &etag) {
         return false;
     }
     match req
@@ -118,6 +105,18 @@ pub fn starts_a_read(req: &HttpRequest, sha256: &str, size: u64) -> bool {
         }
         _ => true,
     }
+}
+
+/// Whether `If-None-Match` names `etag` (weakly or not) or `*`: the answer is 304.
+fn revalidates(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|inm| {
+            inm.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+        })
 }
 
 /// `If-Range` absent, or naming this `ETag`: the range applies; otherwise the whole file.

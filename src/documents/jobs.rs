@@ -94,7 +94,8 @@ pub async fn make_blind_copies(state: &AppState, challenge_id: Uuid) -> anyhow::
     let mut made: Vec<(Document, String)> = Vec::new();
     for doc in pending {
         let Some(kind) = Kind::parse(&doc.kind) else {
-            anyhow::bail!("document {} has an unknown kind {:?}", doc.id, doc.kind);
+            tracing::error!(document = %doc.id, kind = %doc.kind, "no blind copy: unknown kind");
+            continue;
         };
         let Some(name) = names.get(&doc.id) else {
             continue; // Its bid got no code: not opened.
@@ -108,9 +109,21 @@ pub async fn make_blind_copies(state: &AppState, challenge_id: Uuid) -> anyhow::
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let (src, dst) = (original.clone(), copy.clone());
-        let removed =
-            tokio::task::spawn_blocking(move || super::blind::blind_copy(&src, kind, &dst))
-                .await??;
+        let removed = match tokio::task::spawn_blocking(move || {
+            super::blind::blind_copy(&src, kind, &dst)
+        })
+        .await?
+        {
+            Ok(removed) => removed,
+            // A file the blinding cannot read stays without a copy (its experts get 503
+            // `blind_copy_pending`; the office sees the error); the others go on. Any other
+            // failure (the disk, the store) fails the job, to be retried.
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                tracing::error!(document = %doc.id, error = %e, "no blind copy: the file cannot be blinded");
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let (sha256, size) = hash_file(&copy).await?;
         storage
             .put_file(&sha256, &copy)

@@ -66,12 +66,18 @@ fn condition(viewer: DocViewer, d: &str) -> String {
     let public = format!(
         "({d}.attached_to = 'challenge' AND EXISTS (SELECT 1 FROM challenges c WHERE c.id = {d}.challenge_id AND c.published_at IS NOT NULL))"
     );
+    // The bids an issuer sees once opened: the bids module's own list.
+    let opened = crate::bids::models::BidStatus::OPENED
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
     match viewer {
         DocViewer::Admin => "TRUE".to_string(),
         DocViewer::Public => public,
         DocViewer::Issuer(org) => format!(
             "(({d}.attached_to = 'challenge' AND EXISTS (SELECT 1 FROM challenges c WHERE c.id = {d}.challenge_id AND (c.published_at IS NOT NULL OR c.issuer_org_id = '{org}'))) \
-             OR ({d}.attached_to = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN challenges c ON c.id = b.challenge_id WHERE b.id = {d}.bid_id AND c.bidding_closed_at IS NOT NULL AND b.status NOT IN ('draft', 'withdrawn') AND c.issuer_org_id = '{org}')) \
+             OR ({d}.attached_to = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN challenges c ON c.id = b.challenge_id WHERE b.id = {d}.bid_id AND c.bidding_closed_at IS NOT NULL AND b.status IN ({opened}) AND c.issuer_org_id = '{org}')) \
              OR ({d}.attached_to IN ('milestone', 'acceptance') AND EXISTS (SELECT 1 FROM challenges c WHERE c.id = {d}.challenge_id AND c.issuer_org_id = '{org}')))"
         ),
         DocViewer::Solver(org) => format!(
@@ -217,34 +223,15 @@ pub async fn list(
 
 /// The total size of the current documents of `owner` (the quota).
 pub async fn current_total(conn: &mut AsyncPgConnection, owner: Owner) -> AppResult<i64> {
+    use diesel::sql_types::{BigInt, Nullable};
     let total: Option<i64> = documents::table
         .filter(owner.filter())
         .filter(documents::replaced_at.is_null())
         .filter(documents::removed_at.is_null())
-        .select(diesel::dsl::sum(documents::size_bytes))
-        .first::<Option<diesel::data_types::PgNumeric>>(conn)
-        .await
-        .map(|n| n.and_then(numeric_to_i64))?;
+        .select(sql::<Nullable<BigInt>>("sum(documents.size_bytes)::bigint"))
+        .first(conn)
+        .await?;
     Ok(total.unwrap_or(0))
-}
-
-fn numeric_to_i64(n: diesel::data_types::PgNumeric) -> Option<i64> {
-    use diesel::data_types::PgNumeric;
-    match n {
-        PgNumeric::Positive { weight, digits, .. } => {
-            let mut value: i64 = 0;
-            for (i, d) in digits.iter().enumerate() {
-                let exp = weight as i32 - i as i32;
-                if exp < 0 {
-                    break;
-                }
-                value = value
-                    .checked_add((*d as i64).checked_mul(10_000_i64.checked_pow(exp as u32)?)?)?;
-            }
-            Some(value)
-        }
-        PgNumeric::Negative { .. } | PgNumeric::NaN => Some(0),
-    }
 }
 
 /// Saves a new document (or a new version of one).

@@ -21,7 +21,9 @@ pub const MAX_FILE_NAME: usize = 255;
 /// line, 1–255 characters, not `.` or `..`.
 pub fn file_name(raw: &str) -> AppResult<String> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw).trim();
-    if last.chars().any(char::is_control) {
+    // Control characters, and the bidirectional marks that make `exe.pdf` of `fdp.exe`.
+    let bidi = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if last.chars().any(|c| c.is_control() || bidi(c)) {
         return Err(AppError::validation("name", FieldCode::ControlCharacter));
     }
     if last.is_empty() || last == "." || last == ".." {
@@ -137,6 +139,7 @@ mod tests {
             "需求说明 v2.docx"
         );
         assert!(file_name("a\nb.pdf").is_err());
+        assert!(file_name("申报书\u{202E}fdp.exe").is_err());
         assert!(file_name("dir/").is_err());
         assert!(file_name("..").is_err());
         assert!(file_name(&"长".repeat(256)).is_err());

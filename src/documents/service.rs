@@ -146,8 +146,23 @@ pub async fn upload(
             }
         }
     }
-    storage.put_file(&received.sha256, &received.path).await?;
+    // The quota before anything is stored (and again under the lock below): a refused upload
+    // leaves nothing in the store.
     let total_limit = per(&state.settings.documents.max_total_mib, attached_to);
+    {
+        let mut conn = state.conn().await?;
+        let current = queries::current_total(&mut conn, owner).await?;
+        let replacing = match params.replaces {
+            Some(old) => {
+                queries::find_visible(&mut conn, viewer, old)
+                    .await?
+                    .size_bytes
+            }
+            None => 0,
+        };
+        rules::within_total(current, received.size, replacing, total_limit)?;
+    }
+    storage.put_file(&received.sha256, &received.path).await?;
     let doc = state
         .transaction(async |conn| {
             let place = queries::lock_place(conn, owner).await?;

@@ -143,6 +143,8 @@ impl Storage {
                 break;
             }
             if let Err(e) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                // Not left behind in the bucket (an incomplete upload is billed until aborted).
+                let _ = writer.abort().await;
                 return Err(unavailable(e));
             }
             writer.write(&buf[..n]);
@@ -304,11 +306,7 @@ fn link_or_copy(src: &Path, dst: &Path) -> std::io::Result<()> {
 
 /// Lower-case hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    crate::privacy::hex(bytes)
 }
 
 fn unavailable(e: object_store::Error) -> AppError {

@@ -52,10 +52,7 @@ pub fn blind_copy(src: &Path, kind: Kind, dst: &Path) -> io::Result<Vec<String>>
         Kind::Docx | Kind::Xlsx | Kind::Pptx | Kind::Ofd => package::blind_package(src, kind, dst),
         Kind::Png => images::blind_png(src, dst),
         Kind::Jpeg => images::blind_jpeg(src, dst),
-        Kind::Zip => {
-            std::fs::copy(src, dst)?;
-            Ok(Vec::new())
-        }
+        Kind::Zip => package::blind_zip(src, dst),
     }
 }
 
@@ -108,6 +105,42 @@ mod tests {
             "the copy is still a {kind}"
         );
         (dir, out, removed)
+    }
+
+    #[test]
+    fn a_zips_blind_copy_names_its_entries_by_number() {
+        use std::fs::File;
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let (src, dst) = (dir.path().join("a.zip"), dir.path().join("b.zip"));
+        let mut zip = zip::ZipWriter::new(File::create(&src).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        zip.add_directory("某某大学", options).unwrap();
+        zip.start_file("某某大学/某某大学-专利.PDF", options)
+            .unwrap();
+        zip.write_all(b"%PDF-1.4 patent").unwrap();
+        zip.start_file("检测报告", options).unwrap();
+        zip.write_all(b"report").unwrap();
+        zip.finish().unwrap();
+        let removed = blind_copy(&src, Kind::Zip, &dst).unwrap();
+        assert!(
+            removed.contains(&"zip:entry names".to_string()),
+            "{removed:?}"
+        );
+        let mut copy = zip::ZipArchive::new(File::open(&dst).unwrap()).unwrap();
+        let names: Vec<String> = copy.file_names().map(|n| n.unwrap().into_owned()).collect();
+        assert_eq!(names, ["附件1.pdf", "附件2"]);
+        let mut content = String::new();
+        copy.by_name("附件1.pdf")
+            .unwrap()
+            .read_to_string(&mut content)
+            .unwrap();
+        assert_eq!(content, "%PDF-1.4 patent");
+        let raw = std::fs::read(&dst).unwrap();
+        assert!(
+            !raw.windows("某某大学".len())
+                .any(|w| w == "某某大学".as_bytes())
+        );
     }
 
     #[test]
@@ -327,14 +360,6 @@ mod tests {
         let mut tail = fixtures::JPEG_SCAN.to_vec();
         tail.extend_from_slice(&[0xFF, 0xD9]);
         assert!(out.ends_with(&tail));
-    }
-
-    #[test]
-    fn a_zip_is_copied_as_is() {
-        let original = fixtures::zip_of(&[("专利证书.pdf", b"%PDF-1.4 ..."), ("a.txt", b"x")]);
-        let (_dir, out, removed) = copy(&original, Kind::Zip);
-        assert!(removed.is_empty());
-        assert_eq!(out, original);
     }
 
     #[test]

@@ -217,6 +217,40 @@ pub(super) fn blind_package(src: &Path, kind: Kind, dst: &Path) -> io::Result<Ve
     Ok(removed)
 }
 
+/// A plain ZIP's blind copy: every entry copied as stored (no recompression) under a neutral name,
+/// `附件1.pdf`, `附件2.docx`…: entry names (`某某大学-专利.pdf`) and folders are what would name the
+/// team. The files inside are not blinded themselves (their own metadata stays); the notice to
+/// the uploader says that names written in files are not removed.
+pub(super) fn blind_zip(src: &Path, dst: &Path) -> io::Result<Vec<String>> {
+    let mut archive = zip::ZipArchive::new(BufReader::new(File::open(src)?)).map_err(invalid)?;
+    let mut writer = zip::ZipWriter::new(BufWriter::new(File::create(dst)?));
+    let mut removed = Vec::new();
+    let mut n = 0;
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(invalid)?;
+        if entry.is_dir() {
+            note(&mut removed, "zip:folder names".to_string());
+            continue;
+        }
+        n += 1;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        let extension = name
+            .rsplit_once('.')
+            .map(|(_, e)| e)
+            .filter(|e| {
+                !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+            .map(|e| format!(".{}", e.to_ascii_lowercase()))
+            .unwrap_or_default();
+        writer
+            .raw_copy_file_rename(entry, format!("附件{n}{extension}"))
+            .map_err(invalid)?;
+        note(&mut removed, "zip:entry names".to_string());
+    }
+    writer.finish().map_err(invalid)?.flush()?;
+    Ok(removed)
+}
+
 /// A start tag found in XML text.
 struct StartTag<'a> {
     qualified: &'a str,
