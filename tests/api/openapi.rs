@@ -633,3 +633,27 @@ async fn the_contract_check_refuses_drift() {
     let resp = app.client.delete(app.url("/health")).send().await.unwrap();
     assert_eq!(resp.status(), 405);
 }
+
+/// The web client's API types are generated from `web/openapi.json` (`npm run api` in web/); that
+/// copy must be the served document, so a change to the API cannot leave the client's types behind.
+/// `UPDATE_WEB_OPENAPI=1 cargo test --test api openapi` rewrites it (then run `npm run api` in web/).
+#[tokio::test]
+async fn the_web_clients_copy_of_the_document_is_the_served_one() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("web/openapi.json");
+    if std::env::var_os("UPDATE_WEB_OPENAPI").is_some() {
+        let mut text = serde_json::to_string_pretty(&doc).unwrap();
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+    }
+    let copy: Value = serde_json::from_str(
+        &std::fs::read_to_string(&path).expect("web/openapi.json (UPDATE_WEB_OPENAPI=1 writes it)"),
+    )
+    .expect("web/openapi.json is JSON");
+    assert!(
+        copy == doc,
+        "web/openapi.json differs from the served document: run \
+         `UPDATE_WEB_OPENAPI=1 cargo test --test api openapi` then `npm run api` in web/"
+    );
+}
