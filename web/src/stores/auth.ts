@@ -1,0 +1,126 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { api, type Schemas } from '@/api/client'
+import { unwrap } from '@/api/problem'
+
+export type User = Schemas['UserView']
+type TokenResponse = Schemas['TokenResponse']
+
+/** Refresh this long before the access token expires (at most half its lifetime). */
+export const REFRESH_LEAD_MS = 60_000
+
+/** The `exp` of a JWT, in ms since the epoch (no signature check: the server does that). */
+export function tokenExpiry(token: string): number | null {
+  const payload = token.split('.')[1]
+  if (!payload) return null
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='))
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp
+    return typeof exp === 'number' ? exp * 1000 : null
+  } catch {
+    return null
+  }
+}
+
+/** How long to wait before refreshing a token that expires at `expMs`. */
+export function refreshDelay(expMs: number, nowMs: number): number {
+  const left = expMs - nowMs
+  return Math.max(0, left - Math.min(REFRESH_LEAD_MS, left / 2))
+}
+
+// The login body in cookie mode: the refresh token comes as an HttpOnly cookie scoped to
+// /api/v1/auth, never in the body and never in JavaScript's reach.
+type CookieLogin = Schemas['LoginRequest'] & { refresh_in_cookie: true }
+
+export const useAuthStore = defineStore('auth', () => {
+  // In memory only: never localStorage or sessionStorage.
+  const accessToken = ref<string | null>(null)
+  const user = ref<User | null>(null)
+  const expiresAt = ref<number | null>(null)
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let refreshing: Promise<boolean> | null = null
+  let restoring: Promise<void> | null = null
+
+  const loggedIn = computed(() => accessToken.value !== null)
+  const role = computed(() => user.value?.role ?? null)
+
+  function schedule(): void {
+    if (timer) clearTimeout(timer)
+    timer = null
+    if (expiresAt.value === null) return
+    timer = setTimeout(() => {
+      void refresh()
+    }, refreshDelay(expiresAt.value, Date.now()))
+  }
+
+  function accept(tokens: TokenResponse): void {
+    accessToken.value = tokens.access_token
+    user.value = tokens.user ?? user.value
+    expiresAt.value = tokenExpiry(tokens.access_token) ?? Date.now() + tokens.expires_in * 1000
+    schedule()
+  }
+
+  function clear(): void {
+    if (timer) clearTimeout(timer)
+    timer = null
+    accessToken.value = null
+    user.value = null
+    expiresAt.value = null
+  }
+
+  async function login(email: string, password: string): Promise<User> {
+    const body: CookieLogin = { email, password, refresh_in_cookie: true }
+    const tokens = unwrap(await api.POST('/api/v1/auth/login', { body }))
+    accept(tokens)
+    return tokens.user
+  }
+
+  /** One silent refresh through the cookie; concurrent callers share it. */
+  function refresh(): Promise<boolean> {
+    refreshing ??= (async () => {
+      try {
+        const result = await api.POST('/api/v1/auth/refresh', {
+          // Cookie mode: an empty JSON object; the cookie carries the refresh token.
+          body: {} as Schemas['RefreshRequest'],
+        })
+        if (!result.data) {
+          clear()
+          return false
+        }
+        accept(result.data)
+        return true
+      } catch {
+        clear()
+        return false
+      } finally {
+        refreshing = null
+      }
+    })()
+    return refreshing
+  }
+
+  /** On page load: a session is restored from the cookie if there is one (quietly otherwise). */
+  function restore(): Promise<void> {
+    restoring ??= refresh().then(async (ok) => {
+      if (ok && !user.value) await loadMe()
+    })
+    return restoring
+  }
+
+  async function loadMe(): Promise<User | null> {
+    if (!accessToken.value) return null
+    const result = await api.GET('/api/v1/me')
+    user.value = result.data ?? null
+    return user.value
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await api.POST('/api/v1/auth/logout', { body: {} })
+    } finally {
+      clear()
+    }
+  }
+
+  return { accessToken, user, expiresAt, loggedIn, role, login, refresh, restore, loadMe, logout, clear }
+})

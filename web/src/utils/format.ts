@@ -1,0 +1,59 @@
+// Formatting of money and time as the program shows them: bounties in 万元 (the API gives fen),
+// instants in Beijing time (Asia/Shanghai, no daylight saving) whatever the browser's zone.
+
+const FEN_PER_WAN = 1_000_000 // 1 万元 = 10 000 元 = 1 000 000 分
+
+/** `250000000` fen → `"250"` (万元), at most two decimals, no trailing zeros. */
+export function fenToWan(fen: number): string {
+  const wan = fen / FEN_PER_WAN
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: true }).format(wan)
+}
+
+/** A bounty for display: `250 万元` in Chinese, `CNY 2,500,000` in English. */
+export function formatBounty(fen: number, language: string): string {
+  if (language.startsWith('zh')) return `${fenToWan(fen)} 万元`
+  const yuan = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(fen / 100)
+  return `CNY ${yuan}`
+}
+
+/** 万元 entered in a filter → fen for the API (undefined stays undefined). */
+export function wanToFen(wan: number | null | undefined): number | undefined {
+  if (wan === null || wan === undefined || Number.isNaN(wan)) return undefined
+  return Math.round(wan * FEN_PER_WAN)
+}
+
+const BEIJING = 'Asia/Shanghai'
+
+function beijingParts(date: Date): Record<string, string> {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: BEIJING,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date)
+  return Object.fromEntries(parts.map((p) => [p.type, p.value]))
+}
+
+/** An RFC 3339 instant → `2026-12-03 17:00` in Beijing time. */
+export function formatBeijing(iso: string | Date): string {
+  const date = typeof iso === 'string' ? new Date(iso) : iso
+  if (Number.isNaN(date.getTime())) return ''
+  const p = beijingParts(date)
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`
+}
+
+/** An RFC 3339 instant → `2026-12-03`, the Beijing date. */
+export function formatBeijingDate(iso: string | Date): string {
+  const date = typeof iso === 'string' ? new Date(iso) : iso
+  if (Number.isNaN(date.getTime())) return ''
+  const p = beijingParts(date)
+  return `${p.year}-${p.month}-${p.day}`
+}
+
+/** A Beijing calendar day (`YYYY-MM-DD`) → the instant it starts or ends, for date filters. */
+export function beijingDayBound(day: string, bound: 'start' | 'end'): string {
+  return bound === 'start' ? `${day}T00:00:00+08:00` : `${day}T23:59:59+08:00`
+}
