@@ -20,7 +20,8 @@ export function setAuthHooks(next: AuthHooks): void {
 export function createApiClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}) {
   const fetchImpl = options.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
   const client = createClient<paths>({
-    baseUrl: options.baseUrl ?? '',
+    // Same origin in the browser; an absolute base elsewhere (tests), where fetch needs one.
+    baseUrl: options.baseUrl ?? globalThis.location?.origin ?? 'http://localhost',
     fetch: fetchImpl,
     credentials: 'same-origin',
   })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, type Schemas } from '@/api/client'
+import { api, setAuthHooks, type Schemas } from '@/api/client'
 import { unwrap } from '@/api/problem'
 
 export type User = Schemas['UserView']
@@ -26,6 +26,20 @@ export function tokenExpiry(token: string): number | null {
 export function refreshDelay(expMs: number, nowMs: number): number {
   const left = expMs - nowMs
   return Math.max(0, left - Math.min(REFRESH_LEAD_MS, left / 2))
+}
+
+// A hint, not a secret: "this browser signed in and has not signed out", so that a page load
+// tries the cookie only when there may be one (anonymous visitors cause no refresh call).
+const SESSION_HINT = 'jiebang.session'
+
+function hint(on: boolean | null): boolean {
+  try {
+    if (on === true) localStorage.setItem(SESSION_HINT, '1')
+    else if (on === false) localStorage.removeItem(SESSION_HINT)
+    return localStorage.getItem(SESSION_HINT) === '1'
+  } catch {
+    return on === true
+  }
 }
 
 // The login body in cookie mode: the refresh token comes as an HttpOnly cookie scoped to
@@ -61,6 +75,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   function clear(): void {
+    hint(false)
     if (timer) clearTimeout(timer)
     timer = null
     accessToken.value = null
@@ -72,6 +87,7 @@ export const useAuthStore = defineStore('auth', () => {
     const body: CookieLogin = { email, password, refresh_in_cookie: true }
     const tokens = unwrap(await api.POST('/api/v1/auth/login', { body }))
     accept(tokens)
+    hint(true)
     return tokens.user
   }
 
@@ -101,7 +117,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** On page load: a session is restored from the cookie if there is one (quietly otherwise). */
   function restore(): Promise<void> {
-    restoring ??= refresh().then(async (ok) => {
+    restoring ??= (hint(null) ? refresh() : Promise.resolve(false)).then(async (ok) => {
       if (ok && !user.value) await loadMe()
     })
     return restoring
@@ -124,3 +140,22 @@ export const useAuthStore = defineStore('auth', () => {
 
   return { accessToken, user, expiresAt, loggedIn, role, login, refresh, restore, loadMe, logout, clear }
 })
+
+/**
+ * Puts the auth store behind the API client's middleware (main.ts does this once):
+ * the token it sends, the refresh it tries on a 401, and what happens when that fails.
+ */
+export function connectAuth(
+  auth: ReturnType<typeof useAuthStore>,
+  options: { language: () => string; unauthenticated: () => void },
+): void {
+  setAuthHooks({
+    token: () => auth.accessToken,
+    refresh: () => auth.refresh(),
+    unauthenticated: () => {
+      auth.clear()
+      options.unauthenticated()
+    },
+    language: options.language,
+  })
+}

@@ -6,7 +6,7 @@ describe('bounty in 万元', () => {
     expect(fenToWan(250_000_000)).toBe('250')
     expect(fenToWan(12_500_000)).toBe('12.5')
     expect(fenToWan(1_234_567)).toBe('1.23')
-    expect(fenToWan(50_000_000_000)).toBe('50,000')
+    expect(fenToWan(50_000_000_000)).toBe('50000')
     expect(fenToWan(0)).toBe('0')
   })
   it('labels it by language', () => {

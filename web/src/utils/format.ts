@@ -3,10 +3,10 @@
 
 const FEN_PER_WAN = 1_000_000 // 1 万元 = 10 000 元 = 1 000 000 分
 
-/** `250000000` fen → `"250"` (万元), at most two decimals, no trailing zeros. */
+/** `250000000` fen → `"250"` (万元), at most two decimals, no trailing zeros, no grouping (`2107 万元`). */
 export function fenToWan(fen: number): string {
   const wan = fen / FEN_PER_WAN
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: true }).format(wan)
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: false }).format(wan)
 }
 
 /** A bounty for display: `250 万元` in Chinese, `CNY 2,500,000` in English. */
