@@ -30,7 +30,7 @@ const rust = (listen: number) => ({
   env: {
     DATABASE_URL: databaseUrl,
     JIEBANG__SERVER__WEB_DIR: resolve(web, 'dist'),
-    RUST_LOG: 'warn',
+    RUST_LOG: 'error',
   },
 })
 

@@ -1,16 +1,40 @@
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
 import { readAccounts, type Account } from './global-setup'
 
 export const WIDTHS = [375, 768, 1280] as const
 
-/** The demo accounts of this run (passwords as seed-demo printed them). */
-export const test = base.extend<{ accounts: Account[] }>({
+/**
+ * `accounts`: the demo accounts of this run (passwords as seed-demo printed them).
+ * `pageGuard` (automatic): fails a test whose page broke the Content-Security-Policy (an inline
+ * script, an eval) or threw an uncaught error.
+ */
+export const test = base.extend<{ accounts: Account[]; pageGuard: void }>({
   // eslint-disable-next-line no-empty-pattern
   accounts: async ({}, use) => {
     await use(readAccounts())
   },
+  pageGuard: [
+    async ({ page }, use) => {
+      const problems: string[] = []
+      page.on('console', (m) => {
+        if (/Content.Security.Policy/i.test(m.text())) problems.push(m.text())
+      })
+      page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`))
+      await use()
+      expect(problems).toEqual([])
+    },
+    { auto: true },
+  ],
 })
+
+/** Whether the server under test does cookie-mode login (the `refresh_in_cookie` field). */
+export async function cookieModeLogin(request: APIRequestContext): Promise<boolean> {
+  const doc = (await (await request.get('/api/v1/openapi.json')).json()) as {
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> }
+  }
+  return Boolean(doc.components.schemas.LoginRequest?.properties?.refresh_in_cookie)
+}
 export { expect }
 
 export function account(accounts: Account[], email: string): Account {

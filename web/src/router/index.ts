@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { i18n } from '@/i18n'
 import { expertRoutes } from './expert'
@@ -67,8 +67,11 @@ router.beforeEach(async (to) => {
   return true
 })
 
-router.afterEach((to) => {
+/** document.title from the route's meta.title, in the UI language. */
+export function setTitle(to: RouteLocationNormalized): void {
   const key = [...to.matched].reverse().find((r) => r.meta.title)?.meta.title
   const name = i18n.global.t('app.name')
   document.title = key ? `${i18n.global.t(key)} · ${name}` : name
-})
+}
+
+router.afterEach(setTitle)
