@@ -9,11 +9,16 @@ export function fenToWan(fen: number): string {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, useGrouping: false }).format(wan)
 }
 
-/** A bounty for display: `250 万元` in Chinese, `CNY 2,500,000` in English. */
-export function formatBounty(fen: number, language: string): string {
-  if (language.startsWith('zh')) return `${fenToWan(fen)} 万元`
+/** The translate function of vue-i18n (`useI18n().t` or `i18n.global.t`). */
+export type Translate = (key: string, named: Record<string, unknown>) => string
+
+/**
+ * A bounty for display, worded by the locale's `format.bounty`: `250 万元` in Chinese (from
+ * `{wan}`), `CNY 2,500,000` in English (from `{yuan}`).
+ */
+export function formatBounty(fen: number, t: Translate): string {
   const yuan = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(fen / 100)
-  return `CNY ${yuan}`
+  return t('format.bounty', { wan: fenToWan(fen), yuan })
 }
 
 /** 万元 entered in a filter → fen for the API (undefined stays undefined). */
@@ -56,4 +61,25 @@ export function formatBeijingDate(iso: string | Date): string {
 /** A Beijing calendar day (`YYYY-MM-DD`) → the instant it starts or ends, for date filters. */
 export function beijingDayBound(day: string, bound: 'start' | 'end'): string {
   return bound === 'start' ? `${day}T00:00:00+08:00` : `${day}T23:59:59+08:00`
+}
+
+/** What is left until a deadline, for countdowns: whole days, hours and minutes (0 once past). */
+export function remaining(deadline: string | Date, now: number = Date.now()): {
+  past: boolean
+  days: number
+  hours: number
+  minutes: number
+} {
+  const end = (typeof deadline === 'string' ? new Date(deadline) : deadline).getTime()
+  const left = Math.max(0, end - now)
+  const minutes = Math.floor(left / 60_000)
+  return { past: end <= now, days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 }
+}
+
+/** `还剩 3 天 4 小时`; under a day, hours and minutes; `已截止` once past (locale `format.*`). */
+export function formatRemaining(deadline: string | Date, t: Translate, now: number = Date.now()): string {
+  const r = remaining(deadline, now)
+  if (r.past) return t('format.closed', {})
+  if (r.days > 0) return t('format.leftDays', { d: r.days, h: r.hours })
+  return t('format.leftHours', { h: r.hours, m: r.minutes })
 }
