@@ -42,6 +42,12 @@ const onDemand = [
 
 export default defineConfig({
   plugins: process.env.VITEST ? [vue()] : [vue(), ...onDemand],
+  // vue-i18n: Composition API only (no legacy API, no global $t component), no devtools hooks.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: 'true',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+  },
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
