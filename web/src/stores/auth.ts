@@ -42,6 +42,16 @@ function hint(on: boolean | null): boolean {
   }
 }
 
+/**
+ * Runs a refresh under a lock shared by this site's tabs: each refresh rotates the cookie, and two
+ * tabs spending the same one at once would look like reuse to the server (which then ends the
+ * session). In turn, the second tab sends the cookie the first one just got.
+ */
+function acrossTabs<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  return locks ? (locks.request('jiebang.refresh', fn) as Promise<T>) : fn()
+}
+
 // The login body in cookie mode: the refresh token comes as an HttpOnly cookie scoped to
 // /api/v1/auth, never in the body and never in JavaScript's reach.
 type CookieLogin = Schemas['LoginRequest'] & { refresh_in_cookie: true }
@@ -95,10 +105,12 @@ export const useAuthStore = defineStore('auth', () => {
   function refresh(): Promise<boolean> {
     refreshing ??= (async () => {
       try {
-        const result = await api.POST('/api/v1/auth/refresh', {
-          // Cookie mode: an empty JSON object; the cookie carries the refresh token.
-          body: {} as Schemas['RefreshRequest'],
-        })
+        const result = await acrossTabs(() =>
+          api.POST('/api/v1/auth/refresh', {
+            // Cookie mode: an empty JSON object; the cookie carries the refresh token.
+            body: {} as Schemas['RefreshRequest'],
+          }),
+        )
         if (!result.data) {
           clear()
           return false
