@@ -102,6 +102,13 @@ test('expert1 reads a blind bid, opens its PDF, and scores both bids; the draft 
     .evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0)
   expect(painted).toBe(true)
 
+  // "Download all": the panel's documents as one ZIP, fetched with the token and saved.
+  const [zip] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '全部下载（ZIP）' }).click(),
+  ])
+  expect(zip.suggestedFilename()).toMatch(/\.zip$/)
+
   // Scores: saved automatically as a draft, on the server.
   await score(page, seat.rubric, (max) => max - 3, '技术路线清晰，中试计划可行。')
   await expect(page.getByTestId('score-total')).toHaveText(String(seat.rubric.reduce((s, c) => s + c.max_points - 3, 0)))
@@ -121,7 +128,18 @@ test('expert1 reads a blind bid, opens its PDF, and scores both bids; the draft 
   await page.getByRole('button', { name: '保存并评下一份' }).click()
   await expect(page).not.toHaveURL(firstBid)
   await expect(page.getByRole('heading', { level: 1, name: '方案 B' })).toBeVisible()
-  await score(page, seat.rubric, (max) => Math.floor(max / 2), '方案基本可行，经费测算偏高。')
+
+  // A save that fails (the connection drops) is shown beside the form; retry sends it.
+  await page.route('**/api/v1/assignments/*/scores/*', (route) => route.abort('internetdisconnected'), { times: 1 })
+  for (const c of seat.rubric) {
+    await page.getByLabel(`${c.name}（0–${c.max_points} 分）`).fill(String(Math.floor(c.max_points / 2)))
+  }
+  await page.getByLabel('评审意见').fill('方案基本可行，经费测算偏高。')
+  const failed = page.getByRole('alert').filter({ hasText: '保存失败' })
+  await expect(failed).toBeVisible({ timeout: 10_000 })
+  await failed.getByRole('button', { name: '重试' }).click()
+  await expect(failed).toHaveCount(0)
+  await expect(page.getByRole('status').filter({ hasText: '草稿已保存' })).toBeVisible({ timeout: 10_000 })
 
   // An unsent change (typed, reloaded at once) is kept in the tab and restored.
   await page.getByLabel('评审意见').fill('方案基本可行，经费测算偏高，进度偏紧。')
@@ -171,4 +189,42 @@ test('an expert without a seat on that panel cannot reach the bid by URL', async
   await expect(page.getByRole('link', { name: '返回我的评审' })).toBeVisible()
   await expect(page.getByText('技术路线')).toHaveCount(0)
   await expectAccessible(page)
+})
+
+test("the expert's other pages: panels, fees, notifications, profile", async ({ page, accounts }) => {
+  await login(page, account(accounts, EXPERT1))
+  const pages: [string, string][] = [
+    ['/expert/panels', '我的评审'],
+    ['/expert/fees', '评审费'],
+    ['/expert/notifications', '消息通知'],
+    ['/expert/profile', '个人资料'],
+  ]
+  for (const [path, heading] of pages) {
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await page.goto(path)
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
+    await expectAccessible(page)
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 })
+      await expectNoHorizontalOverflow(page)
+    }
+  }
+  // The submitted panel among "my panels", with its progress.
+  await page.goto('/expert/panels')
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: seat.challenge_title }) })
+  await expect(card.getByText('2 / 2 已评分')).toBeVisible()
+  await expect(card.getByText('已提交')).toBeVisible()
+
+  // The profile: title and declared conflicts saved; a malformed USCC is refused before sending.
+  await page.goto('/expert/profile')
+  await page.getByLabel('职称').fill('教授、博士生导师')
+  await page.getByLabel('回避单位（统一社会信用代码）').fill('91350200776049653B')
+  await page.getByRole('button', { name: '保存资料' }).click()
+  await expect(page.getByText('以下代码格式不正确：91350200776049653B')).toBeVisible()
+  await page.getByLabel('回避单位（统一社会信用代码）').fill('91350200776049653A')
+  await page.getByRole('button', { name: '保存资料' }).click()
+  await expect(page.getByText('资料已保存')).toBeVisible()
+  await page.reload()
+  await expect(page.getByLabel('职称')).toHaveValue('教授、博士生导师')
+  await expect(page.getByLabel('回避单位（统一社会信用代码）')).toHaveValue('91350200776049653A')
 })
