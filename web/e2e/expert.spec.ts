@@ -96,11 +96,22 @@ test('expert1 reads a blind bid, opens its PDF, and scores both bids; the draft 
   // The PDF in the page (pdf.js in its own chunk, its worker from our origin).
   await page.getByRole('button', { name: '在线查看' }).first().click()
   await expect(page.getByRole('img', { name: /^第 1 \/ \d+ 页$/ })).toBeVisible({ timeout: 15_000 })
-  const painted = await page
-    .locator('canvas')
-    .first()
-    .evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0)
-  expect(painted).toBe(true)
+  // Something is drawn on the page (its text: the CMaps are served from our origin).
+  await expect
+    .poll(
+      () =>
+        page
+          .locator('canvas')
+          .first()
+          .evaluate((c: HTMLCanvasElement) => {
+            const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []
+            let dark = 0
+            for (let i = 0; i < data.length; i += 4) if (data[i]! < 128 && data[i + 3]! > 0) dark += 1
+            return dark
+          }),
+      { timeout: 10_000 },
+    )
+    .toBeGreaterThan(100)
 
   // "Download all": the panel's documents as one ZIP, fetched with the token and saved.
   const [zip] = await Promise.all([
