@@ -239,3 +239,58 @@ test("the expert's other pages: panels, fees, notifications, profile", async ({ 
   await expect(page.getByLabel('职称')).toHaveValue('教授、博士生导师')
   await expect(page.getByLabel('回避单位（统一社会信用代码）')).toHaveValue('91350200776049653A')
 })
+
+test('a commitment republished while the expert reads it must be read again (409 commitment_outdated)', async ({
+  page,
+  request,
+  accounts,
+}) => {
+  const expert = account(accounts, EXPERT2)
+  const admin = accounts.find((a) => a.role === 'admin')!
+  await login(page, expert)
+  await page.goto('/expert/invitations')
+  const card = page.locator('article').filter({ hasText: seat.challenge_title })
+  await card.getByRole('button', { name: '阅读承诺书并接受' }).click()
+  const dialog = page.getByRole('dialog', { name: '保密及回避承诺书' })
+  const version = dialog.getByText(/^第 \d+ 版$/)
+  await expect(version).toBeVisible()
+  const before = Number((await version.innerText()).replace(/\D/g, ''))
+
+  // Meanwhile the office publishes a new version.
+  const bearer = await token(request, admin.email, admin.password)
+  const current = (await (
+    await request.get('/api/v1/commitments/expert_review', { headers: { Authorization: `Bearer ${bearer}` } })
+  ).json()) as { text_zh: string; text_en: string }
+  const put = await request.put('/api/v1/commitments/expert_review', {
+    headers: { Authorization: `Bearer ${bearer}` },
+    data: { text_zh: `${current.text_zh}\n\n五、本承诺自签署之日起生效。`, text_en: `${current.text_en}\n\n5. Effective on signing.` },
+  })
+  expect(put.ok()).toBe(true)
+
+  await dialog.getByText('我已阅读并同意上述承诺').click()
+  await dialog.getByRole('button', { name: '签署并接受邀请' }).click()
+  await expect(dialog.getByText('承诺书已更新，请阅读新版本后重新签署。')).toBeVisible()
+  await expect(dialog.getByText(`第 ${before + 1} 版`)).toBeVisible()
+  await expect(dialog.getByText('五、本承诺自签署之日起生效。')).toBeVisible()
+  await expect(dialog.getByRole('button', { name: '签署并接受邀请' })).toBeDisabled()
+  await dialog.getByText('我已阅读并同意上述承诺').click()
+  await dialog.getByRole('button', { name: '签署并接受邀请' }).click()
+  await expect(page).toHaveURL(/\/expert\/panels\/[0-9a-f-]+$/)
+  await expect(page.getByText(`已签署承诺书（第 ${before + 1} 版`)).toBeVisible()
+})
+
+test('an expert declines an invitation with a reason', async ({ page, accounts }) => {
+  await login(page, account(accounts, 'expert3@demo.jiebang.cn'))
+  await page.goto('/expert/invitations')
+  const card = page.locator('article').filter({ hasText: seat.challenge_title })
+  await card.getByRole('button', { name: '谢绝' }).click()
+  const dialog = page.getByRole('dialog', { name: '谢绝邀请' })
+  await dialog.getByRole('button', { name: '确认谢绝' }).click()
+  await expect(dialog.getByText('请填写谢绝理由')).toBeVisible()
+  await dialog.getByLabel('谢绝理由').fill('评审期间出国访问')
+  await page.mouse.move(0, 0) // not a hovered button's colours
+  await expectAccessible(page)
+  await dialog.getByRole('button', { name: '确认谢绝' }).click()
+  await expect(page.getByText('已谢绝邀请')).toBeVisible()
+  await expect(card).toHaveCount(0)
+})
