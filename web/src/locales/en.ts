@@ -170,7 +170,6 @@ const en: typeof zhCN = {
       notifications: 'Notifications',
       profile: 'Profile',
     },
-    placeholder: 'This page is being built.',
     status: {
       invited: 'Invited',
       accepted: 'In review',

@@ -169,7 +169,6 @@ export default {
       notifications: '消息通知',
       profile: '个人资料',
     },
-    placeholder: '此页面正在建设中。',
     status: {
       invited: '待接受',
       accepted: '评审中',
