@@ -212,6 +212,7 @@ const en: typeof zhCN = {
       rubric: 'Rubric',
       criterion: 'Criterion',
       points: 'Points',
+      pointsValue: '{n} points',
       guidance: 'What to look at',
       kpis: 'KPIs',
       invitedAt: 'Invited',

@@ -211,6 +211,7 @@ export default {
       rubric: '评分标准',
       criterion: '评分项',
       points: '分值',
+      pointsValue: '{n} 分',
       guidance: '评分要点',
       kpis: '考核指标',
       invitedAt: '邀请时间',
