@@ -1,4 +1,13 @@
-# Release image: the `jiebang` binary and its config/ folder.
+# Release image: the `jiebang` binary, its config/ folder and the built web client.
+
+# The web client (web/): dependencies first, so that they are cached until the lock file changes.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci
+COPY web/ ./
+RUN npm run build
+
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY . .
@@ -13,8 +22,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 WORKDIR /app
 COPY --from=build /src/target/release/jiebang /usr/local/bin/jiebang
 COPY config ./config
+COPY --from=web /web/dist ./web/dist
 USER jiebang
 ENV JIEBANG_ENV=production
+# The web client, served at / (docs/api-conventions.md#the-web-client).
+ENV JIEBANG__SERVER__WEB_DIR=/app/web/dist
 # Documents (docs/documents.md): a local store on a volume unless [documents.s3] is configured;
 # the spool on the same volume, so that a received file is not copied across disks.
 ENV JIEBANG__DOCUMENTS__DIR=/var/lib/jiebang/documents \

@@ -218,6 +218,14 @@ pub struct ServerSettings {
     /// from `bind` ([`Settings::resolve_public_url`]).
     #[serde(default)]
     pub public_url: Option<String>,
+    /// The built web client (`cd web && npm ci && npm run build`), served at `/`; relative to the
+    /// working directory. Without an `index.html` there, `/` says how to build it.
+    #[serde(default = "default_web_dir")]
+    pub web_dir: PathBuf,
+}
+
+fn default_web_dir() -> PathBuf {
+    PathBuf::from("web/dist")
 }
 
 #[derive(Debug, Clone, Deserialize)]

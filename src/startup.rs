@@ -25,8 +25,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Settings;
 use crate::credit;
 use crate::error::AppError;
-use crate::http::fallback::{RouteTable, not_matched};
+use crate::http::fallback::RouteTable;
 use crate::http::head_guard::HeadGuard;
+use crate::http::web_client::{self, WebClient};
 use crate::http::{headers, problem};
 use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
@@ -56,6 +57,14 @@ impl Application {
         let listener = bind(&server_settings.bind, server_settings.backlog)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", server_settings.bind))?;
         let port = listener.local_addr()?.port();
+        let web_dir = &state.settings.server.web_dir;
+        if !WebClient::new(web_dir).is_built() {
+            tracing::warn!(
+                web_dir = %web_dir.display(),
+                "the web client is not built (no index.html): / answers how to build it \
+                 (cd web && npm ci && npm run build)"
+            );
+        }
         let server = run(listener, state.clone())?;
         if state.settings.jobs.enabled {
             // Deadlines that passed while no server ran are closed now, not at the next change.
@@ -197,6 +206,7 @@ fn bind(address: &str, backlog: i32) -> std::io::Result<TcpListener> {
 fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
     let settings = state.settings.clone();
     monitoring::install();
+    let web_client = Data::new(WebClient::new(&settings.server.web_dir));
     let app = move || {
         let (app, api) = App::new()
             .into_utoipa_app()
@@ -226,8 +236,10 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
             .split_for_parts();
         let api = openapi::finish(api);
         let routes = Data::new(RouteTable::from_openapi(&api));
+        let files = web_client.files();
         app.app_data(routes)
             .app_data(Data::new(openapi::Document::new(&api)))
+            .app_data(web_client.clone())
             .service(web::redirect("/docs", "/docs/").permanent())
             .service(
                 SwaggerUi::new("/docs/{_:.*}").config(
@@ -235,7 +247,13 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                         .persist_authorization(true),
                 ),
             )
-            .default_service(web::to(not_matched))
+            // Last: the web client's files, for the paths that are not the server's own.
+            .configure(|config| {
+                if let Some(files) = files {
+                    config.service(files);
+                }
+            })
+            .default_service(web::to(web_client::fallback))
             .wrap(cors(&state.settings.server.cors_allowed_origins))
             .wrap(problem::error_renderer())
             .wrap(from_fn(monitoring::record_request))

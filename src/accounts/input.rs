@@ -290,22 +290,29 @@ pub struct LoginRequest {
     pub email: String,
     #[schema(value_type = String, format = Password)]
     pub password: SecretString,
+    /// Cookie mode, for the web client served from this origin: the refresh token comes in the
+    /// `HttpOnly` cookie `jiebang_refresh` (path `/api/v1/auth`) instead of the body, and
+    /// `/auth/refresh` and `/auth/logout` take it from there. Other clients leave it out.
+    #[serde(default)]
+    pub refresh_in_cookie: bool,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"refresh_token": "kq3v0x…(from login)"}))]
 pub struct RefreshRequest {
+    /// The refresh token to spend. Left out in cookie mode: the `jiebang_refresh` cookie's is.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
-    pub refresh_token: String,
+    pub refresh_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({}))]
 pub struct LogoutRequest {
-    /// Ends the session of this refresh token (useful once the access token has expired).
+    /// Ends the session of this refresh token (useful once the access token has expired). Left
+    /// out in cookie mode: the `jiebang_refresh` cookie's session ends.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: Option<String>,

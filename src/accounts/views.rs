@@ -109,8 +109,11 @@ impl From<Member> for OrganizationMemberView {
 pub struct TokenResponse {
     /// JWT for `Authorization: Bearer …`.
     pub access_token: String,
-    /// Opaque; spend it at `POST /auth/refresh` for a new pair. Each can be used once.
-    pub refresh_token: String,
+    /// Opaque; spend it at `POST /auth/refresh` for a new pair. Each can be used once. Absent in
+    /// cookie mode (`refresh_in_cookie` at login): the `jiebang_refresh` cookie holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub refresh_token: Option<String>,
     #[schema(example = "Bearer")]
     pub token_type: &'static str,
     /// Seconds until the access token expires.

@@ -1,6 +1,7 @@
 //! Authentication: password hashing, access tokens, login sessions with rotating refresh tokens,
 //! login rate limits, and the `AuthUser` extractor through which handlers learn who is calling.
 
+pub mod cookie;
 pub mod extractor;
 pub mod jwt;
 pub mod password;

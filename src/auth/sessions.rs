@@ -50,12 +50,19 @@ fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Opens a session for `user_id`; answers the session id and its first refresh token.
+/// A session just opened: its id, its first refresh token and when it ends.
+pub struct Started {
+    pub session_id: Uuid,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Opens a session for `user_id`, with its first refresh token.
 pub async fn start(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     ttl_days: u64,
-) -> AppResult<(Uuid, String)> {
+) -> AppResult<Started> {
     let session_id = Uuid::now_v7();
     let expires_at = Utc::now() + Duration::days(ttl_days as i64);
     let (token, hash) = new_refresh_token();
@@ -71,7 +78,11 @@ pub async fn start(
         insert_token(conn, &hash, session_id, expires_at).await
     })
     .await?;
-    Ok((session_id, token))
+    Ok(Started {
+        session_id,
+        token,
+        expires_at,
+    })
 }
 
 async fn insert_token(
@@ -91,12 +102,14 @@ async fn insert_token(
     Ok(())
 }
 
-/// A spent refresh token's successor: the account and session it belongs to, and the new token.
+/// A spent refresh token's successor: the account and session it belongs to, the new token, and
+/// when the session (and so the token) ends.
 pub struct Rotated {
     pub user_id: Uuid,
     pub role: Role,
     pub session_id: Uuid,
     pub token: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 enum Rotation {
@@ -157,6 +170,7 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str) -> AppResult<Rota
                 role,
                 session_id,
                 token,
+                expires_at,
             }))
         })
         .await?;

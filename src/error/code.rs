@@ -32,6 +32,8 @@ pub enum ErrorCode {
     AccountDisabled,
     InvalidRefreshToken,
     RefreshTokenReused,
+    /// The refresh cookie came with a request a page of another site could have made.
+    CrossSiteRequest,
     Forbidden,
     NotFound,
     // --- generic conflicts and versions ---

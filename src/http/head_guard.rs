@@ -398,7 +398,7 @@ pub fn answer(refusal: Refusal) -> (Vec<u8>, Uuid) {
         chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT"),
         headers::X_REQUEST_ID,
     );
-    for (name, value) in headers::security_headers(false) {
+    for (name, value) in headers::security_headers(headers::Surface::Api) {
         head.push_str(name.as_str());
         head.push_str(": ");
         head.push_str(value);

@@ -1,5 +1,5 @@
 //! HTTP plumbing shared by every resource: error rendering, the JSON body extractor, pagination,
-//! client addresses and response headers.
+//! client addresses, response headers, and the web client's files.
 
 pub mod body;
 pub mod client_addr;
@@ -14,6 +14,7 @@ pub mod responses;
 pub mod spreadsheet;
 pub mod validate;
 pub mod versions;
+pub mod web_client;
 
 pub use client_addr::ClientAddr;
 pub use json::{OptionalJson, ValidJson};

@@ -3,7 +3,9 @@
 //! fetched once per test binary) and fails the test on any drift:
 //!
 //! - the operation is found by method and path template (`/api/v1/bids/{id}`); a path no
-//!   operation has must be answered with a problem+json 404 (405 for a known path's other method);
+//!   operation has must be answered with a problem+json 404 (405 for a known path's other method),
+//!   but for a `GET` of the web client's (any path outside `/api`, `/docs`, `/health`, `/ready`,
+//!   `/metrics`: its files and pages, checked in `web.rs`);
 //! - the status is one the operation documents (or `default`);
 //! - the content type is one documented for that status (none documented: the body is empty);
 //! - a JSON body validates against the documented schema (`jsonschema`, draft 2020-12, formats
@@ -42,8 +44,11 @@ impl Middleware for Contract {
         let url = req.url().clone();
         let resp = next.run(req, extensions).await?;
         let path = url.path().to_string();
+        // The web client's paths (files, its pages) are not the API's: tests/api/web.rs.
+        let web_page = (method == Method::GET) && jiebang::http::web_client::is_client_path(&path);
         if method == Method::OPTIONS
             || method == Method::HEAD
+            || web_page
             || OUTSIDE.iter().any(|o| path.starts_with(o))
         {
             return Ok(resp);

@@ -105,7 +105,12 @@ async fn unknown_routes_and_wrong_methods_answer_in_the_same_format() {
         "route_not_found",
     )
     .await;
-    assert_problem(app.get("/no/such/page", None).await, 404, "route_not_found").await;
+    assert_problem(
+        app.get("/api/no/such/page", None).await,
+        404,
+        "route_not_found",
+    )
+    .await;
 
     let resp = app.get("/api/v1/auth/login", None).await;
     assert_eq!(resp.headers()["allow"], "POST");
@@ -181,7 +186,7 @@ async fn titles_follow_accept_language() {
         ),
         (
             Method::GET,
-            "/nowhere",
+            "/api/nowhere",
             "en",
             None,
             (404, "route_not_found", "No such endpoint"),
@@ -208,7 +213,7 @@ async fn every_response_carries_a_request_id_and_security_headers() {
     for resp in [
         app.get("/health", None).await,
         app.get("/api/v1/me", None).await,
-        app.get("/nowhere", None).await,
+        app.get("/api/nowhere", None).await,
     ] {
         let id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
         assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");

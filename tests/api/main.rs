@@ -41,3 +41,4 @@ mod reviews;
 mod scenario;
 mod smtp_sink;
 mod tokens;
+mod web;

@@ -63,7 +63,7 @@ async fn a_scrape_shows_requests_by_route_pattern_the_pool_and_the_job_queue() {
     let id = Uuid::new_v4();
     let resp = app.get(&format!("/api/v1/challenges/{id}"), None).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
-    let resp = app.get(&format!("/no/such/route/{id}"), None).await;
+    let resp = app.get(&format!("/api/no/such/route/{id}"), None).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     let after = Scrape::of(&app).await;
 

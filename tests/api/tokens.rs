@@ -261,3 +261,284 @@ async fn a_disabled_account_is_locked_out_at_once() {
     disable(false).await;
     assert_status(app.login(email, PASSWORD).await, 200).await;
 }
+
+// --- Cookie mode (the web client): the refresh token in an HttpOnly cookie. ---
+
+/// The test server's public URL (config/test.toml): its origin is the web client's.
+const OWN_ORIGIN: &str = "http://127.0.0.1:8080";
+
+/// The `jiebang_refresh` cookie a response sets, as sent.
+fn set_cookie(resp: &reqwest::Response) -> String {
+    let cookies: Vec<&str> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .filter(|v| v.starts_with("jiebang_refresh="))
+        .collect();
+    assert_eq!(cookies.len(), 1, "{:?}", resp.headers());
+    cookies[0].to_string()
+}
+
+/// The value of a `Set-Cookie` line.
+fn value_of(set_cookie: &str) -> String {
+    let pair = set_cookie.split(';').next().unwrap();
+    pair.trim_start_matches("jiebang_refresh=").to_string()
+}
+
+/// The attributes of a `Set-Cookie` line, as written.
+fn attributes(set_cookie: &str) -> Vec<String> {
+    set_cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_string())
+        .collect()
+}
+
+/// Logs in `email` in cookie mode; answers the body and the cookie's value.
+async fn cookie_login(app: &TestApp, email: &str) -> (Value, String, Vec<String>) {
+    let body = json!({"email": email, "password": PASSWORD, "refresh_in_cookie": true});
+    let resp = app.post("/api/v1/auth/login", &body, None).await;
+    let line = set_cookie(&resp);
+    let body = assert_status(resp, 200).await;
+    (body, value_of(&line), attributes(&line))
+}
+
+/// A solver registered (not logged in); answers the email.
+async fn a_solver(app: &TestApp) -> String {
+    let email = format!("cookie-{}@example.com", uuid::Uuid::new_v4().simple());
+    app.register(&email, "solver").await;
+    email
+}
+
+/// `POST path` as the web client sends it: the cookie, `{}` as JSON, its own origin.
+fn from_the_client(app: &TestApp, path: &str, cookie: &str) -> reqwest_middleware::RequestBuilder {
+    from_origin(app, path, cookie, OWN_ORIGIN)
+}
+
+/// `POST path` with the cookie and `{}` as JSON, from a page of `origin`.
+fn from_origin(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    origin: &str,
+) -> reqwest_middleware::RequestBuilder {
+    app.client
+        .post(app.url(path))
+        .header("cookie", format!("jiebang_refresh={cookie}"))
+        .header("origin", origin)
+        .json(&json!({}))
+}
+
+#[tokio::test]
+async fn cookie_mode_puts_the_refresh_token_in_an_http_only_cookie() {
+    let app = TestApp::spawn().await;
+    let email = a_solver(&app).await;
+    let (body, cookie, attributes) = cookie_login(&app, &email).await;
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    assert_eq!(body["token_type"], "Bearer");
+    assert_token_works(&app, body["access_token"].as_str().unwrap()).await;
+    assert!(cookie.len() >= 40, "{cookie}");
+
+    let ttl = app.state.settings.auth.refresh_token_ttl_days * 86_400;
+    for expected in [
+        "HttpOnly".to_string(),
+        "SameSite=Strict".to_string(),
+        "Path=/api/v1/auth".to_string(),
+        format!("Max-Age={ttl}"),
+    ] {
+        assert!(attributes.contains(&expected), "{expected}: {attributes:?}");
+    }
+    // The public URL is http here: no Secure, or the browser would never send it back.
+    assert!(!attributes.iter().any(|a| a == "Secure"), "{attributes:?}");
+
+    // Body mode is unchanged: the token in the body, no cookie.
+    let resp = app.login(&email, PASSWORD).await;
+    assert!(resp.headers().get("set-cookie").is_none());
+    let tokens = Tokens::from(&assert_status(resp, 200).await);
+    assert_status(app.refresh(&tokens.refresh).await, 200).await;
+}
+
+#[tokio::test]
+async fn the_cookie_is_secure_where_the_public_url_is_https() {
+    let public = "https://jiebang.example.gov.cn";
+    let app = TestApp::spawn_with(|s| s.server.public_url = Some(public.to_string())).await;
+    let email = a_solver(&app).await;
+    let (_, cookie, attributes) = cookie_login(&app, &email).await;
+    assert!(attributes.iter().any(|a| a == "Secure"), "{attributes:?}");
+
+    // The origin that counts is the public URL's.
+    let resp = from_the_client(&app, "/api/v1/auth/refresh", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 403, "cross_site_request").await;
+    let resp = from_origin(&app, "/api/v1/auth/refresh", &cookie, public)
+        .send()
+        .await
+        .unwrap();
+    assert!(attributes_of(&resp).iter().any(|a| a == "Secure"));
+    assert_status(resp, 200).await;
+}
+
+fn attributes_of(resp: &reqwest::Response) -> Vec<String> {
+    attributes(&set_cookie(resp))
+}
+
+#[tokio::test]
+async fn a_refresh_from_the_cookie_rotates_it_and_reuse_revokes_the_family() {
+    let app = TestApp::spawn().await;
+    let email = a_solver(&app).await;
+    let (login, first, _) = cookie_login(&app, &email).await;
+    let first_access = login["access_token"].as_str().unwrap().to_string();
+
+    let resp = from_the_client(&app, "/api/v1/auth/refresh", &first)
+        .send()
+        .await
+        .unwrap();
+    let line = set_cookie(&resp);
+    let second = value_of(&line);
+    assert_ne!(second, first);
+    assert!(attributes(&line).contains(&"Path=/api/v1/auth".to_string()));
+    let body = assert_status(resp, 200).await;
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    let second_access = body["access_token"].as_str().unwrap().to_string();
+    assert_ne!(second_access, first_access);
+    assert_token_works(&app, &second_access).await;
+
+    // The spent cookie again: the whole family goes, the new one with it.
+    let resp = from_the_client(&app, "/api/v1/auth/refresh", &first)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 401, "refresh_token_reused").await;
+    let resp = from_the_client(&app, "/api/v1/auth/refresh", &second)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 401, "invalid_refresh_token").await;
+    assert_token_refused(&app, &second_access).await;
+    assert_token_refused(&app, &first_access).await;
+
+    // Neither a token in the body nor a cookie.
+    let resp = app.post("/api/v1/auth/refresh", &json!({}), None).await;
+    assert_problem(resp, 401, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn the_cookie_is_refused_to_other_sites_and_to_requests_without_json() {
+    let app = TestApp::spawn().await;
+    let email = a_solver(&app).await;
+    let (_, cookie, _) = cookie_login(&app, &email).await;
+    let refresh = "/api/v1/auth/refresh";
+
+    for origin in ["https://evil.example.com", "http://127.0.0.1:9999", "null"] {
+        let resp = from_origin(&app, refresh, &cookie, origin)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.headers().get("set-cookie").is_none());
+        let problem = assert_problem(resp, 403, "cross_site_request").await;
+        assert!(!problem["title"].as_str().unwrap().is_empty());
+    }
+    // What a form or a "simple" request can send: no JSON content type.
+    for (content_type, body) in [
+        ("application/x-www-form-urlencoded", "a=1"),
+        ("text/plain", "{}"),
+        ("multipart/form-data; boundary=x", "--x--"),
+    ] {
+        let resp = app
+            .client
+            .post(app.url(refresh))
+            .header("cookie", format!("jiebang_refresh={cookie}"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(resp, 403, "cross_site_request").await;
+    }
+    let resp = app
+        .client
+        .post(app.url(refresh))
+        .header("cookie", format!("jiebang_refresh={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 403, "cross_site_request").await;
+    let logout = "/api/v1/auth/logout";
+    let resp = from_origin(&app, logout, &cookie, "https://evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 403, "cross_site_request").await;
+    // Two origins, one of them ours: still refused.
+    let resp = from_the_client(&app, refresh, &cookie)
+        .header("origin", "https://evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 403, "cross_site_request").await;
+
+    // None of these spent it; without an Origin (some same-origin requests) it works.
+    let resp = app
+        .client
+        .post(app.url(refresh))
+        .header("cookie", format!("jiebang_refresh={cookie}"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_status(resp, 200).await;
+}
+
+#[tokio::test]
+async fn logout_from_the_cookie_revokes_the_session_and_clears_the_cookie() {
+    let app = TestApp::spawn().await;
+    let email = a_solver(&app).await;
+    let (login, cookie, _) = cookie_login(&app, &email).await;
+    let access = login["access_token"].as_str().unwrap().to_string();
+
+    let resp = from_the_client(&app, "/api/v1/auth/logout", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let line = set_cookie(&resp);
+    assert_eq!(value_of(&line), "");
+    let attributes = attributes(&line);
+    assert!(
+        attributes.contains(&"Max-Age=0".to_string()),
+        "{attributes:?}"
+    );
+    assert!(
+        attributes.contains(&"Path=/api/v1/auth".to_string()),
+        "{attributes:?}"
+    );
+    assert_token_refused(&app, &access).await;
+    let resp = from_the_client(&app, "/api/v1/auth/refresh", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 401, "invalid_refresh_token").await;
+
+    // With the access token too (the web client sends both): both end, the cookie is cleared.
+    let (login, cookie, _) = cookie_login(&app, &email).await;
+    let access = login["access_token"].as_str().unwrap().to_string();
+    let resp = from_the_client(&app, "/api/v1/auth/logout", &cookie)
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert!(attributes_of(&resp).contains(&"Max-Age=0".to_string()));
+    assert_token_refused(&app, &access).await;
+
+    // Body mode sets no cookie.
+    let tokens = app.login_ok(&email).await;
+    let resp = app
+        .post("/api/v1/auth/logout", &json!({}), Some(&tokens.access))
+        .await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert!(resp.headers().get("set-cookie").is_none());
+}

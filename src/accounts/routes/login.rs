@@ -11,11 +11,12 @@ use crate::accounts::input::{
     AccountRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest,
 };
 use crate::accounts::open::open_account;
-use crate::accounts::responses::EmailTaken;
+use crate::accounts::responses::{CrossSite, EmailTaken};
 use crate::accounts::views::{TokenResponse, UserView};
 use crate::accounts::{queries, rules};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::AuthUser;
+use crate::auth::cookie::{self, RefreshCookie};
 use crate::auth::sessions::{self, RevokeReason, Rotated};
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -49,22 +50,43 @@ pub async fn register(
     Ok((Json(user), StatusCode::CREATED))
 }
 
-/// The token pair of a session just started or rotated, and its account.
+/// Where the new refresh token goes: the body, or the cookie (cookie mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carrier {
+    Body,
+    Cookie,
+}
+
+/// The answer of a session just started or rotated: the access token and its account, with the
+/// refresh token in the body or, in cookie mode, in the `jiebang_refresh` cookie.
 async fn tokens(
     state: &AppState,
     conn: &mut AsyncPgConnection,
     session: Rotated,
-) -> AppResult<TokenResponse> {
+    carrier: Carrier,
+) -> AppResult<HttpResponse> {
     let access_token = state
         .jwt
         .issue(session.user_id, session.role, session.session_id)?;
-    Ok(TokenResponse {
+    let mut response = HttpResponse::Ok();
+    let refresh_token = match carrier {
+        Carrier::Body => Some(session.token),
+        Carrier::Cookie => {
+            response.cookie(cookie::holding(
+                &state.settings,
+                &session.token,
+                session.expires_at,
+            ));
+            None
+        }
+    };
+    Ok(response.json(TokenResponse {
         access_token,
-        refresh_token: session.token,
+        refresh_token,
         token_type: "Bearer",
         expires_in: state.jwt.ttl_secs,
         user: queries::user_view(conn, session.user_id).await?,
-    })
+    }))
 }
 
 /// Log in with email and password.
@@ -75,7 +97,8 @@ async fn tokens(
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 200, description = "Logged in. In cookie mode (`refresh_in_cookie`) the body has no `refresh_token`: it is in the cookie", body = TokenResponse,
+            headers(("Set-Cookie" = String, description = "Cookie mode only: `jiebang_refresh=…; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=…` (and `Secure` where the public URL is https)"))),
         (status = 401, description = "Wrong email or password (`invalid_credentials`), or the account is disabled (`account_disabled`)", body = crate::error::ProblemBody, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts; see `Retry-After`", body = crate::error::ProblemBody, content_type = "application/problem+json"),
     )
@@ -86,7 +109,7 @@ pub async fn login(
     state: Data<AppState>,
     meta: RequestMeta,
     body: ValidJson<LoginRequest>,
-) -> AppResult<Json<TokenResponse>> {
+) -> AppResult<HttpResponse> {
     let req = body.into_inner();
     state
         .login_limiter
@@ -113,11 +136,11 @@ pub async fn login(
     }
     let user = user.ok_or_else(|| anyhow::anyhow!("login accepted without an account"))?;
     let ttl_days = state.settings.auth.refresh_token_ttl_days;
-    let (session_id, token) = db::transaction(&mut conn, async |conn| {
+    let started = db::transaction(&mut conn, async |conn| {
         let session = sessions::start(conn, user.id, ttl_days).await?;
         Event::new("auth.login", "user", user.id)
             .by(user.id)
-            .summary(json!({"session_id": session.0}))
+            .summary(json!({"session_id": session.session_id}))
             .record(conn, &state, &meta)
             .await?;
         Ok(session)
@@ -127,44 +150,68 @@ pub async fn login(
     let session = Rotated {
         user_id: user.id,
         role: user.role,
-        session_id,
-        token,
+        session_id: started.session_id,
+        token: started.token,
+        expires_at: started.expires_at,
     };
-    Ok(Json(tokens(&state, &mut conn, session).await?))
+    let carrier = if req.refresh_in_cookie {
+        Carrier::Cookie
+    } else {
+        Carrier::Body
+    };
+    tokens(&state, &mut conn, session, carrier).await
 }
 
 /// Spend a refresh token for a new access token and refresh token.
 ///
 /// A refresh token works once. Presenting one that was already spent revokes the whole session
 /// (every token descended from the same login), since a copy of it must have been stolen.
+///
+/// Cookie mode: without `refresh_token` in the body, the `jiebang_refresh` cookie's is spent, and
+/// its successor is set in the cookie again (not in the body). A request that carries the cookie
+/// must declare a JSON body (`Content-Type: application/json`, e.g. `{}`) and come from this site
+/// (`Origin`), or it is refused (403 `cross_site_request`).
 #[utoipa::path(
     tag = "auth",
-    request_body = RefreshRequest,
+    request_body(content = Option<RefreshRequest>, description = "The refresh token; `{}` in cookie mode"),
     responses(
-        (status = 200, description = "A new token pair", body = TokenResponse),
-        (status = 401, description = "Unknown, expired or revoked (`invalid_refresh_token`), or spent before (`refresh_token_reused`: the session is now revoked)", body = crate::error::ProblemBody, content_type = "application/problem+json"),
+        (status = 200, description = "A new token pair; in cookie mode the refresh token is in the cookie, not the body", body = TokenResponse,
+            headers(("Set-Cookie" = String, description = "Cookie mode only: the next refresh token, `jiebang_refresh`"))),
+        (status = 401, description = "Unknown, expired or revoked (`invalid_refresh_token`), or spent before (`refresh_token_reused`: the session is now revoked), or neither in the body nor in the cookie (`unauthenticated`)", body = crate::error::ProblemBody, content_type = "application/problem+json"),
+        CrossSite,
     )
 )]
 #[post("/auth/refresh")]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
     state: Data<AppState>,
-    body: ValidJson<RefreshRequest>,
-) -> AppResult<Json<TokenResponse>> {
+    cookie: RefreshCookie,
+    body: OptionalJson<RefreshRequest>,
+) -> AppResult<HttpResponse> {
+    let (token, carrier) = match (body.0.and_then(|b| b.refresh_token), cookie.0) {
+        (Some(token), _) => (token, Carrier::Body),
+        (None, Some(token)) => (token, Carrier::Cookie),
+        (None, None) => return Err(AppError::Unauthorized(ErrorCode::Unauthenticated)),
+    };
     let mut conn = state.conn().await?;
-    let session = sessions::rotate(&mut conn, &body.into_inner().refresh_token).await?;
-    Ok(Json(tokens(&state, &mut conn, session).await?))
+    let session = sessions::rotate(&mut conn, &token).await?;
+    tokens(&state, &mut conn, session, carrier).await
 }
 
 /// Log out: end the session, revoking its access and refresh tokens.
 ///
-/// Ends the session of the bearer token, or of the refresh token given in the body.
+/// Ends the session of the bearer token, or of the refresh token given in the body, and that of
+/// the `jiebang_refresh` cookie (cookie mode), which is cleared. A request that carries the cookie
+/// needs what `POST /auth/refresh` needs (JSON, this site's `Origin`), else 403
+/// `cross_site_request`.
 #[utoipa::path(
     tag = "auth",
     request_body(content = Option<LogoutRequest>, description = "Optional: the refresh token of the session to end"),
     responses(
-        (status = 204, description = "Logged out"),
+        (status = 204, description = "Logged out",
+            headers(("Set-Cookie" = String, description = "Where the request had the `jiebang_refresh` cookie: the cookie cleared (`Max-Age=0`)"))),
         (status = 401, description = "Neither a valid access token nor a known refresh token", body = crate::error::ProblemBody, content_type = "application/problem+json"),
+        CrossSite,
     ),
     security((), ("bearer" = []))
 )]
@@ -173,16 +220,33 @@ pub async fn refresh(
 pub async fn logout(
     state: Data<AppState>,
     user: Option<AuthUser>,
+    cookie: RefreshCookie,
     body: OptionalJson<LogoutRequest>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
     let refresh_token = body.0.and_then(|b| b.refresh_token);
-    let session = match (&user, refresh_token) {
-        (Some(user), _) => Some(user.session_id),
-        (None, Some(token)) => sessions::session_of(&mut conn, &token).await?,
-        (None, None) => None,
-    };
-    let session = session.ok_or(AppError::Unauthorized(ErrorCode::Unauthenticated))?;
-    sessions::revoke(&mut conn, session, RevokeReason::Logout).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let had_cookie = cookie.0.is_some();
+    // The cookie counts where the body names no token.
+    let cookie_token = cookie.0.filter(|_| refresh_token.is_none());
+    let mut conn = state.conn().await?;
+    let mut ended = Vec::new();
+    match (&user, refresh_token) {
+        (Some(user), _) => ended.push(user.session_id),
+        (None, Some(token)) => ended.extend(sessions::session_of(&mut conn, &token).await?),
+        (None, None) => {}
+    }
+    if let Some(token) = cookie_token {
+        ended.extend(sessions::session_of(&mut conn, &token).await?);
+    }
+    if ended.is_empty() {
+        return Err(AppError::Unauthorized(ErrorCode::Unauthenticated));
+    }
+    ended.dedup();
+    for session in ended {
+        sessions::revoke(&mut conn, session, RevokeReason::Logout).await?;
+    }
+    let mut response = HttpResponse::NoContent();
+    if had_cookie {
+        response.cookie(cookie::cleared(&state.settings));
+    }
+    Ok(response.finish())
 }
