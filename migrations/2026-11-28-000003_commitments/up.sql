@@ -6,7 +6,8 @@
 -- NUL byte, and the English text's UTF-8 bytes (docs/reviews.md, "Commitments").
 CREATE TABLE commitment_versions (
     id UUID PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('expert_review', 'expert_acceptance')),
+    kind TEXT NOT NULL CONSTRAINT commitment_versions_kind
+        CHECK (kind IN ('expert_review', 'expert_acceptance')),
     version INT NOT NULL CHECK (version >= 1),
     text_zh TEXT NOT NULL CHECK (length(text_zh) BETWEEN 1 AND 20000),
     text_en TEXT NOT NULL CHECK (length(text_en) BETWEEN 1 AND 20000),
@@ -34,9 +35,13 @@ CREATE TABLE commitment_signatures (
     client_addr TEXT,
     signed_at TIMESTAMPTZ NOT NULL,
     FOREIGN KEY (version_id, kind) REFERENCES commitment_versions (id, kind),
-    CHECK (num_nonnulls(assignment_id, acceptance_assignment_id) = 1),
-    CHECK ((kind = 'expert_review') = (assignment_id IS NOT NULL)),
-    CHECK ((kind = 'expert_acceptance') = (acceptance_assignment_id IS NOT NULL)),
+    -- Named, so that a new kind (the bidders' `bid_integrity`, with a `bid_id`) replaces them.
+    CONSTRAINT commitment_signatures_one_object
+        CHECK (num_nonnulls(assignment_id, acceptance_assignment_id) = 1),
+    CONSTRAINT commitment_signatures_review_seat
+        CHECK ((kind = 'expert_review') = (assignment_id IS NOT NULL)),
+    CONSTRAINT commitment_signatures_acceptance_seat
+        CHECK ((kind = 'expert_acceptance') = (acceptance_assignment_id IS NOT NULL)),
     UNIQUE (assignment_id),
     UNIQUE (acceptance_assignment_id)
 );

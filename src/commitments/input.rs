@@ -57,6 +57,16 @@ pub struct SignedCommitment {
     pub sha256: String,
 }
 
+impl From<&super::models::Version> for SignedCommitment {
+    /// What a signer who read `version` names (the demo data signs this way).
+    fn from(version: &super::models::Version) -> Self {
+        SignedCommitment {
+            version: version.version,
+            sha256: version.sha256.clone(),
+        }
+    }
+}
+
 /// The body of an act that needs a signature (accepting a seat on a panel): the commitment the
 /// caller signs. Without it the act is refused (422 `commitment_required`).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
