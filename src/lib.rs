@@ -13,6 +13,7 @@ pub mod challenges;
 pub mod cli;
 pub mod clock;
 pub mod codes;
+pub mod commitments;
 pub mod config;
 pub mod credit;
 pub mod db;

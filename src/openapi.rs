@@ -32,6 +32,7 @@ To try calls here: `POST /api/v1/auth/login`, copy `access_token`, press **Autho
         (name = "notifications", description = "In-app notifications"),
         (name = "audit", description = "The tamper-evident audit log"),
         (name = "operations", description = "Health, readiness and background jobs"),
+        (name = "commitments", description = "Commitments (承诺书): versioned texts signed before a binding act, e.g. an expert's 保密及回避承诺书 when accepting a seat on a panel"),
         (name = "credit", description = "Credit review (信用审查): records, file imports, checks, batch reviews"),
         (name = "award", description = "Award (挂帅): the working-day calendar, the proposal, the public notice (公示) and its Atom feed, objections (异议), the confirmation"),
         (name = "review", description = "Expert review (专家评审): the expert pool, the reproducible panel draw with conflict avoidance, invitations, blind scoring, ranking, fees"),

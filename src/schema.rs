@@ -238,6 +238,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    commitment_signatures (id) {
+        id -> Uuid,
+        version_id -> Uuid,
+        kind -> Text,
+        signer_id -> Uuid,
+        assignment_id -> Nullable<Uuid>,
+        acceptance_assignment_id -> Nullable<Uuid>,
+        sha256 -> Text,
+        client_addr -> Nullable<Text>,
+        signed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    commitment_versions (id) {
+        id -> Uuid,
+        kind -> Text,
+        version -> Int4,
+        text_zh -> Text,
+        text_en -> Text,
+        sha256 -> Text,
+        published_at -> Timestamptz,
+        published_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     credit_checks (id) {
         id -> Uuid,
         subject_kind -> Text,
@@ -569,6 +596,10 @@ diesel::joinable!(challenge_events -> challenges (challenge_id));
 diesel::joinable!(challenge_events -> users (actor_id));
 diesel::joinable!(challenges -> organizations (issuer_org_id));
 diesel::joinable!(challenges -> users (created_by));
+diesel::joinable!(commitment_signatures -> acceptance_assignments (acceptance_assignment_id));
+diesel::joinable!(commitment_signatures -> assignments (assignment_id));
+diesel::joinable!(commitment_signatures -> users (signer_id));
+diesel::joinable!(commitment_versions -> users (published_by));
 diesel::joinable!(credit_checks -> credit_reviews (review_id));
 diesel::joinable!(credit_checks -> users (requested_by));
 diesel::joinable!(credit_imports -> users (created_by));
@@ -617,6 +648,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     challenge_clarifications,
     challenge_events,
     challenges,
+    commitment_signatures,
+    commitment_versions,
     credit_checks,
     credit_imports,
     credit_records,

@@ -32,8 +32,8 @@ use crate::http::{headers, problem};
 use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
 use crate::{
-    accounts, audit, awards, bids, challenges, db, documents, health, jobs, mail, monitoring,
-    notifications, openapi, projects, reports, reviews, telemetry,
+    accounts, audit, awards, bids, challenges, commitments, db, documents, health, jobs, mail,
+    monitoring, notifications, openapi, projects, reports, reviews, telemetry,
 };
 
 pub struct Application {
@@ -227,6 +227,7 @@ fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
                     .configure(audit::routes::configure)
                     .configure(jobs::routes::configure)
                     .configure(credit::configure)
+                    .configure(commitments::configure)
                     .configure(reports::credit_review::configure)
                     .configure(reviews::configure)
                     .configure(awards::configure)

@@ -93,6 +93,11 @@ problem-review_not_ready = Experts still have to submit; the review cannot close
     }
 problem-scores_incomplete = Some bids are not scored yet
     .detail = { $count } bid(s) not scored yet
+problem-commitment_required = Sign the commitment first
+    .detail = read the current commitment and send its version and hash as `commitment`
+problem-commitment_outdated = The commitment has changed
+    .detail = you signed version { $signed }, the current version is { $current }; read it again and sign it
+problem-commitment_unchanged = The texts are those of the current version
 problem-objection_pending = Your objection to this notice is still pending
     .detail = your objection to this notice is still pending; you may file another once it is decided
 problem-calendar_not_maintained = The holiday calendar of a year the notice runs through is not maintained

@@ -93,6 +93,11 @@ problem-review_not_ready = 尚有专家未提交评分，不能结束评审
     }
 problem-scores_incomplete = 尚有方案未评分
     .detail = 尚有 { $count } 份方案未评分
+problem-commitment_required = 请先签署承诺书
+    .detail = 请阅读现行承诺书，并在 `commitment` 中提交其版本号和哈希值
+problem-commitment_outdated = 承诺书已更新
+    .detail = 您签署的是第 { $signed } 版，现行版本为第 { $current } 版，请重新阅读并签署
+problem-commitment_unchanged = 文本与现行版本相同
 problem-objection_pending = 您对该公示的异议尚在处理中
     .detail = 您对该公示的异议尚在处理中，处理后可再次提出
 problem-calendar_not_maintained = 公示期经过的年份尚未维护节假日日历

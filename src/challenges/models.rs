@@ -120,21 +120,39 @@ pub struct Criterion {
     #[validate(range(min = 1, max = 100))]
     #[schema(example = 40, minimum = 1, maximum = 100)]
     pub max_points: i32,
+    /// What the experts look at under this criterion (shown beside its input when scoring).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500, example = "技术路线的先进性、可行性和创新性")]
+    pub guidance: Option<String>,
 }
 
 /// The rubric of SPEC §5 when the issuer does not give one.
 pub fn default_rubric() -> Vec<Criterion> {
     [
-        ("技术方案", 40),
-        ("团队能力", 25),
-        ("经费合理性", 15),
-        ("进度安排", 10),
-        ("产业带动", 10),
+        (
+            "技术方案",
+            40,
+            "技术路线的先进性、可行性和创新性，关键技术指标的可达性",
+        ),
+        (
+            "团队能力",
+            25,
+            "负责人与团队的研究基础、相关成果和分工是否匹配任务",
+        ),
+        (
+            "经费合理性",
+            15,
+            "预算与任务的匹配程度，自筹经费和配套条件的落实情况",
+        ),
+        ("进度安排", 10, "里程碑划分是否清晰，时间安排是否可行"),
+        ("产业带动", 10, "成果转化路径、应用前景和对产业的带动作用"),
     ]
     .into_iter()
-    .map(|(name, max_points)| Criterion {
+    .map(|(name, max_points, guidance)| Criterion {
         name: name.to_string(),
         max_points,
+        guidance: Some(guidance.to_string()),
     })
     .collect()
 }

@@ -76,6 +76,13 @@ pub enum ErrorCode {
     ReviewNotClosed,
     ReviewNotReady,
     ScoresIncomplete,
+    // --- commitments ---
+    /// The act needs a signed commitment and the body names none.
+    CommitmentRequired,
+    /// The commitment named is not the current version.
+    CommitmentOutdated,
+    /// A new version with the current version's texts.
+    CommitmentUnchanged,
     // --- award ---
     ObjectionPending,
     CalendarNotMaintained,

@@ -11,6 +11,8 @@ use uuid::Uuid;
 use super::draw::{self, Exclusion};
 use super::models::{AssignmentStatus, PanelDraw};
 use crate::bids::models::MemberRole;
+use crate::challenges::models::{Criterion, Field, Kpi};
+use crate::commitments::views::SignatureView;
 
 /// An invitation to a panel.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -18,6 +20,7 @@ pub struct AssignmentView {
     pub id: Uuid,
     pub challenge_id: Uuid,
     pub challenge_title: String,
+    pub field: Field,
     pub expert_id: Uuid,
     pub expert_name: String,
     /// The expert's place in the draw's candidate order.
@@ -29,6 +32,29 @@ pub struct AssignmentView {
     pub invited_at: DateTime<Utc>,
     pub responded_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The rubric the panel scores with: each criterion with its points and guidance.
+    pub rubric: Vec<Criterion>,
+    /// How far the seat's scoring is: bids saved (draft or submitted) of the bids to score.
+    pub progress: ScoringProgress,
+    /// The commitment (保密及回避承诺书) signed on accepting; the address for admins only.
+    pub commitment: Option<SignatureView>,
+    /// The challenge's KPIs (shown by the acceptance's seat, not the review's).
+    #[serde(skip)]
+    pub kpis: Vec<Kpi>,
+    /// Whether a verdict is saved (shown by the acceptance's seat, not the review's).
+    #[serde(skip)]
+    pub verdict_saved: bool,
+}
+
+/// A review seat's progress: "3 / 5 scored".
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct ScoringProgress {
+    /// The eligible bids of the panel.
+    #[schema(example = 5)]
+    pub bids_to_score: i32,
+    /// Those the expert has saved a score for (a draft until submitted).
+    #[schema(example = 3)]
+    pub bids_scored: i32,
 }
 
 /// A team member as an expert sees them; the name only when the review is not blind.

@@ -1,6 +1,6 @@
 //! Which way imports may point (docs/ARCHITECTURE.md, "Layers"): infrastructure imports no
-//! domain; `accounts` and `credit` import no other domain; every other domain imports only those
-//! earlier in the workflow; `reports` and `documents` may read every domain; the assembly
+//! domain; `accounts`, `credit` and `commitments` import no other domain; every other domain
+//! imports only those earlier in the workflow; `reports` and `documents` may read every domain; the assembly
 //! (`startup`, `cli`, `seed`) wires everything. Each `crate::<module>` a file names counts, in code and in tests
 //! alike (comments do not).
 
@@ -32,7 +32,7 @@ const INFRASTRUCTURE: &[&str] = &[
 ];
 
 /// Domains that every domain may import and that import no other domain.
-const BASE: &[&str] = &["accounts", "credit"];
+const BASE: &[&str] = &["accounts", "commitments", "credit"];
 
 /// The workflow's domains in order: each may import those before it.
 const WORKFLOW: &[&str] = &["challenges", "bids", "reviews", "awards", "projects"];

@@ -17,6 +17,7 @@ mod calendar;
 mod challenges;
 pub mod clamd;
 mod cli;
+mod commitments;
 mod credit;
 mod documents;
 mod documents_bundle;

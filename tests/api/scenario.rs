@@ -249,15 +249,35 @@ pub async fn assignment_of(
         .cloned()
 }
 
-/// The expert accepts its invitation to `panel`; answers the assignment's id.
+/// The commitment an expert signs when accepting a seat on `panel`.
+pub fn commitment_kind(panel: &str) -> &'static str {
+    if panel == ACCEPTANCE {
+        "expert_acceptance"
+    } else {
+        "expert_review"
+    }
+}
+
+/// The body of an accept that signs the current commitment of `panel`, read as the expert's
+/// client reads it (`GET /commitments/{kind}`).
+pub async fn signing(app: &TestApp, panel: &str, token: &str) -> Value {
+    let kind = commitment_kind(panel);
+    let current = app
+        .get_ok(&format!("/api/v1/commitments/{kind}"), Some(token))
+        .await;
+    json!({"commitment": {"version": current["version"], "sha256": current["sha256"]}})
+}
+
+/// The expert signs the commitment and accepts its invitation to `panel`; answers the
+/// assignment's id.
 pub async fn accept(app: &TestApp, panel: &str, expert: &Expert, challenge: &str) -> String {
     let assignment = assignment_of(app, panel, expert, challenge)
         .await
         .expect("an assignment on the challenge");
     let id = id_of(&assignment);
     let path = format!("{panel}/{id}/accept");
-    app.post_ok(&path, &json!({}), Some(&expert.tokens.access))
-        .await;
+    let body = signing(app, panel, &expert.tokens.access).await;
+    app.post_ok(&path, &body, Some(&expert.tokens.access)).await;
     id
 }
 

@@ -332,7 +332,7 @@ async fn acceptance_view(
             .await?
             .ok_or(AppError::NotFound)?;
         let names = seats::queries::display_names(conn, &draw.candidate_list()).await?;
-        let experts = seats::views::seat_views(conn, PANEL, rows).await?;
+        let experts = seats::views::seat_views(conn, PANEL, rows, true).await?;
         let experts = experts
             .into_iter()
             .map(AcceptanceAssignmentView::from)

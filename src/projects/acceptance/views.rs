@@ -16,7 +16,8 @@ use uuid::Uuid;
 use super::models::{AcceptancePanel, AcceptanceResult, KpiVerdict, Verdict};
 use crate::bids::input::KpiCommitment;
 use crate::bids::models::Bid;
-use crate::challenges::models::{Challenge, Status};
+use crate::challenges::models::{Challenge, Field, Kpi, Status};
+use crate::commitments::views::SignatureView;
 use crate::reviews::models::{Assignment, AssignmentStatus};
 use crate::reviews::views::{AssignmentView, DrawRecord};
 
@@ -26,6 +27,9 @@ pub struct AcceptanceAssignmentView {
     pub id: Uuid,
     pub challenge_id: Uuid,
     pub challenge_title: String,
+    pub field: Field,
+    /// The challenge's KPIs, which the panel judges.
+    pub kpis: Vec<Kpi>,
     pub expert_id: Uuid,
     pub expert_name: String,
     /// The expert's place in the draw's candidate order.
@@ -36,6 +40,10 @@ pub struct AcceptanceAssignmentView {
     pub invited_at: DateTime<Utc>,
     pub responded_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// Whether the expert has saved a verdict (a draft until submitted).
+    pub verdict_saved: bool,
+    /// The commitment (保密及回避承诺书) signed on accepting; the address for admins only.
+    pub commitment: Option<SignatureView>,
 }
 
 /// A KPI of the challenge with the awardee's commitment (军令状) and, once closed, how the
@@ -161,6 +169,8 @@ impl From<AssignmentView> for AcceptanceAssignmentView {
             id: a.id,
             challenge_id: a.challenge_id,
             challenge_title: a.challenge_title,
+            field: a.field,
+            kpis: a.kpis,
             expert_id: a.expert_id,
             expert_name: a.expert_name,
             position: a.position,
@@ -170,6 +180,8 @@ impl From<AssignmentView> for AcceptanceAssignmentView {
             invited_at: a.invited_at,
             responded_at: a.responded_at,
             submitted_at: a.submitted_at,
+            verdict_saved: a.verdict_saved,
+            commitment: a.commitment,
         }
     }
 }

@@ -15,9 +15,10 @@ use crate::audit::{Event, RequestMeta};
 use crate::auth::{AuthUser, ExpertsOnly, Role};
 use crate::bids::queries as bid_queries;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
+use crate::commitments::input::SigningRequest;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
-use crate::http::{Page, ValidJson};
+use crate::http::{OptionalJson, Page, ValidJson};
 use crate::reviews::models::{AssignmentStatus, Fee, Score};
 use crate::reviews::responses::NotYourAssignment;
 use crate::reviews::seats::{self, Panel, changes, handlers, rules};
@@ -46,15 +47,19 @@ pub async fn list_assignments(
     Ok(Json(handlers::list(&state, &user, PANEL, page).await?))
 }
 
-/// Accept an invitation (the invited expert).
+/// Accept an invitation (the invited expert), signing the review's commitment
+/// (保密及回避承诺书, `GET /commitments/expert_review`): the body names the version read and
+/// its hash; the signature is stored with the time and the client's address.
 #[utoipa::path(
     tag = "review",
     params(("id" = Uuid, Path, description = "Assignment id")),
+    request_body = SigningRequest,
     responses(
         (status = 200, description = "Accepted", body = AssignmentView),
         ExpertsOnly,
         NotYourAssignment,
-        (status = 409, description = "Not `invited` (`invalid_assignment_state`), or the review is closed (`review_closed`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not `invited` (`invalid_assignment_state`), the review is closed (`review_closed`), or the commitment named is not the current version (`commitment_outdated`: read it again)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "No commitment signed (`commitment_required`), or a malformed one", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -65,9 +70,10 @@ pub async fn accept(
     user: AuthUser,
     meta: RequestMeta,
     id: Path<Uuid>,
+    body: OptionalJson<SigningRequest>,
 ) -> AppResult<Json<AssignmentView>> {
     Ok(Json(
-        handlers::accept(&state, &user, &meta, PANEL, *id).await?,
+        handlers::accept(&state, &user, &meta, PANEL, *id, body.0).await?,
     ))
 }
 
@@ -283,6 +289,6 @@ pub async fn submit(
         .await?;
     let mut conn = state.conn().await?;
     Ok(Json(
-        seats::views::seat_view(&mut conn, PANEL, submitted).await?,
+        seats::views::seat_view(&mut conn, PANEL, submitted, false).await?,
     ))
 }

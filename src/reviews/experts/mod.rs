@@ -1,4 +1,4 @@
-//! The expert pool (专家库): `GET, POST /experts` (admins) and `PATCH /experts/me` (the expert).
+//! The expert pool (专家库): `GET, POST /experts` (admins) and `GET, PATCH /experts/me` (the expert).
 //!
 //! An expert is an account with the role `expert` (made by an admin with `POST /users`, which
 //! gives its organisation) plus a profile made here: the ID number (kept as keyed hash and masked

@@ -20,6 +20,7 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_experts)
         .service(create_expert)
+        .service(get_own)
         .service(update_own)
         .service(update_expert);
 }
@@ -102,6 +103,24 @@ pub async fn create_expert(
         })
         .await?;
     Ok((Json(view), StatusCode::CREATED))
+}
+
+/// The caller's own profile (experts): fields of expertise, title, declared conflicts (USCCs),
+/// as `PATCH /experts/me` edits them.
+#[utoipa::path(
+    tag = "review",
+    responses(
+        (status = 200, description = "The caller's profile", body = ExpertView),
+        ExpertsOnly,
+        (status = 404, description = "The account has no profile yet", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/experts/me")]
+pub async fn get_own(state: Data<AppState>, user: AuthUser) -> AppResult<Json<ExpertView>> {
+    user.require(&[Role::Expert])?;
+    let mut conn = state.conn().await?;
+    Ok(Json(queries::view(&mut conn, user.id).await?))
 }
 
 /// An expert edits their own fields, title and declared conflicts.

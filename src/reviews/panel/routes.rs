@@ -130,7 +130,7 @@ async fn panel_view(state: &AppState, challenge_id: Uuid) -> AppResult<PanelView
     let names = seats::queries::display_names(conn, &draw.candidate_list()).await?;
     let record = DrawRecord::of(&draw, &names);
     let rows = seats::queries::of_challenge(conn, PANEL, challenge_id).await?;
-    let assignments = seats::views::seat_views(conn, PANEL, rows).await?;
+    let assignments = seats::views::seat_views(conn, PANEL, rows, true).await?;
     Ok(PanelView::of(draw, record, assignments))
 }
 

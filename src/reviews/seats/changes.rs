@@ -15,6 +15,8 @@ use crate::accounts::models::User;
 use crate::audit::{Event, RequestMeta};
 use crate::challenges::models::Challenge;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
+use crate::commitments;
+use crate::commitments::input::SignedCommitment;
 use crate::error::{AppError, AppResult};
 use crate::notifications::{Recipient, beijing_time, notify};
 use crate::reviews::models::{Assignment, AssignmentStatus, PanelDraw};
@@ -233,7 +235,8 @@ fn record_seat<'a>(panel: Panel, action: &'a str, seat: &Assignment) -> Event<'a
     Event::new(action, panel.seat_object(), seat.id)
 }
 
-/// The expert accepts an invitation.
+/// The expert accepts an invitation, signing the panel's commitment (保密及回避承诺书): the
+/// version they name must be the current one (see [`commitments::sign::sign`]).
 pub async fn accept(
     conn: &mut AsyncPgConnection,
     state: &AppState,
@@ -241,15 +244,28 @@ pub async fn accept(
     panel: Panel,
     expert_id: Uuid,
     id: Uuid,
+    commitment: Option<&SignedCommitment>,
 ) -> AppResult<Assignment> {
     let invited = [AssignmentStatus::Invited];
     let (_, _, seat) = own_open_seat(conn, panel, expert_id, id, true, &invited, "invited").await?;
+    let signature = commitments::sign::sign(
+        conn,
+        state,
+        meta,
+        expert_id,
+        panel.signed(seat.id),
+        commitment,
+    )
+    .await?;
     let now = state.clock.now();
     let seat =
         queries::respond(conn, panel, seat.id, AssignmentStatus::Accepted, None, now).await?;
     record_seat(panel, &panel.action("accept"), &seat)
         .by(expert_id)
-        .summary(json!({"challenge_id": seat.challenge_id}))
+        .summary(json!({
+            "challenge_id": seat.challenge_id,
+            "commitment": {"signature_id": signature.id, "sha256": signature.sha256},
+        }))
         .record(conn, state, meta)
         .await?;
     Ok(seat)

@@ -7,6 +7,7 @@ use super::views::{seat_view, seat_views};
 use super::{Panel, changes, queries};
 use crate::audit::RequestMeta;
 use crate::auth::{AuthUser, Role};
+use crate::commitments::input::SigningRequest;
 use crate::error::AppResult;
 use crate::http::Page;
 use crate::http::pagination::PageRequest;
@@ -23,24 +24,29 @@ pub async fn list(
     user.require(&[Role::Expert])?;
     let mut conn = state.conn().await?;
     let (rows, total) = queries::own_page(&mut conn, panel, user.id, page).await?;
-    let items = seat_views(&mut conn, panel, rows).await?;
+    let items = seat_views(&mut conn, panel, rows, false).await?;
     Ok(Page::new(items, total, page))
 }
 
-/// The caller accepts their invitation.
+/// The caller accepts their invitation, signing the commitment the body names (`None` when
+/// there is no body).
 pub async fn accept(
     state: &AppState,
     user: &AuthUser,
     meta: &RequestMeta,
     panel: Panel,
     id: Uuid,
+    body: Option<SigningRequest>,
 ) -> AppResult<AssignmentView> {
     user.require(&[Role::Expert])?;
+    let commitment = body.and_then(|b| b.commitment);
     let seat = state
-        .transaction(async |conn| changes::accept(conn, state, meta, panel, user.id, id).await)
+        .transaction(async |conn| {
+            changes::accept(conn, state, meta, panel, user.id, id, commitment.as_ref()).await
+        })
         .await?;
     let mut conn = state.conn().await?;
-    seat_view(&mut conn, panel, seat).await
+    seat_view(&mut conn, panel, seat, false).await
 }
 
 /// The caller declines their seat with `reason`; answers it and the replacement invited.
@@ -60,9 +66,9 @@ pub async fn decline(
         })
         .await?;
     let mut conn = state.conn().await?;
-    let declined = seat_view(&mut conn, panel, declined).await?;
+    let declined = seat_view(&mut conn, panel, declined, false).await?;
     let replacement = match replacement {
-        Some(r) => Some(seat_view(&mut conn, panel, r).await?),
+        Some(r) => Some(seat_view(&mut conn, panel, r, false).await?),
         None => None,
     };
     Ok((declined, replacement))

@@ -31,6 +31,14 @@ impl Panel {
         format!("{}.{verb}", self.as_str())
     }
 
+    /// What a signature given for the seat `id` is for.
+    pub fn signed(self, id: uuid::Uuid) -> crate::commitments::Signed {
+        match self {
+            Panel::Review => crate::commitments::Signed::Assignment(id),
+            Panel::Acceptance => crate::commitments::Signed::AcceptanceAssignment(id),
+        }
+    }
+
     /// The audit log's object type of a seat.
     pub fn seat_object(self) -> &'static str {
         match self {

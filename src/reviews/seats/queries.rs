@@ -11,12 +11,14 @@ use uuid::Uuid;
 
 use super::Panel;
 use crate::accounts::models::User;
+use crate::bids::models::BidStatus;
+use crate::challenges::models::Challenge;
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::PageRequest;
 use crate::reviews::models::{Assignment, AssignmentStatus, PanelDraw};
 use crate::schema::{
     acceptance_assignments as acc_seats, acceptance_panels as acc_panels, acceptance_verdicts,
-    assignments, challenges, panel_draws, scores, users,
+    assignments, bids, challenges, panel_draws, scores, users,
 };
 
 /// The columns of `acceptance_panels` that make a [`PanelDraw`].
@@ -429,24 +431,19 @@ pub async fn open_seats_by_expert(
     })
 }
 
-/// What a seat shows of its challenge and panel, by challenge: the title, whether the review is
-/// blind, the panel's deadline.
+/// What a seat shows of its challenge and panel, by challenge: the challenge and the panel's
+/// deadline.
 pub async fn seat_contexts(
     conn: &mut AsyncPgConnection,
     panel: Panel,
     challenge_ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, (String, bool, DateTime<Utc>)>> {
-    let rows: Vec<(Uuid, String, bool, DateTime<Utc>)> = match panel {
+) -> AppResult<HashMap<Uuid, (Challenge, DateTime<Utc>)>> {
+    let rows: Vec<(Challenge, DateTime<Utc>)> = match panel {
         Panel::Review => {
             challenges::table
                 .inner_join(panel_draws::table)
                 .filter(challenges::id.eq_any(challenge_ids))
-                .select((
-                    challenges::id,
-                    challenges::title,
-                    challenges::blind_review,
-                    panel_draws::review_deadline,
-                ))
+                .select((Challenge::as_select(), panel_draws::review_deadline))
                 .load(conn)
                 .await?
         }
@@ -454,20 +451,54 @@ pub async fn seat_contexts(
             challenges::table
                 .inner_join(acc_panels::table)
                 .filter(challenges::id.eq_any(challenge_ids))
-                .select((
-                    challenges::id,
-                    challenges::title,
-                    challenges::blind_review,
-                    acc_panels::review_deadline,
-                ))
+                .select((Challenge::as_select(), acc_panels::review_deadline))
                 .load(conn)
                 .await?
         }
     };
     Ok(rows
         .into_iter()
-        .map(|(id, title, blind, deadline)| (id, (title, blind, deadline)))
+        .map(|(challenge, deadline)| (challenge.id, (challenge, deadline)))
         .collect())
+}
+
+/// The eligible bids of these challenges (what a review seat scores), by challenge.
+pub async fn eligible_bid_ids(
+    conn: &mut AsyncPgConnection,
+    challenge_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<Uuid>>> {
+    let rows: Vec<(Uuid, Uuid)> = bids::table
+        .filter(bids::challenge_id.eq_any(challenge_ids))
+        .filter(bids::status.eq(BidStatus::Eligible))
+        .select((bids::challenge_id, bids::id))
+        .load(conn)
+        .await?;
+    let mut by_challenge: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (challenge_id, bid_id) in rows {
+        by_challenge.entry(challenge_id).or_default().push(bid_id);
+    }
+    Ok(by_challenge)
+}
+
+/// The bids each of these review seats has scored (saved, as a draft or submitted).
+pub async fn scored_bids(
+    conn: &mut AsyncPgConnection,
+    seat_ids: &[Uuid],
+) -> AppResult<Vec<(Uuid, Uuid)>> {
+    Ok(scores::table
+        .filter(scores::assignment_id.eq_any(seat_ids))
+        .select((scores::assignment_id, scores::bid_id))
+        .load(conn)
+        .await?)
+}
+
+/// Which of these acceptance seats have saved a verdict.
+pub async fn with_verdict(conn: &mut AsyncPgConnection, seat_ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
+    Ok(acceptance_verdicts::table
+        .filter(acceptance_verdicts::assignment_id.eq_any(seat_ids))
+        .select(acceptance_verdicts::assignment_id)
+        .load(conn)
+        .await?)
 }
 
 /// The display names of these accounts.

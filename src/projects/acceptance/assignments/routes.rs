@@ -11,9 +11,10 @@ use crate::audit::{Event, RequestMeta};
 use crate::auth::{AuthUser, ExpertsOnly, Role};
 use crate::bids::queries as bid_queries;
 use crate::challenges::queries::{self as challenge_queries, Viewer};
+use crate::commitments::input::SigningRequest;
 use crate::error::{AppError, AppResult, ProblemBody};
 use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
-use crate::http::{Page, ValidJson};
+use crate::http::{OptionalJson, Page, ValidJson};
 use crate::projects::acceptance::queries::{self, NewVerdict};
 use crate::projects::acceptance::rules::{check_sheet, verdict_saved};
 use crate::projects::acceptance::views::{AcceptanceAssignmentView, kpi_views};
@@ -47,15 +48,19 @@ pub async fn list_assignments(
     Ok(Json(page.map(AcceptanceAssignmentView::from)))
 }
 
-/// Accept an invitation to an acceptance panel (the invited expert).
+/// Accept an invitation to an acceptance panel (the invited expert), signing the acceptance's
+/// commitment (保密及回避承诺书, `GET /commitments/expert_acceptance`): the body names the
+/// version read and its hash; the signature is stored with the time and the client's address.
 #[utoipa::path(
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
+    request_body = SigningRequest,
     responses(
         (status = 200, description = "Accepted", body = AcceptanceAssignmentView),
         ExpertsOnly,
         NotYourAssignment,
-        (status = 409, description = "Not `invited` (`invalid_assignment_state`), the acceptance is closed (`acceptance_closed`), or the challenge is no longer awarded (`not_awarded`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not `invited` (`invalid_assignment_state`), the acceptance is closed (`acceptance_closed`), the challenge is no longer awarded (`not_awarded`), or the commitment named is not the current version (`commitment_outdated`: read it again)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "No commitment signed (`commitment_required`), or a malformed one", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -66,8 +71,9 @@ pub async fn accept(
     user: AuthUser,
     meta: RequestMeta,
     id: Path<Uuid>,
+    body: OptionalJson<SigningRequest>,
 ) -> AppResult<Json<AcceptanceAssignmentView>> {
-    let accepted = handlers::accept(&state, &user, &meta, PANEL, *id).await?;
+    let accepted = handlers::accept(&state, &user, &meta, PANEL, *id, body.0).await?;
     Ok(Json(accepted.into()))
 }
 
@@ -265,6 +271,6 @@ pub async fn submit(
         })
         .await?;
     let mut conn = state.conn().await?;
-    let view = seats::views::seat_view(&mut conn, PANEL, submitted).await?;
+    let view = seats::views::seat_view(&mut conn, PANEL, submitted, false).await?;
     Ok(Json(view.into()))
 }

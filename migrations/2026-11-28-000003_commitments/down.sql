@@ -1,0 +1,2 @@
+DROP TABLE commitment_signatures;
+DROP TABLE commitment_versions;
