@@ -18,6 +18,7 @@ mod challenges;
 pub mod clamd;
 mod cli;
 mod credit;
+mod demo;
 mod documents;
 mod documents_bundle;
 mod documents_matrix;
