@@ -1,6 +1,7 @@
 //! The application's clock. Production reads the system time; tests move it forward to reach
-//! deadlines and retry back-offs without sleeping. Everything that compares with "now" for business
-//! rules (job schedules, deadlines) asks this clock, not `Utc::now()`.
+//! deadlines and retry back-offs without sleeping; `seed-demo` sets it weeks back and plays its
+//! story up to now. Everything that compares with "now" for business rules (job schedules,
+//! deadlines) asks this clock, not `Utc::now()`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
