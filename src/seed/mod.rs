@@ -20,6 +20,7 @@ use crate::state::AppState;
 mod api;
 pub mod generated;
 pub mod story;
+mod texts;
 
 pub use generated::challenges;
 
