@@ -46,7 +46,10 @@ pub enum Command {
         name: String,
     },
     /// Fill the database with demo accounts (an admin, an issuer, two solver teams, five experts)
-    /// and print their passwords. Refused in production.
+    /// and print their passwords; once per database, also a demo story played through the API: a
+    /// challenge under review by the five experts (invitations pending), one in its public
+    /// notice, a project under way. Run it while no server works on the database. Refused in
+    /// production.
     SeedDemo {
         /// Also add this many generated challenges (most published), for trying search and for
         /// load tests. Added on every run.
@@ -98,6 +101,11 @@ pub enum AuditCommand {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load()?;
+    if matches!(cli.command, Command::SeedDemo { .. }) {
+        // The demo story's requests would log a line each: only what goes wrong (`RUST_LOG`
+        // still decides when set).
+        settings.log.filter = "warn".to_string();
+    }
     telemetry::init(&settings.log);
     match cli.command {
         Command::Serve { bind } => {
@@ -217,7 +225,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if settings.environment == crate::config::Environment::Production {
                 anyhow::bail!("seed-demo is refused in production");
             }
-            let state = prepare(settings).await?;
+            let state = actix_web::web::Data::new(prepare(settings).await?);
             seed::run(&state).await?;
             if challenges > 0 {
                 let started = std::time::Instant::now();

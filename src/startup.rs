@@ -11,8 +11,10 @@ use actix_http::KeepAlive;
 use actix_http::error::DispatchError;
 use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
 use actix_web::App;
+use actix_web::body::MessageBody;
 use actix_web::dev::AppConfig;
 use actix_web::dev::Server;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data};
@@ -203,66 +205,79 @@ fn bind(address: &str, backlog: i32) -> std::io::Result<TcpListener> {
     }))
 }
 
+/// The application: every route with its middleware, on `state`. The server builds one per
+/// worker; `seed-demo` drives one in process (`actix_web::test`), so that the demo data goes
+/// through the same handlers as any request. `web_client` serves the built web client at `/`.
+pub fn app(
+    state: Data<AppState>,
+    web_client: Data<WebClient>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .app_data(state.clone())
+        .app_data(path_config())
+        .service(health::health)
+        .service(health::ready)
+        .service(monitoring::routes::scrape)
+        .service(
+            scope::scope("/api/v1")
+                // Served from the document built below; not itself an API operation.
+                .route("/openapi.json", web::get().to(openapi::serve))
+                .configure(accounts::configure)
+                .configure(challenges::routes::configure)
+                .configure(bids::routes::configure)
+                .configure(notifications::routes::configure)
+                .configure(audit::routes::configure)
+                .configure(jobs::routes::configure)
+                .configure(credit::configure)
+                .configure(commitments::configure)
+                .configure(reports::credit_review::configure)
+                .configure(reviews::configure)
+                .configure(awards::configure)
+                .configure(projects::configure)
+                .configure(documents::configure),
+        )
+        .split_for_parts();
+    let api = openapi::finish(api);
+    let routes = Data::new(RouteTable::from_openapi(&api));
+    let files = web_client.files();
+    app.app_data(routes)
+        .app_data(Data::new(openapi::Document::new(&api)))
+        .app_data(web_client)
+        .service(web::redirect("/docs", "/docs/").permanent())
+        .service(SwaggerUi::new("/docs/{_:.*}").config(
+            utoipa_swagger_ui::Config::new([openapi::DOCUMENT_PATH]).persist_authorization(true),
+        ))
+        // Last: the web client's files, for the paths that are not the server's own.
+        .configure(|config| {
+            if let Some(files) = files {
+                config.service(files);
+            }
+        })
+        .default_service(web::to(web_client::fallback))
+        .wrap(cors(&state.settings.server.cors_allowed_origins))
+        .wrap(problem::error_renderer())
+        .wrap(from_fn(monitoring::record_request))
+        .wrap(from_fn(headers::add_response_headers))
+        .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+        // Outermost: no ID number reaches the access log.
+        .wrap(from_fn(crate::privacy::redact_query))
+}
+
 fn run(listener: TcpListener, state: Data<AppState>) -> anyhow::Result<Server> {
     let settings = state.settings.clone();
     monitoring::install();
     let web_client = Data::new(WebClient::new(&settings.server.web_dir));
-    let app = move || {
-        let (app, api) = App::new()
-            .into_utoipa_app()
-            .openapi(openapi::base())
-            .app_data(state.clone())
-            .app_data(path_config())
-            .service(health::health)
-            .service(health::ready)
-            .service(monitoring::routes::scrape)
-            .service(
-                scope::scope("/api/v1")
-                    // Served from the document built below; not itself an API operation.
-                    .route("/openapi.json", web::get().to(openapi::serve))
-                    .configure(accounts::configure)
-                    .configure(challenges::routes::configure)
-                    .configure(bids::routes::configure)
-                    .configure(notifications::routes::configure)
-                    .configure(audit::routes::configure)
-                    .configure(jobs::routes::configure)
-                    .configure(credit::configure)
-                    .configure(commitments::configure)
-                    .configure(reports::credit_review::configure)
-                    .configure(reviews::configure)
-                    .configure(awards::configure)
-                    .configure(projects::configure)
-                    .configure(documents::configure),
-            )
-            .split_for_parts();
-        let api = openapi::finish(api);
-        let routes = Data::new(RouteTable::from_openapi(&api));
-        let files = web_client.files();
-        app.app_data(routes)
-            .app_data(Data::new(openapi::Document::new(&api)))
-            .app_data(web_client.clone())
-            .service(web::redirect("/docs", "/docs/").permanent())
-            .service(
-                SwaggerUi::new("/docs/{_:.*}").config(
-                    utoipa_swagger_ui::Config::new([openapi::DOCUMENT_PATH])
-                        .persist_authorization(true),
-                ),
-            )
-            // Last: the web client's files, for the paths that are not the server's own.
-            .configure(|config| {
-                if let Some(files) = files {
-                    config.service(files);
-                }
-            })
-            .default_service(web::to(web_client::fallback))
-            .wrap(cors(&state.settings.server.cors_allowed_origins))
-            .wrap(problem::error_renderer())
-            .wrap(from_fn(monitoring::record_request))
-            .wrap(from_fn(headers::add_response_headers))
-            .wrap(TracingLogger::<telemetry::RequestSpan>::new())
-            // Outermost: no ID number reaches the access log.
-            .wrap(from_fn(crate::privacy::redact_query))
-    };
+    let app = move || app(state.clone(), web_client.clone());
     let local_addr = listener.local_addr()?;
     let head_timeout = Duration::from_millis(settings.server.head_timeout_ms);
     let builder = actix_server::Server::build();

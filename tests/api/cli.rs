@@ -138,7 +138,7 @@ fn migrate_creates_the_database_and_create_admin_reads_the_password_from_stdin()
 #[test]
 fn seed_demo_prints_working_passwords_and_can_run_twice() {
     let db = ScratchDatabase::new();
-    for _ in 0..2 {
+    for run in 0..2 {
         let out = jiebang(&db.url()).arg("seed-demo").output().unwrap();
         assert!(
             out.status.success(),
@@ -154,7 +154,26 @@ fn seed_demo_prints_working_passwords_and_can_run_twice() {
         ] {
             assert!(stdout.contains(email), "{stdout}");
         }
+        // The story (tests/api/demo.rs) is played once, then kept.
+        let story = if run == 0 {
+            "Demo story (played"
+        } else {
+            "Demo story already set up"
+        };
+        assert!(stdout.contains(story), "{stdout}");
+        assert!(
+            stdout.contains("海上风电叶片用大丝束碳纤维低成本制备技术"),
+            "{stdout}"
+        );
     }
+    assert_eq!(
+        db.query("SELECT status, count(*) FROM challenges GROUP BY status ORDER BY status"),
+        vec![
+            vec!["awarded".to_string(), "1".to_string()],
+            vec!["publicity".to_string(), "1".to_string()],
+            vec!["under_review".to_string(), "1".to_string()],
+        ]
+    );
     let counts = db.query("SELECT role, count(*) FROM users GROUP BY role ORDER BY role");
     assert_eq!(
         counts,
@@ -179,7 +198,8 @@ fn seed_demo_prints_working_passwords_and_can_run_twice() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Added 1500 demo challenges"));
-    assert_eq!(db.query("SELECT count(*) FROM challenges")[0][0], "1500");
+    // Beside the story's three.
+    assert_eq!(db.query("SELECT count(*) FROM challenges")[0][0], "1503");
     assert_eq!(
         db.query(
             "SELECT count(*) FROM challenges c WHERE status = 'published' AND NOT EXISTS \

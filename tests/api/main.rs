@@ -19,6 +19,7 @@ pub mod clamd;
 mod cli;
 mod commitments;
 mod credit;
+mod demo;
 mod documents;
 mod documents_bundle;
 mod documents_matrix;
