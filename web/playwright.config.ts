@@ -16,11 +16,15 @@ const apiPort = Number(process.env.JIEBANG_E2E_API_PORT ?? port + 10)
 
 // Who serves web/dist. 'jiebang': the Rust server itself at `/` (server.web_dir, with its CSP).
 // 'vite-preview': `vite preview` serves dist (with the same CSP, see vite.config.ts) and proxies
-// /api to the Rust server. Switch to 'jiebang' once the binary serves the client.
-const SERVE_WITH = (process.env.JIEBANG_E2E_SERVE ?? 'vite-preview') as 'jiebang' | 'vite-preview'
+// /api to the Rust server.
+const SERVE_WITH = (process.env.JIEBANG_E2E_SERVE ?? 'jiebang') as 'jiebang' | 'vite-preview'
 
+// What seed-demo printed (the demo accounts and their passwords), read by e2e/global-setup.ts.
+export const seedOutput = resolve(web, 'e2e/.state/seed-demo.txt')
+// The database is seeded before the server starts: seed-demo plays its story with the clock set
+// in the past, which a running server's job runner must not see half-way.
 const rust = (listen: number) => ({
-  command: `"${bin}" serve --bind 127.0.0.1:${listen}`,
+  command: `mkdir -p "${dirname(seedOutput)}" && "${bin}" seed-demo --challenges 50 > "${seedOutput}" && "${bin}" serve --bind 127.0.0.1:${listen}`,
   cwd: repo,
   url: `http://127.0.0.1:${listen}/health`,
   timeout: 120_000,

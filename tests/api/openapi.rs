@@ -135,6 +135,12 @@ async fn every_documented_operation_is_served_and_complete() {
     );
     let ops = operations(&doc);
     assert!(ops.len() >= 11, "{}", ops.len());
+    // Generated clients name their calls by operationId: two alike and one hides the other.
+    let mut ids = BTreeSet::new();
+    for (method, path, op) in &ops {
+        let id = op["operationId"].as_str().unwrap_or_default().to_string();
+        assert!(ids.insert(id.clone()), "{method} {path}: operationId {id:?} twice");
+    }
     for (method, path, op) in ops {
         let name = format!("{method} {path}");
         // Served: a request reaches a handler (anything but "no such route/method").

@@ -54,6 +54,13 @@ export async function login(page: Page, who: Account): Promise<void> {
 
 /** No serious or critical axe violation on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
+  // Colours are judged as they end: no fade or transition half-way (axe would see it translucent).
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .filter((a) => a.effect?.getTiming().iterations !== Infinity) // spinners never end
+      .every((a) => a.playState !== 'running' && !a.pending),
+  )
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   expect(

@@ -5,7 +5,7 @@ test('the notices page shows each notice with its period and how to object', asy
     items: { challenge_title: string; starts_on: string; ends_on: string; organization_name: string; open: boolean }[]
   }
   const n = notices.items[0]
-  expect(n, 'a notice in its period (seed-demo or e2e/notice-fixture.sql)').toBeDefined()
+  expect(n, 'a notice in its period (seed-demo makes one)').toBeDefined()
   await page.goto('/notices')
   await expect(page.getByRole('heading', { level: 1, name: '公示' })).toBeVisible()
   const card = page.locator('article.notice').filter({ hasText: n!.challenge_title })

@@ -51,6 +51,7 @@ pub async fn list_assignments(
 /// (保密及回避承诺书, `GET /commitments/expert_review`): the body names the version read and
 /// its hash; the signature is stored with the time and the client's address.
 #[utoipa::path(
+    operation_id = "accept_assignment",
     tag = "review",
     params(("id" = Uuid, Path, description = "Assignment id")),
     request_body = SigningRequest,
@@ -80,6 +81,7 @@ pub async fn accept(
 /// Decline an invitation or an accepted assignment not yet submitted, with a reason. The next
 /// eligible expert of the stored order is invited.
 #[utoipa::path(
+    operation_id = "decline_assignment",
     tag = "review",
     params(("id" = Uuid, Path, description = "Assignment id")),
     request_body = DeclineRequest,
@@ -240,6 +242,7 @@ pub async fn put_score(
 /// Submit the scores as final (the expert of an accepted assignment): every eligible bid of the
 /// panel must be scored. The fee of the schedule is entered in the ledger.
 #[utoipa::path(
+    operation_id = "submit_assignment",
     tag = "review",
     params(("id" = Uuid, Path, description = "Assignment id")),
     responses(

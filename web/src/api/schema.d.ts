@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's acceptance assignments (experts), newest first. */
-        get: operations["list_assignments"];
+        get: operations["list_acceptance_assignments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -30,8 +30,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an invitation to an acceptance panel (the invited expert). */
-        post: operations["accept"];
+        /**
+         * Accept an invitation to an acceptance panel (the invited expert), signing the acceptance's
+         *     commitment (保密及回避承诺书, `GET /commitments/expert_acceptance`): the body names the
+         *     version read and its hash; the signature is stored with the time and the client's address.
+         */
+        post: operations["accept_acceptance_assignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -51,7 +55,7 @@ export interface paths {
          * Decline an invitation, or an accepted assignment not yet submitted, with a reason. The next
          *     eligible expert of the stored order is invited (the review's replacement rules).
          */
-        post: operations["decline"];
+        post: operations["decline_acceptance_assignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -70,7 +74,7 @@ export interface paths {
          *     KPIs with the awardee's commitments, the approach, the milestone plan, the team, and the
          *     caller's own verdict.
          */
-        get: operations["project"];
+        get: operations["acceptance_assignment_project"];
         put?: never;
         post?: never;
         delete?: never;
@@ -89,7 +93,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit the verdict as final (the expert of an accepted assignment). */
-        post: operations["submit"];
+        post: operations["submit_acceptance_verdict"];
         delete?: never;
         options?: never;
         head?: never;
@@ -109,7 +113,7 @@ export interface paths {
          *     judged met or not, with a comment, and the overall pass or fail with a comment. Revisable
          *     until the assignment is submitted.
          */
-        put: operations["put_verdict"];
+        put: operations["put_acceptance_verdict"];
         post?: never;
         delete?: never;
         options?: never;
@@ -143,8 +147,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an invitation (the invited expert). */
-        post: operations["accept"];
+        /**
+         * Accept an invitation (the invited expert), signing the review's commitment
+         *     (保密及回避承诺书, `GET /commitments/expert_review`): the body names the version read and
+         *     its hash; the signature is stored with the time and the client's address.
+         */
+        post: operations["accept_assignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -184,7 +192,7 @@ export interface paths {
          * Decline an invitation or an accepted assignment not yet submitted, with a reason. The next
          *     eligible expert of the stored order is invited.
          */
-        post: operations["decline"];
+        post: operations["decline_assignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -248,7 +256,7 @@ export interface paths {
          * Submit the scores as final (the expert of an accepted assignment): every eligible bid of the
          *     panel must be scored. The fee of the schedule is entered in the ledger.
          */
-        post: operations["submit"];
+        post: operations["submit_assignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -304,7 +312,10 @@ export interface paths {
         put?: never;
         /**
          * Log out: end the session, revoking its access and refresh tokens.
-         * @description Ends the session of the bearer token, or of the refresh token given in the body.
+         * @description Ends the session of the bearer token, or of the refresh token given in the body, and that of
+         *     the `jiebang_refresh` cookie (cookie mode), which is cleared. A request that carries the cookie
+         *     needs what `POST /auth/refresh` needs (JSON, this site's `Origin`), else 403
+         *     `cross_site_request`.
          */
         post: operations["logout"];
         delete?: never;
@@ -326,6 +337,11 @@ export interface paths {
          * Spend a refresh token for a new access token and refresh token.
          * @description A refresh token works once. Presenting one that was already spent revokes the whole session
          *     (every token descended from the same login), since a copy of it must have been stolen.
+         *
+         *     Cookie mode: without `refresh_token` in the body, the `jiebang_refresh` cookie's is spent, and
+         *     its successor is set in the cookie again (not in the body). A request that carries the cookie
+         *     must declare a JSON body (`Content-Type: application/json`, e.g. `{}`) and come from this site
+         *     (`Origin`), or it is refused (403 `cross_site_request`).
          */
         post: operations["refresh"];
         delete?: never;
@@ -1037,6 +1053,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/commitments/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current version of a commitment (anyone signed in): the texts to show and the version
+         *     and hash to send back when signing. Version 1 is the repository's text.
+         */
+        get: operations["get_commitment"];
+        /**
+         * Publish a new version of a commitment (admins): it becomes the current one at once, and the
+         *     next signatures must name it. Seats accepted earlier keep what they signed.
+         */
+        put: operations["publish_commitment"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credit/checks": {
         parameters: {
             query?: never;
@@ -1263,7 +1303,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The caller's own profile (experts): fields of expertise, title, declared conflicts (USCCs),
+         *     as `PATCH /experts/me` edits them.
+         */
+        get: operations["get_own"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1747,14 +1791,18 @@ export interface components {
             /** Format: uuid */
             challenge_id: string;
             challenge_title: string;
+            commitment?: null | components["schemas"]["SignatureView"];
             decline_reason?: string | null;
             /** Format: uuid */
             expert_id: string;
             expert_name: string;
+            field: components["schemas"]["Field"];
             /** Format: uuid */
             id: string;
             /** Format: date-time */
             invited_at: string;
+            /** @description The challenge's KPIs, which the panel judges. */
+            kpis: components["schemas"]["Kpi"][];
             /**
              * Format: int32
              * @description The expert's place in the draw's candidate order.
@@ -1767,6 +1815,8 @@ export interface components {
             status: components["schemas"]["AssignmentStatus"];
             /** Format: date-time */
             submitted_at?: string | null;
+            /** @description Whether the expert has saved a verdict (a draft until submitted). */
+            verdict_saved: boolean;
         };
         /**
          * @description `POST /acceptance-assignments/{id}/decline`.
@@ -1904,10 +1954,12 @@ export interface components {
             /** Format: uuid */
             challenge_id: string;
             challenge_title: string;
+            commitment?: null | components["schemas"]["SignatureView"];
             decline_reason?: string | null;
             /** Format: uuid */
             expert_id: string;
             expert_name: string;
+            field: components["schemas"]["Field"];
             /** Format: uuid */
             id: string;
             /** Format: date-time */
@@ -1917,10 +1969,14 @@ export interface components {
              * @description The expert's place in the draw's candidate order.
              */
             position: number;
+            /** @description How far the seat's scoring is: bids saved (draft or submitted) of the bids to score. */
+            progress: components["schemas"]["ScoringProgress"];
             /** Format: date-time */
             responded_at?: string | null;
             /** Format: date-time */
             review_deadline: string;
+            /** @description The rubric the panel scores with: each criterion with its points and guidance. */
+            rubric: components["schemas"]["Criterion"][];
             status: components["schemas"]["AssignmentStatus"];
             /** Format: date-time */
             submitted_at?: string | null;
@@ -2307,6 +2363,32 @@ export interface components {
             id: string;
             question?: string | null;
         };
+        /** @description A version of a commitment: what the signer reads, and the hash they sign. */
+        CommitmentView: {
+            kind: components["schemas"]["Kind"];
+            /** Format: date-time */
+            published_at: string;
+            /**
+             * Format: uuid
+             * @description Who published it; absent for version 1, the repository's text.
+             */
+            published_by?: string | null;
+            /**
+             * @description Lowercase hex SHA-256 of the zh-CN text's UTF-8 bytes, one NUL byte, and the English
+             *     text's UTF-8 bytes.
+             * @example 59b271ae1bbcb1d31d41929817f4b16fb439eb4f31520b5ad1d5ce98920a7138
+             */
+            sha256: string;
+            /** @description The English text (Markdown). */
+            text_en: string;
+            /** @description The binding text (Markdown). */
+            text_zh: string;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+        };
         /** @description Counts of results. */
         Counts: {
             /** Format: int64 */
@@ -2592,6 +2674,11 @@ export interface components {
         };
         /** @description One criterion of the scoring rubric; the maxima of a rubric add up to 100. */
         Criterion: {
+            /**
+             * @description What the experts look at under this criterion (shown beside its input when scoring).
+             * @example 技术路线的先进性、可行性和创新性
+             */
+            guidance?: string | null;
             /**
              * Format: int32
              * @example 40
@@ -3052,6 +3139,13 @@ export interface components {
             run_at: string;
             status: components["schemas"]["JobStatus"];
         };
+        /**
+         * @description Which commitment: each kind has its own text and versions, and is signed for one kind of
+         *     act. A new kind adds a variant here, its default texts under `commitments/`, and its
+         *     value to the CHECK constraints of `commitment_versions` and `commitment_signatures`.
+         * @enum {string}
+         */
+        Kind: "expert_review" | "expert_acceptance";
         /** @description A key performance indicator that acceptance is measured against. */
         Kpi: {
             /** @example 拉伸强度 */
@@ -3132,10 +3226,19 @@ export interface components {
             email: string;
             /** Format: password */
             password: string;
+            /**
+             * @description Cookie mode, for the web client served from this origin: the refresh token comes in the
+             *     `HttpOnly` cookie `jiebang_refresh` (path `/api/v1/auth`) instead of the body, and
+             *     `/auth/refresh` and `/auth/logout` take it from there. Other clients leave it out.
+             */
+            refresh_in_cookie?: boolean;
         };
         /** @example {} */
         LogoutRequest: {
-            /** @description Ends the session of this refresh token (useful once the access token has expired). */
+            /**
+             * @description Ends the session of this refresh token (useful once the access token has expired). Left
+             *     out in cookie mode: the `jiebang_refresh` cookie's session ends.
+             */
             refresh_token?: string | null;
         };
         /** @description A team member as sent. The ID number is validated, then kept only as keyed hash and mask. */
@@ -3443,14 +3546,18 @@ export interface components {
                 /** Format: uuid */
                 challenge_id: string;
                 challenge_title: string;
+                commitment?: null | components["schemas"]["SignatureView"];
                 decline_reason?: string | null;
                 /** Format: uuid */
                 expert_id: string;
                 expert_name: string;
+                field: components["schemas"]["Field"];
                 /** Format: uuid */
                 id: string;
                 /** Format: date-time */
                 invited_at: string;
+                /** @description The challenge's KPIs, which the panel judges. */
+                kpis: components["schemas"]["Kpi"][];
                 /**
                  * Format: int32
                  * @description The expert's place in the draw's candidate order.
@@ -3463,6 +3570,8 @@ export interface components {
                 status: components["schemas"]["AssignmentStatus"];
                 /** Format: date-time */
                 submitted_at?: string | null;
+                /** @description Whether the expert has saved a verdict (a draft until submitted). */
+                verdict_saved: boolean;
             }[];
             /** Format: int64 */
             page: number;
@@ -3481,10 +3590,12 @@ export interface components {
                 /** Format: uuid */
                 challenge_id: string;
                 challenge_title: string;
+                commitment?: null | components["schemas"]["SignatureView"];
                 decline_reason?: string | null;
                 /** Format: uuid */
                 expert_id: string;
                 expert_name: string;
+                field: components["schemas"]["Field"];
                 /** Format: uuid */
                 id: string;
                 /** Format: date-time */
@@ -3494,10 +3605,14 @@ export interface components {
                  * @description The expert's place in the draw's candidate order.
                  */
                 position: number;
+                /** @description How far the seat's scoring is: bids saved (draft or submitted) of the bids to score. */
+                progress: components["schemas"]["ScoringProgress"];
                 /** Format: date-time */
                 responded_at?: string | null;
                 /** Format: date-time */
                 review_deadline: string;
+                /** @description The rubric the panel scores with: each criterion with its points and guidance. */
+                rubric: components["schemas"]["Criterion"][];
                 status: components["schemas"]["AssignmentStatus"];
                 /** Format: date-time */
                 submitted_at?: string | null;
@@ -4040,6 +4155,18 @@ export interface components {
             reason?: string | null;
         };
         /**
+         * @description `PUT /commitments/{kind}`: the texts of the new version, Chinese (the binding text) and
+         *     English. Stored with line endings made `\n` and surrounding white space removed.
+         * @example {
+         *       "text_en": "# Confidentiality and Conflict-of-Interest Commitment\n\nI solemnly commit …",
+         *       "text_zh": "# 评审专家保密及回避承诺书\n\n本人郑重承诺……"
+         *     }
+         */
+        PublishRequest: {
+            text_en: string;
+            text_zh: string;
+        };
+        /**
          * @description Why a check was made.
          * @enum {string}
          */
@@ -4118,7 +4245,8 @@ export interface components {
          *     }
          */
         RefreshRequest: {
-            refresh_token: string;
+            /** @description The refresh token to spend. Left out in cookie mode: the `jiebang_refresh` cookie's is. */
+            refresh_token?: string | null;
         };
         /**
          * @description `POST /auth/register`: an issuer or solver account with its organisation.
@@ -4395,6 +4523,21 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description A review seat's progress: "3 / 5 scored". */
+        ScoringProgress: {
+            /**
+             * Format: int32
+             * @description Those the expert has saved a score for (a draft until submitted).
+             * @example 3
+             */
+            bids_scored: number;
+            /**
+             * Format: int32
+             * @description The eligible bids of the panel.
+             * @example 5
+             */
+            bids_to_score: number;
+        };
         /** @description Which challenges a review covers: the listed ones, or those created in a time range. */
         Selection: {
             /** @description These challenges. */
@@ -4413,6 +4556,50 @@ export interface components {
          * @enum {string}
          */
         Severity: "serious" | "general";
+        /**
+         * @description The commitment signed for a seat: which version, its hash, when; the address only for
+         *     admins.
+         */
+        SignatureView: {
+            /** @description The client's address as recorded for the audit log (admins only). */
+            client_addr?: string | null;
+            kind: components["schemas"]["Kind"];
+            sha256: string;
+            /** Format: date-time */
+            signed_at: string;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @description The version the signer read and signs: its number and its hash, both as
+         *     `GET /commitments/{kind}` gave them.
+         * @example {
+         *       "sha256": "59b271ae1bbcb1d31d41929817f4b16fb439eb4f31520b5ad1d5ce98920a7138",
+         *       "version": 1
+         *     }
+         */
+        SignedCommitment: {
+            /** @description Lowercase hex, 64 characters. */
+            sha256: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description The body of an act that needs a signature (accepting a seat on a panel): the commitment the
+         *     caller signs. Without it the act is refused (422 `commitment_required`).
+         * @example {
+         *       "commitment": {
+         *         "sha256": "59b271ae1bbcb1d31d41929817f4b16fb439eb4f31520b5ad1d5ce98920a7138",
+         *         "version": 1
+         *       }
+         *     }
+         */
+        SigningRequest: {
+            commitment?: null | components["schemas"]["SignedCommitment"];
+        };
         /**
          * @description A subject's standing: the worst severity among its records in force.
          * @enum {string}
@@ -4448,8 +4635,11 @@ export interface components {
              * @example 900
              */
             expires_in: number;
-            /** @description Opaque; spend it at `POST /auth/refresh` for a new pair. Each can be used once. */
-            refresh_token: string;
+            /**
+             * @description Opaque; spend it at `POST /auth/refresh` for a new pair. Each can be used once. Absent in
+             *     cookie mode (`refresh_in_cookie` at login): the `jiebang_refresh` cookie holds it.
+             */
+            refresh_token?: string;
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["UserView"];
@@ -4634,7 +4824,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list_assignments: {
+    list_acceptance_assignments: {
         parameters: {
             query?: {
                 /**
@@ -4710,7 +4900,7 @@ export interface operations {
             };
         };
     };
-    accept: {
+    accept_acceptance_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -4720,7 +4910,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SigningRequest"];
+            };
+        };
         responses: {
             /** @description Accepted */
             200: {
@@ -4729,6 +4923,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AcceptanceAssignmentView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
             /** @description Not authenticated: missing, invalid, expired or revoked token (`unauthenticated`, `invalid_token`) */
@@ -4758,8 +4961,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Not `invited` (`invalid_assignment_state`), the acceptance is closed (`acceptance_closed`), or the challenge is no longer awarded (`not_awarded`) */
+            /** @description The body stalled longer than `server.body_idle_timeout_ms` (`request_timeout`); the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not `invited` (`invalid_assignment_state`), the acceptance is closed (`acceptance_closed`), the challenge is no longer awarded (`not_awarded`), or the commitment named is not the current version (`commitment_outdated`: read it again) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Body larger than the configured limit (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No commitment signed (`commitment_required`), or a malformed one */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4787,7 +5026,7 @@ export interface operations {
             };
         };
     };
-    decline: {
+    decline_acceptance_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -4913,7 +5152,7 @@ export interface operations {
             };
         };
     };
-    project: {
+    acceptance_assignment_project: {
         parameters: {
             query?: never;
             header?: never;
@@ -4990,7 +5229,7 @@ export interface operations {
             };
         };
     };
-    submit: {
+    submit_acceptance_verdict: {
         parameters: {
             query?: never;
             header?: never;
@@ -5067,7 +5306,7 @@ export interface operations {
             };
         };
     };
-    put_verdict: {
+    put_acceptance_verdict: {
         parameters: {
             query?: never;
             header?: never;
@@ -5269,7 +5508,7 @@ export interface operations {
             };
         };
     };
-    accept: {
+    accept_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -5279,7 +5518,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SigningRequest"];
+            };
+        };
         responses: {
             /** @description Accepted */
             200: {
@@ -5288,6 +5531,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssignmentView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
             /** @description Not authenticated: missing, invalid, expired or revoked token (`unauthenticated`, `invalid_token`) */
@@ -5317,8 +5569,44 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Not `invited` (`invalid_assignment_state`), or the review is closed (`review_closed`) */
+            /** @description The body stalled longer than `server.body_idle_timeout_ms` (`request_timeout`); the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not `invited` (`invalid_assignment_state`), the review is closed (`review_closed`), or the commitment named is not the current version (`commitment_outdated`: read it again) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Body larger than the configured limit (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No commitment signed (`commitment_required`), or a malformed one */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5423,7 +5711,7 @@ export interface operations {
             };
         };
     };
-    decline: {
+    decline_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -5754,7 +6042,7 @@ export interface operations {
             };
         };
     };
-    submit: {
+    submit_assignment: {
         parameters: {
             query?: never;
             header?: never;
@@ -5931,9 +6219,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Logged in */
+            /** @description Logged in. In cookie mode (`refresh_in_cookie`) the body has no `refresh_token`: it is in the cookie */
             200: {
                 headers: {
+                    /** @description Cookie mode only: `jiebang_refresh=…; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=…` (and `Secure` where the public URL is https) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6040,6 +6330,8 @@ export interface operations {
             /** @description Logged out */
             204: {
                 headers: {
+                    /** @description Where the request had the `jiebang_refresh` cookie: the cookie cleared (`Max-Age=0`) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6055,6 +6347,15 @@ export interface operations {
             };
             /** @description Neither a valid access token nor a known refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The `jiebang_refresh` cookie came with another site's `Origin`, or without `Content-Type: application/json` (`cross_site_request`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6125,15 +6426,18 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description The refresh token; `{}` in cookie mode */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
         };
         responses: {
-            /** @description A new token pair */
+            /** @description A new token pair; in cookie mode the refresh token is in the cookie, not the body */
             200: {
                 headers: {
+                    /** @description Cookie mode only: the next refresh token, `jiebang_refresh` */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6149,8 +6453,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Unknown, expired or revoked (`invalid_refresh_token`), or spent before (`refresh_token_reused`: the session is now revoked) */
+            /** @description Unknown, expired or revoked (`invalid_refresh_token`), or spent before (`refresh_token_reused`: the session is now revoked), or neither in the body nor in the cookie (`unauthenticated`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The `jiebang_refresh` cookie came with another site's `Origin`, or without `Content-Type: application/json` (`cross_site_request`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10732,6 +11045,191 @@ export interface operations {
             };
         };
     };
+    get_commitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Which commitment */
+                kind: components["schemas"]["Kind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such object, or not one the caller may see (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Internal error (`internal_error`); details are logged, never sent */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Database unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    publish_commitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Which commitment */
+                kind: components["schemas"]["Kind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            /** @description Published; the new current version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not authenticated: missing, invalid, expired or revoked token (`unauthenticated`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Admins only (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description No such object, or not one the caller may see (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The body stalled longer than `server.body_idle_timeout_ms` (`request_timeout`); the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The texts are those of the current version (`commitment_unchanged`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Body larger than the configured limit (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid fields (`validation_failed`), each named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Internal error (`internal_error`); details are logged, never sent */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Database unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     list_checks: {
         parameters: {
             query?: {
@@ -12122,6 +12620,71 @@ export interface operations {
             };
             /** @description Invalid fields; `user_id` not an expert account (`not_expert`); an ID number or USCC with a wrong check character */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Internal error (`internal_error`); details are logged, never sent */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Database unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    get_own: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertView"];
+                };
+            };
+            /** @description Not authenticated: missing, invalid, expired or revoked token (`unauthenticated`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Experts only (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description The account has no profile yet */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -108,7 +108,7 @@ export const useAuthStore = defineStore('auth', () => {
         const result = await acrossTabs(() =>
           api.POST('/api/v1/auth/refresh', {
             // Cookie mode: an empty JSON object; the cookie carries the refresh token.
-            body: {} as Schemas['RefreshRequest'],
+            body: {},
           }),
         )
         if (!result.data) {

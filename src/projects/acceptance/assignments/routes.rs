@@ -29,6 +29,7 @@ const PANEL: Panel = Panel::Acceptance;
 
 /// The caller's acceptance assignments (experts), newest first.
 #[utoipa::path(
+    operation_id = "list_acceptance_assignments",
     tag = "acceptance",
     params(PageParams),
     responses(
@@ -52,6 +53,7 @@ pub async fn list_assignments(
 /// commitment (保密及回避承诺书, `GET /commitments/expert_acceptance`): the body names the
 /// version read and its hash; the signature is stored with the time and the client's address.
 #[utoipa::path(
+    operation_id = "accept_acceptance_assignment",
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
     request_body = SigningRequest,
@@ -80,6 +82,7 @@ pub async fn accept(
 /// Decline an invitation, or an accepted assignment not yet submitted, with a reason. The next
 /// eligible expert of the stored order is invited (the review's replacement rules).
 #[utoipa::path(
+    operation_id = "decline_acceptance_assignment",
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
     request_body = AcceptanceDeclineRequest,
@@ -113,6 +116,7 @@ pub async fn decline(
 /// KPIs with the awardee's commitments, the approach, the milestone plan, the team, and the
 /// caller's own verdict.
 #[utoipa::path(
+    operation_id = "acceptance_assignment_project",
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
     responses(
@@ -178,6 +182,7 @@ pub async fn project(
 /// judged met or not, with a comment, and the overall pass or fail with a comment. Revisable
 /// until the assignment is submitted.
 #[utoipa::path(
+    operation_id = "put_acceptance_verdict",
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
     request_body = VerdictRequest,
@@ -238,6 +243,7 @@ pub async fn put_verdict(
 
 /// Submit the verdict as final (the expert of an accepted assignment).
 #[utoipa::path(
+    operation_id = "submit_acceptance_verdict",
     tag = "acceptance",
     params(("id" = Uuid, Path, description = "Acceptance assignment id")),
     responses(

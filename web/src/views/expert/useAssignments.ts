@@ -1,16 +1,17 @@
 // The caller's seats on review and acceptance panels (the lists are short: one page of 100).
 import { ref } from 'vue'
-import { pendingApi, type AcceptanceAssignmentView, type AssignmentView } from '@/api/pending'
+import { api } from '@/api/client'
+import { type AcceptanceAssignmentView, type AssignmentView } from '@/api/expert'
 import { ApiError, unwrap } from '@/api/problem'
 
 const PER_PAGE = 100
 
 export async function loadReviewSeats(): Promise<AssignmentView[]> {
-  return unwrap(await pendingApi.GET('/api/v1/assignments', { params: { query: { per_page: PER_PAGE } } })).items
+  return unwrap(await api.GET('/api/v1/assignments', { params: { query: { per_page: PER_PAGE } } })).items
 }
 
 export async function loadAcceptanceSeats(): Promise<AcceptanceAssignmentView[]> {
-  return unwrap(await pendingApi.GET('/api/v1/acceptance-assignments', { params: { query: { per_page: PER_PAGE } } }))
+  return unwrap(await api.GET('/api/v1/acceptance-assignments', { params: { query: { per_page: PER_PAGE } } }))
     .items
 }
 

@@ -1,7 +1,7 @@
 // A review seat with its bids and rubric: what the panel page and the bid page share.
 import { computed, ref } from 'vue'
 import { api, type Schemas } from '@/api/client'
-import type { AssignmentView, Criterion } from '@/api/pending'
+import type { AssignmentView, Criterion } from '@/api/expert'
 import { ApiError, unwrap } from '@/api/problem'
 import { loadReviewSeat } from './useAssignments'
 
