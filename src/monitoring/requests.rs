@@ -17,6 +17,22 @@ use super::{HTTP_DURATION, HTTP_REQUESTS};
 /// all of them, whatever paths scanners try.
 pub const UNMATCHED: &str = "unmatched";
 
+/// The route label of what the web client answers (its files, `index.html` for its routes, the
+/// page saying how to build it): one series, whatever paths people open.
+pub const WEB_CLIENT: &str = "web_client";
+
+/// The label of a request's route. The client's files are mounted at the root, so every path
+/// "matches" their empty pattern, guards aside: that pattern says the client, or nothing.
+fn route_label(pattern: Option<String>, method: &Method, path: &str) -> String {
+    let client_read = (method == Method::GET || method == Method::HEAD)
+        && crate::http::web_client::is_client_path(path);
+    match pattern {
+        Some(pattern) if !pattern.is_empty() && pattern != "/" => pattern,
+        _ if client_read => WEB_CLIENT.to_string(),
+        _ => UNMATCHED.to_string(),
+    }
+}
+
 /// Middleware: counts the answer and how long it took (until its head was ready; a streamed
 /// body's transfer is not included).
 pub async fn record_request(
@@ -28,9 +44,11 @@ pub async fn record_request(
     let result = next.call(req).await;
     let (route, status) = match &result {
         Ok(res) => (
-            res.request()
-                .match_pattern()
-                .unwrap_or_else(|| UNMATCHED.to_string()),
+            route_label(
+                res.request().match_pattern(),
+                res.request().method(),
+                res.request().path(),
+            ),
             res.status(),
         ),
         Err(error) => (
@@ -59,5 +77,37 @@ fn method_label(method: &Method) -> &'static str {
         Method::HEAD => "HEAD",
         Method::OPTIONS => "OPTIONS",
         _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_root_pattern_is_the_client_or_nothing() {
+        let get = &Method::GET;
+        let id = "/api/v1/challenges/{id}".to_string();
+        assert_eq!(
+            route_label(Some(id.clone()), get, "/api/v1/challenges/1"),
+            id
+        );
+        assert_eq!(
+            route_label(Some(String::new()), get, "/api/nope"),
+            UNMATCHED
+        );
+        assert_eq!(route_label(None, get, "/metrics/x"), UNMATCHED);
+        assert_eq!(
+            route_label(Some(String::new()), get, "/expert/panels/1"),
+            WEB_CLIENT
+        );
+        assert_eq!(
+            route_label(Some("/".into()), &Method::HEAD, "/"),
+            WEB_CLIENT
+        );
+        assert_eq!(
+            route_label(Some(String::new()), &Method::POST, "/x"),
+            UNMATCHED
+        );
     }
 }

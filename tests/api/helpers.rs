@@ -247,6 +247,9 @@ impl TestApp {
         let documents = tempfile::tempdir().expect("a folder for the documents");
         settings.documents.dir = documents.path().join("store");
         settings.documents.spool_dir = Some(documents.path().join("spool"));
+        // No web client unless a test builds one (tests/api/web.rs): whether web/dist happens
+        // to be built must not change what the other tests see.
+        settings.server.web_dir = documents.path().join("web-not-built");
         adjust(&mut settings);
         let app = Application::build(settings)
             .await

@@ -139,7 +139,10 @@ async fn every_documented_operation_is_served_and_complete() {
     let mut ids = BTreeSet::new();
     for (method, path, op) in &ops {
         let id = op["operationId"].as_str().unwrap_or_default().to_string();
-        assert!(ids.insert(id.clone()), "{method} {path}: operationId {id:?} twice");
+        assert!(
+            ids.insert(id.clone()),
+            "{method} {path}: operationId {id:?} twice"
+        );
     }
     for (method, path, op) in ops {
         let name = format!("{method} {path}");
