@@ -11,17 +11,17 @@ const out = (name: string) => `../docs/screenshots/${name}.png`
 test('the public pages', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.goto('/')
-  await expect(page.locator('article').first()).toBeVisible()
+  await expect(page.locator('.card').first()).toBeVisible()
   await page.screenshot({ path: out('board') })
-  await page.locator('article a').first().click()
+  await page.locator('.card a').first().click()
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
   await page.screenshot({ path: out('challenge'), fullPage: true })
   await page.goto('/notices')
-  await expect(page.locator('article').first()).toBeVisible()
+  await expect(page.locator('article.notice').first()).toBeVisible()
   await page.screenshot({ path: out('notices') })
   await page.setViewportSize({ width: 375, height: 800 })
   await page.goto('/')
-  await expect(page.locator('article').first()).toBeVisible()
+  await expect(page.locator('.card').first()).toBeVisible()
   await page.screenshot({ path: out('board-375') })
 })
 
@@ -44,5 +44,6 @@ test("the expert's pages", async ({ page, accounts }) => {
   await expect(page.getByRole('heading', { level: 1, name: '方案 A' })).toBeVisible()
   await page.getByRole('button', { name: '在线查看' }).first().click()
   await expect(page.getByRole('img', { name: /^第 1 \/ \d+ 页$/ })).toBeVisible({ timeout: 15_000 })
+  await expect(page.locator('.el-message')).toHaveCount(0, { timeout: 10_000 }) // the toast gone
   await page.screenshot({ path: out('bid'), fullPage: true })
 })
