@@ -42,7 +42,12 @@ fn build(settings: &Settings, value: String, max_age: Duration) -> Cookie<'stati
         .same_site(SameSite::Strict)
         .path(COOKIE_PATH)
         .max_age(max_age)
-        .secure(settings.public_url().starts_with("https://"))
+        // Production is served over https (behind its proxy) even where `public_url` was left
+        // unset and guessed from the listen address.
+        .secure(
+            settings.public_url().starts_with("https://")
+                || settings.environment == crate::config::Environment::Production,
+        )
         .finish()
 }
 

@@ -22,7 +22,7 @@ pub enum Lock {
     Update,
 }
 
-async fn latest(
+pub async fn latest(
     conn: &mut AsyncPgConnection,
     kind: Kind,
     lock: Lock,

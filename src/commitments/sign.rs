@@ -26,7 +26,17 @@ pub async fn sign(
 ) -> AppResult<Signature> {
     let kind = what.kind();
     let now = state.clock.now();
-    let current = queries::current(conn, kind, Lock::Share, now).await?;
+    let mut current = queries::current(conn, kind, Lock::Share, now).await?;
+    // A publisher holding the latest row when we asked for it commits a newer version; the locked
+    // read then re-checks the row it picked, not which row is the latest. Read again until two
+    // locked reads agree: the row we then hold locked is the latest, and no publisher can pass it
+    // before this transaction ends.
+    while let Some(fresh) = queries::latest(conn, kind, Lock::Share).await? {
+        if fresh.id == current.id {
+            break;
+        }
+        current = fresh;
+    }
     rules::signs_current(&current, claimed)?;
     let (object_type, object_id) = what.object();
     let signature = Signature {

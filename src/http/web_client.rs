@@ -16,6 +16,7 @@ use actix_web::http::Method;
 use actix_web::http::header::ContentType;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
+use percent_encoding::percent_decode_str;
 
 use super::fallback::{RouteTable, not_matched};
 
@@ -34,14 +35,18 @@ pub fn is_under(path: &str, prefix: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Whether `path` is the web client's (none of the server's own).
+/// Whether `path` (as the request gives it, maybe percent-encoded) is the web client's (none of
+/// the server's own). Decoded first, as the router decodes it: `/%61pi/…` is an API path.
 pub fn is_client_path(path: &str) -> bool {
-    !SERVER_PREFIXES.iter().any(|prefix| is_under(path, prefix))
+    let path = percent_decode_str(path).decode_utf8_lossy();
+    !SERVER_PREFIXES.iter().any(|prefix| is_under(&path, prefix))
 }
 
-/// Whether `path` names one of the client's hashed files.
+/// Whether `path` (maybe percent-encoded) names one of the client's hashed files.
 pub fn is_asset(path: &str) -> bool {
-    path.starts_with(ASSETS)
+    percent_decode_str(path)
+        .decode_utf8_lossy()
+        .starts_with(ASSETS)
 }
 
 /// A request the web client answers: `GET` or `HEAD` of one of its paths.
@@ -127,6 +132,9 @@ mod tests {
             "/health",
             "/ready",
             "/metrics",
+            // Decoded as the router decodes them.
+            "/%61pi/v1/me",
+            "/%64ocs/",
         ] {
             assert!(!is_client_path(path), "{path}");
         }
@@ -134,6 +142,7 @@ mod tests {
             assert!(is_client_path(path), "{path}");
         }
         assert!(is_asset("/assets/app-abc123.js"));
+        assert!(is_asset("/%61ssets/app-abc123.js"));
         assert!(!is_asset("/assets"));
     }
 }

@@ -79,6 +79,12 @@ pub struct Story {
 pub async fn run(state: &Data<AppState>, accounts: &[Credentials]) -> anyhow::Result<Outcome> {
     let kept = existing(state).await?;
     if !kept.is_empty() {
+        if kept.len() < 3 {
+            println!(
+                "\nThe demo story is incomplete (an earlier run stopped half-way); to play it \
+                 whole, seed a fresh database."
+            );
+        }
         println!("\nDemo story already set up (kept as it is):");
         for (id, title, status) in &kept {
             println!("  {status:<14} {title}  {id}");
@@ -564,9 +570,7 @@ async fn draw(
     Ok(assignments)
 }
 
-/// The expert accepts the invitation to a review panel. The one place the story accepts: the
-/// web client's expert signs the 保密及回避承诺书 with it.
-/// The expert reads the current 保密及回避承诺书 and signs it in accepting, as the web client does.
+/// The one place the story accepts an invitation. The expert reads the current 保密及回避承诺书 and signs it in accepting, as the web client does.
 async fn accept_invitation(api: &Api, expert: &Session, assignment: Uuid) -> anyhow::Result<()> {
     let commitment = api
         .get("/api/v1/commitments/expert_review", Some(&expert.token))

@@ -141,16 +141,21 @@ async fn the_servers_own_paths_keep_their_answers() {
         "/api",
         "/metrics/nope",
         "/health/x",
+        // Percent-encoded, as the router decodes it: still the API's.
+        "/%61pi/nope",
     ] {
         let problem = assert_problem(app.get(path, None).await, 404, "route_not_found").await;
         assert_eq!(problem["status"], 404, "{path}");
     }
-    let resp = app.get("/api/v1/nope", None).await;
-    assert_eq!(
-        header(&resp, "content-security-policy"),
-        "default-src 'none'; frame-ancestors 'none'"
-    );
-    assert!(resp.headers().get("cache-control").is_none());
+    for path in ["/api/v1/nope", "/%61pi/v1/nope"] {
+        let resp = app.get(path, None).await;
+        assert_eq!(
+            header(&resp, "content-security-policy"),
+            "default-src 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+        assert!(resp.headers().get("cache-control").is_none(), "{path}");
+    }
 
     // Other methods than GET and HEAD on the client's paths are no route either.
     let resp = app
