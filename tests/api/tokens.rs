@@ -406,17 +406,25 @@ async fn a_refresh_from_the_cookie_rotates_it_and_reuse_revokes_the_family() {
     assert_ne!(second_access, first_access);
     assert_token_works(&app, &second_access).await;
 
-    // The spent cookie again: the whole family goes, the new one with it.
+    // The spent cookie again: the whole family goes, the new one with it; each refusal clears
+    // the cookie (it can never be spent again), in the language asked for.
     let resp = from_the_client(&app, "/api/v1/auth/refresh", &first)
         .send()
         .await
         .unwrap();
+    assert!(attributes_of(&resp).contains(&"Max-Age=0".to_string()));
     assert_problem(resp, 401, "refresh_token_reused").await;
     let resp = from_the_client(&app, "/api/v1/auth/refresh", &second)
+        .header("accept-language", "en")
         .send()
         .await
         .unwrap();
-    assert_problem(resp, 401, "invalid_refresh_token").await;
+    assert_eq!(value_of(&set_cookie(&resp)), "");
+    let problem = assert_problem(resp, 401, "invalid_refresh_token").await;
+    assert!(
+        problem["title"].as_str().unwrap().is_ascii(),
+        "rendered in English: {problem}"
+    );
     assert_token_refused(&app, &second_access).await;
     assert_token_refused(&app, &first_access).await;
 
@@ -521,6 +529,13 @@ async fn logout_from_the_cookie_revokes_the_session_and_clears_the_cookie() {
         .await
         .unwrap();
     assert_problem(resp, 401, "invalid_refresh_token").await;
+    // Logging out with a cookie of no session and no token: refused, and the cookie cleared.
+    let resp = from_the_client(&app, "/api/v1/auth/logout", "no-such-token")
+        .send()
+        .await
+        .unwrap();
+    assert!(attributes_of(&resp).contains(&"Max-Age=0".to_string()));
+    assert_problem(resp, 401, "unauthenticated").await;
 
     // With the access token too (the web client sends both): both end, the cookie is cleared.
     let (login, cookie, _) = cookie_login(&app, &email).await;

@@ -194,8 +194,29 @@ pub async fn refresh(
         (None, None) => return Err(AppError::Unauthorized(ErrorCode::Unauthenticated)),
     };
     let mut conn = state.conn().await?;
-    let session = sessions::rotate(&mut conn, &token).await?;
+    let session = match sessions::rotate(&mut conn, &token).await {
+        Ok(session) => session,
+        // A cookie that can never be spent again (unknown, expired, revoked, reused) is cleared.
+        Err(error) if carrier == Carrier::Cookie && is_unauthorized(&error) => {
+            return clearing_cookie(&state, error);
+        }
+        Err(error) => return Err(error),
+    };
     tokens(&state, &mut conn, session, carrier).await
+}
+
+fn is_unauthorized(error: &AppError) -> bool {
+    actix_web::ResponseError::status_code(error) == actix_web::http::StatusCode::UNAUTHORIZED
+}
+
+/// The problem `error` answers, with the refresh cookie cleared (the problem renderer keeps the
+/// header when it renders the problem in the request's language).
+fn clearing_cookie(state: &AppState, error: AppError) -> AppResult<HttpResponse> {
+    let mut response = actix_web::ResponseError::error_response(&error);
+    response
+        .add_cookie(&cookie::cleared(&state.settings))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot set the cookie: {e}")))?;
+    Ok(response)
 }
 
 /// Log out: end the session, revoking its access and refresh tokens.
@@ -238,7 +259,12 @@ pub async fn logout(
         ended.extend(sessions::session_of(&mut conn, &token).await?);
     }
     if ended.is_empty() {
-        return Err(AppError::Unauthorized(ErrorCode::Unauthenticated));
+        let error = AppError::Unauthorized(ErrorCode::Unauthenticated);
+        return if had_cookie {
+            clearing_cookie(&state, error)
+        } else {
+            Err(error)
+        };
     }
     ended.dedup();
     for session in ended {
