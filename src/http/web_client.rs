@@ -89,13 +89,15 @@ impl WebClient {
     }
 
     /// `index.html` for one of the client's own routes, or the page saying how to build it.
-    fn page(&self, req: &HttpRequest) -> HttpResponse {
-        // As actix-files opens the files it serves: a small file, opened at once.
-        match NamedFile::open(self.index()) {
-            Ok(file) => file.disable_content_disposition().into_response(req),
-            Err(_) => HttpResponse::Ok()
+    async fn page(&self, req: &HttpRequest) -> HttpResponse {
+        // Opened on the blocking pool (the body is then streamed by actix-files, off the worker).
+        let index = self.index();
+        match actix_web::web::block(move || NamedFile::open(index)).await {
+            Ok(Ok(file)) => file.disable_content_disposition().into_response(req),
+            Ok(Err(_)) => HttpResponse::Ok()
                 .content_type(ContentType::html())
                 .body(NOT_BUILT),
+            Err(_) => HttpResponse::ServiceUnavailable().finish(),
         }
     }
 }
@@ -114,7 +116,7 @@ pub async fn fallback(
         && is_client_path(path)
         && !is_asset(path)
     {
-        return client.page(&req);
+        return client.page(&req).await;
     }
     not_matched(req, table).await
 }
