@@ -73,9 +73,26 @@ pub struct Settings {
     pub review: ReviewSettings,
     pub metrics: MetricsSettings,
     pub documents: DocumentSettings,
+    pub search: SearchSettings,
     /// Where `server.public_url` came from, for the warning at start.
     #[serde(skip)]
     pub public_url_source: PublicUrlSource,
+}
+
+/// The text index that serves `GET /challenges` (docs/search.md).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchSettings {
+    /// Off: lists and searches are answered by PostgreSQL alone (slower on large tables).
+    pub enabled: bool,
+    /// This instance's index folder (each instance keeps its own; created at start).
+    pub dir: PathBuf,
+    /// How often the index looks for changes when no notification came (a safety net: a commit
+    /// on any instance notifies every instance at once).
+    pub poll_interval_ms: u64,
+    /// Memory of the index writer, in MiB.
+    pub writer_memory_mib: usize,
+    /// Deepest position a `page` may reach (`page × per_page`); deeper lists use `cursor`.
+    pub max_page_depth: i64,
 }
 
 /// `GET /metrics` (Prometheus).

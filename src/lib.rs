@@ -32,6 +32,7 @@ pub mod projects;
 pub mod reports;
 pub mod reviews;
 pub mod schema;
+pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod state;

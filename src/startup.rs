@@ -43,6 +43,8 @@ pub struct Application {
     port: u16,
     state: Data<AppState>,
     runner: Option<jobs::Runner>,
+    /// Feeds the text index from the change feed until the application stops.
+    search_feed: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -54,7 +56,22 @@ impl Application {
             tracing::info!(migrations = ?applied, "applied migrations");
         }
         let pool = db::build_pool(&settings.database)?;
-        let state = Data::new(assemble(settings, pool)?);
+        let mut state = assemble(settings, pool)?;
+        // The text index is this serving instance's own (its folder is locked): the other
+        // commands answer lists from PostgreSQL.
+        let index = if state.settings.search.enabled {
+            let index = Arc::new(challenges::search::ChallengeIndex::open(
+                &state.settings.search,
+            )?);
+            state.extensions.insert(index.clone());
+            state
+                .extensions
+                .insert::<dyn crate::search::IndexStatus>(index.clone());
+            Some(index)
+        } else {
+            None
+        };
+        let state = Data::new(state);
         let server_settings = &state.settings.server;
         let listener = bind(&server_settings.bind, server_settings.backlog)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", server_settings.bind))?;
@@ -81,11 +98,13 @@ impl Application {
             .jobs
             .enabled
             .then(|| jobs::Runner::start(state.clone()));
+        let search_feed = index.map(|index| tokio::spawn(index.feed(state.clone())));
         Ok(Application {
             server,
             port,
             state,
             runner,
+            search_feed,
         })
     }
 
@@ -108,7 +127,14 @@ impl Application {
     /// the pool's connections live on this (the main) runtime, not on the HTTP workers' runtimes
     /// that end with them.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Application { server, runner, .. } = self;
+        let Application {
+            server,
+            runner,
+            search_feed,
+            ..
+        } = self;
+        // The feed holds the state (and its pool): it ends with the server.
+        let _stop_feed = search_feed.map(crate::search::AbortOnDrop);
         let Some(runner) = runner else {
             return server.await;
         };

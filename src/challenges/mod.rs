@@ -13,5 +13,6 @@ pub mod queries;
 pub mod responses;
 pub mod routes;
 pub mod rules;
+pub mod search;
 pub mod stages;
 pub mod views;

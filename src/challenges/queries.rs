@@ -236,6 +236,11 @@ pub struct ChallengeFilter {
     /// `relevance`, `deadline`, `-deadline`, `bounty`, `-bounty`, `published`, `-published`.
     #[param(inline, example = "deadline")]
     pub sort: Option<Sort>,
+    /// Read on after a page: its `next_cursor` (same filters and order; not with `page`, nor by
+    /// relevance). Unlike page numbers, a cursor neither repeats nor skips a challenge when
+    /// others are published meanwhile, and reaches any depth.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
     // PageRequest reads these; listed so that `deny_unknown_fields` accepts them.
     #[serde(default)]
     #[param(ignore)]
@@ -302,6 +307,15 @@ impl ChallengeFilter {
         )
     }
 
+    /// The order asked for, or the default: relevance with `q`, newest first without.
+    pub fn sort_or_default(&self, q: Option<&TextQuery>) -> Sort {
+        self.sort.unwrap_or(if q.is_some() {
+            Sort::Relevance
+        } else {
+            Sort::PublishedDesc
+        })
+    }
+
     pub fn check(&self) -> Result<Option<TextQuery>, AppError> {
         let mut errors = Vec::new();
         if let (Some(min), Some(max)) = (self.bounty_min_fen, self.bounty_max_fen)
@@ -330,6 +344,23 @@ impl ChallengeFilter {
         };
         if self.sort == Some(Sort::Relevance) && q.is_none() {
             errors.push(FieldError::new("sort", FieldCode::NeedsQ));
+        }
+        if let Some(cursor) = &self.cursor {
+            if self.page.is_some() {
+                errors.push(FieldError::new("cursor", FieldCode::PageAndCursor));
+            } else if cursor.chars().count() > 200 {
+                errors.push(FieldError::new("cursor", FieldCode::Length).with_param("max", 200));
+            } else if self.sort.unwrap_or(if q.is_some() {
+                Sort::Relevance
+            } else {
+                Sort::PublishedDesc
+            }) == Sort::Relevance
+            {
+                errors.push(
+                    FieldError::new("cursor", FieldCode::CursorOrder)
+                        .with_param("sort", "relevance"),
+                );
+            }
         }
         if errors.is_empty() {
             Ok(q)
@@ -464,11 +495,7 @@ pub async fn list(
     page: PageRequest,
     totals: Option<&ListCache>,
 ) -> AppResult<(Vec<(SummaryRow, String)>, i64)> {
-    let sort = filter.sort.unwrap_or(if q.is_some() {
-        Sort::Relevance
-    } else {
-        Sort::PublishedDesc
-    });
+    let sort = filter.sort_or_default(q);
     let count = || filtered(challenges::table.into_boxed(), viewer, filter, q).count();
     let (ids, total): (Vec<Uuid>, i64) = if q.is_none() {
         let total = match totals {
@@ -518,16 +545,51 @@ pub async fn list(
         };
         (found.into_iter().map(|(id, _)| id).collect(), total)
     };
+    Ok((rows_in_order(conn, viewer, &ids).await?, total))
+}
+
+/// The list rows of `ids` that the viewer may see (a challenge the index found may have been
+/// hidden since), with their issuers' names, in the order of `ids`.
+pub async fn rows_in_order(
+    conn: &mut AsyncPgConnection,
+    viewer: Viewer,
+    ids: &[Uuid],
+) -> AppResult<Vec<(SummaryRow, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut rows: Vec<(SummaryRow, String)> = challenges::table
         .inner_join(organizations::table)
-        .filter(challenges::id.eq_any(&ids))
+        .filter(
+            challenges::id.eq_any(
+                challenges::table
+                    .select(challenges::id)
+                    .filter(challenges::id.eq_any(ids))
+                    .filter(visible(viewer))
+                    .into_boxed(),
+            ),
+        )
         .select((SummaryRow::as_select(), organizations::name))
         .load(conn)
         .await?;
     let position: std::collections::HashMap<Uuid, usize> =
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|(row, _)| position.get(&row.id).copied().unwrap_or(usize::MAX));
-    Ok((rows, total))
+    Ok(rows)
+}
+
+/// The descriptions of `ids` (for the snippets of a search).
+pub async fn descriptions(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> AppResult<std::collections::HashMap<Uuid, String>> {
+    Ok(challenges::table
+        .filter(challenges::id.eq_any(ids))
+        .select((challenges::id, challenges::description))
+        .load::<(Uuid, String)>(conn)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// A challenge's transitions, oldest first.

@@ -14,7 +14,10 @@ use super::models::{Challenge, ChallengeChanges, NewClarification, NewEvent};
 use super::queries::{self, ChallengeFilter, Viewer};
 use super::responses::{ChallengeNotFound, ManagersOnly, ReasonRequired};
 use super::rules::{self, Edit};
-use super::views::{ChallengeSummary, ChallengeView, ClarificationView, EventView};
+use super::search::{ChallengeIndex, Window};
+use super::views::{
+    ChallengePage, ChallengeSummary, ChallengeView, ClarificationView, EventView, Highlight,
+};
 use super::{jobs, stages};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::{AdminsOnly, AuthUser, MaybeUser, Role};
@@ -22,7 +25,7 @@ use crate::db;
 use crate::error::{AppError, AppResult, FieldCode, ProblemBody};
 use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{
-    Created, IfMatch, OptionalJson, Page, Stale, Tagged, ValidJson, ValidQuery, Versioned,
+    Created, IfMatch, OptionalJson, Stale, Tagged, ValidJson, ValidQuery, Versioned,
 };
 use crate::state::AppState;
 
@@ -61,13 +64,16 @@ async fn tagged(
 }
 
 /// List and search challenges. Anyone sees published ones (and what became of them); issuers also
-/// their own organisation's drafts; admins all.
+/// their own organisation's drafts; admins all. Answered from the text index (docs/search.md):
+/// `total` may lag a commit by a second or two, while the items are read from the database as
+/// they are now (a challenge hidden meanwhile is left out).
 #[utoipa::path(
     tag = "challenges",
     params(ChallengeFilter, PageParams),
     responses(
-        (status = 200, description = "One page of challenges", body = Page<ChallengeSummary>),
+        (status = 200, description = "One page of challenges", body = ChallengePage),
         BadListQuery,
+        (status = 503, description = "`cursor` while the text index is still being built after a start (`Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
@@ -84,18 +90,72 @@ pub async fn list_challenges(
     let viewer = Viewer::of(user.0.as_ref());
     let public = viewer == Viewer::Public;
     let cache = ListCache::of(&state)?;
-    let totals = public.then_some(cache);
+    let index = state
+        .extensions
+        .get::<ChallengeIndex>()
+        .filter(|index| index.is_ready());
     let compute = async {
+        let sort = filter.sort_or_default(q.as_ref());
+        let (ids, total, next_cursor) = match index {
+            Some(index) => {
+                let window = match &filter.cursor {
+                    Some(cursor) => Window::After {
+                        cursor: cursor.clone(),
+                        limit: page.per_page,
+                    },
+                    None => Window::Offset {
+                        offset: page.offset(),
+                        limit: page.per_page,
+                    },
+                };
+                let hits = index
+                    .search(viewer, &filter, q.as_ref(), sort, window)
+                    .await?;
+                (Some(hits.ids), hits.total, hits.next_cursor)
+            }
+            // Until the index has caught up after a start, PostgreSQL answers (without cursors).
+            None if filter.cursor.is_some() => {
+                return Err(AppError::Unavailable(
+                    "the search index is still being built".into(),
+                ));
+            }
+            None => (None, 0, None),
+        };
         let mut conn = state.conn().await?;
-        let (rows, total) =
-            queries::list(&mut conn, viewer, &filter, q.as_ref(), page, totals).await?;
-        let items: Vec<ChallengeSummary> = rows.into_iter().map(ChallengeSummary::from).collect();
-        let body =
-            serde_json::to_vec(&Page::new(items, total, page)).map_err(anyhow::Error::from)?;
-        Ok(Bytes::from(body))
+        let (rows, total) = match ids {
+            Some(ids) => (
+                queries::rows_in_order(&mut conn, viewer, &ids).await?,
+                total,
+            ),
+            None => {
+                let totals = public.then_some(cache);
+                queries::list(&mut conn, viewer, &filter, q.as_ref(), page, totals).await?
+            }
+        };
+        let mut items: Vec<ChallengeSummary> =
+            rows.into_iter().map(ChallengeSummary::from).collect();
+        if let Some(q) = &q {
+            let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
+            let descriptions = queries::descriptions(&mut conn, &ids).await?;
+            let words: Vec<&str> = q.text.split(' ').collect();
+            for item in &mut items {
+                let description = descriptions.get(&item.id).map_or("", String::as_str);
+                item.highlight = Some(Highlight::new(&item.title, description, &words));
+            }
+        }
+        let body = ChallengePage {
+            items,
+            total,
+            page: filter.cursor.is_none().then_some(page.page),
+            per_page: page.per_page,
+            next_cursor,
+        };
+        Ok(Bytes::from(
+            serde_json::to_vec(&body).map_err(anyhow::Error::from)?,
+        ))
     };
-    // Searches are cached whole (ranking looks at every match); plain lists only by their total,
-    // since their pages are cheap. The body is JSON already, possibly from the cache.
+    // Public searches may be kept for a moment (`challenges.public_list_cache_ms`); the body is
+    // JSON already, possibly from the cache.
     let body = if public && q.is_some() {
         cache.get_or_compute(req.query_string(), compute).await?
     } else {

@@ -112,6 +112,135 @@ pub struct ChallengeSummary {
     pub published_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub version: i32,
+    /// With `q`: where the words were found, in the title and in a passage of the description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Highlight>,
+}
+
+/// One page of `GET /challenges` (SPEC §10's envelope, with the cursor to read on).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChallengePage {
+    pub items: Vec<ChallengeSummary>,
+    /// Challenges matching the filters, over all pages (from the text index: it may lag a commit
+    /// by a second or two).
+    pub total: i64,
+    /// The page number; absent when the page was asked for by `cursor`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    pub per_page: i64,
+    /// Pass as `cursor` for the rows after this page (same filters and order); absent on the
+    /// last page and when sorted by relevance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// The title and a passage of the description cut into pieces, the pieces that match a word of
+/// `q` marked `hit` (plain text: a client shows hits as it likes, nothing to escape).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Highlight {
+    pub title: Vec<Fragment>,
+    /// About 80 characters around the first match (the start when the words are only in the
+    /// title), with "…" where it was cut.
+    pub description: Vec<Fragment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Fragment {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// Characters of the description shown around its first match.
+const PASSAGE: usize = 80;
+
+impl Highlight {
+    pub fn new(title: &str, description: &str, words: &[&str]) -> Highlight {
+        let chars: Vec<char> = description.chars().collect();
+        let hits = matches(&chars, words);
+        let first = hits.first().map_or(0, |(start, _)| *start);
+        let start = first.saturating_sub(PASSAGE / 4);
+        let end = (start + PASSAGE).min(chars.len());
+        let mut passage = fragments(&chars[start..end], words);
+        if start > 0 {
+            passage.insert(
+                0,
+                Fragment {
+                    text: "…".into(),
+                    hit: false,
+                },
+            );
+        }
+        if end < chars.len() {
+            passage.push(Fragment {
+                text: "…".into(),
+                hit: false,
+            });
+        }
+        let title: Vec<char> = title.chars().collect();
+        Highlight {
+            title: fragments(&title, words),
+            description: passage,
+        }
+    }
+}
+
+/// Where the words occur in `text` (case-insensitively), as non-overlapping character ranges.
+fn matches(text: &[char], words: &[&str]) -> Vec<(usize, usize)> {
+    let lower: Vec<char> = text
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    let words: Vec<Vec<char>> = words
+        .iter()
+        .map(|w| {
+            w.chars()
+                .map(|c| c.to_lowercase().next().unwrap_or(c))
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lower.len() {
+        let hit = words
+            .iter()
+            .filter(|w| lower[i..].starts_with(w))
+            .map(Vec::len)
+            .max();
+        match hit {
+            Some(len) => {
+                found.push((i, i + len));
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+fn fragments(text: &[char], words: &[&str]) -> Vec<Fragment> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (start, end) in matches(text, words) {
+        if start > at {
+            out.push(Fragment {
+                text: text[at..start].iter().collect(),
+                hit: false,
+            });
+        }
+        out.push(Fragment {
+            text: text[start..end].iter().collect(),
+            hit: true,
+        });
+        at = end;
+    }
+    if at < text.len() {
+        out.push(Fragment {
+            text: text[at..].iter().collect(),
+            hit: false,
+        });
+    }
+    out
 }
 
 impl From<(SummaryRow, String)> for ChallengeSummary {
@@ -133,6 +262,7 @@ impl From<(SummaryRow, String)> for ChallengeSummary {
             published_at: r.published_at,
             created_at: r.created_at,
             version: r.version,
+            highlight: None,
         }
     }
 }

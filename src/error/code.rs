@@ -166,6 +166,12 @@ pub enum FieldCode {
     Taken,
     NeedsQ,
     TooManyWords,
+    /// `page × per_page` beyond `search.max_page_depth`: read on with `cursor`.
+    PageTooDeep,
+    /// A `cursor` made for another order (or for relevance, which has none).
+    CursorOrder,
+    /// `page` and `cursor` together.
+    PageAndCursor,
     DuplicateEntry,
     Sum,
     // --- times ---

@@ -91,6 +91,19 @@ fn record_gauges(state: &AppState, queue: Option<&[KindCounts]>) {
     describe();
     let pool = state.pool.status();
     let in_use = pool.size.saturating_sub(pool.available);
+    if let Some(index) = state.extensions.get::<dyn crate::search::IndexStatus>() {
+        let name = index.name();
+        gauge!("jiebang_search_ready", "index" => name).set(if index.is_ready() {
+            1.0
+        } else {
+            0.0
+        });
+        gauge!("jiebang_search_documents", "index" => name).set(index.documents() as f64);
+        if let Some(since) = index.since_caught_up() {
+            gauge!("jiebang_search_since_caught_up_seconds", "index" => name)
+                .set(since.as_secs_f64());
+        }
+    }
     gauge!("jiebang_db_pool_max_connections").set(pool.max_size as f64);
     gauge!("jiebang_db_pool_connections", "state" => "in_use").set(in_use as f64);
     gauge!("jiebang_db_pool_connections", "state" => "idle").set(pool.available as f64);

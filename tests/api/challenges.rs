@@ -536,6 +536,7 @@ async fn a_deadline_missed_while_no_server_ran_is_caught_up_at_start() {
 
 /// A page of `GET /challenges?{query}` as `token` sees it.
 async fn list(app: &TestApp, query: &str, token: Option<&Tokens>) -> Value {
+    app.search_caught_up().await;
     let path = format!("/api/v1/challenges?{query}");
     app.get_ok(&path, token.map(|t| t.access.as_str())).await
 }

@@ -250,6 +250,7 @@ impl TestApp {
         // No web client unless a test builds one (tests/api/web.rs): whether web/dist happens
         // to be built must not change what the other tests see.
         settings.server.web_dir = documents.path().join("web-not-built");
+        settings.search.dir = documents.path().join("search");
         adjust(&mut settings);
         let app = Application::build(settings)
             .await
@@ -278,6 +279,18 @@ impl TestApp {
     /// The documents' store folder (the local object store's root).
     pub fn documents_store(&self) -> std::path::PathBuf {
         self._documents.path().join("store")
+    }
+
+    /// Brings the text index up to date with every commit so far (as the feed would within a
+    /// moment): lists read after this see what was written before it.
+    pub async fn search_caught_up(&self) {
+        if let Some(index) = self
+            .state
+            .extensions
+            .get::<jiebang::challenges::search::ChallengeIndex>()
+        {
+            index.catch_up(&self.state).await.expect("the index catches up");
+        }
     }
 
     /// Runs every due background job, as the runner in `serve` would; answers how many ran.
