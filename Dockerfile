@@ -17,8 +17,8 @@ FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /app jiebang \
-    && mkdir -p /var/lib/jiebang/documents /var/lib/jiebang/spool \
-    && chown -R jiebang /var/lib/jiebang
+    && mkdir -p /var/lib/jiebang/documents /var/lib/jiebang/spool /var/cache/jiebang/search \
+    && chown -R jiebang /var/lib/jiebang /var/cache/jiebang
 WORKDIR /app
 COPY --from=build /src/target/release/jiebang /usr/local/bin/jiebang
 COPY config ./config
@@ -31,6 +31,9 @@ ENV JIEBANG__SERVER__WEB_DIR=/app/web/dist
 # the spool on the same volume, so that a received file is not copied across disks.
 ENV JIEBANG__DOCUMENTS__DIR=/var/lib/jiebang/documents \
     JIEBANG__DOCUMENTS__SPOOL_DIR=/var/lib/jiebang/spool
+# The search index (docs/search.md): each container's own, outside the shared volume (two
+# instances cannot share one folder); a new container rebuilds it from the database.
+ENV JIEBANG__SEARCH__DIR=/var/cache/jiebang/search
 VOLUME /var/lib/jiebang
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD curl -fs http://127.0.0.1:8080/ready || exit 1

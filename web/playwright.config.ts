@@ -34,6 +34,8 @@ const rust = (listen: number) => ({
   env: {
     DATABASE_URL: databaseUrl,
     JIEBANG__SERVER__WEB_DIR: resolve(web, 'dist'),
+    // The search index of this run's own (a developer's server may hold data/search).
+    JIEBANG__SEARCH__DIR: resolve(web, 'e2e/.state', `search-${process.env.JIEBANG_E2E_DB}`),
     RUST_LOG: 'error',
   },
 })

@@ -114,6 +114,7 @@ pub struct ChallengeSummary {
     pub version: i32,
     /// With `q`: where the words were found, in the title and in a passage of the description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, required = false)]
     pub highlight: Option<Highlight>,
 }
 
@@ -126,11 +127,13 @@ pub struct ChallengePage {
     pub total: i64,
     /// The page number; absent when the page was asked for by `cursor`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, required = false)]
     pub page: Option<i64>,
     pub per_page: i64,
     /// Pass as `cursor` for the rows after this page (same filters and order); absent on the
     /// last page and when sorted by relevance.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, required = false)]
     pub next_cursor: Option<String>,
 }
 

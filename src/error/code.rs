@@ -285,6 +285,7 @@ mod tests {
             "year",
             "status",
             "role",
+            "sort",
         ] {
             args.set(name, "1");
         }

@@ -27,6 +27,7 @@ const INFRASTRUCTURE: &[&str] = &[
     "openapi",
     "privacy",
     "schema",
+    "search",
     "state",
     "telemetry",
 ];

@@ -250,6 +250,7 @@ impl TestApp {
         // No web client unless a test builds one (tests/api/web.rs): whether web/dist happens
         // to be built must not change what the other tests see.
         settings.server.web_dir = documents.path().join("web-not-built");
+        settings.search.enabled = true;
         settings.search.dir = documents.path().join("search");
         adjust(&mut settings);
         let app = Application::build(settings)
@@ -289,7 +290,10 @@ impl TestApp {
             .extensions
             .get::<jiebang::challenges::search::ChallengeIndex>()
         {
-            index.catch_up(&self.state).await.expect("the index catches up");
+            index
+                .catch_up(&self.state)
+                .await
+                .expect("the index catches up");
         }
     }
 

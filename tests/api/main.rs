@@ -41,6 +41,7 @@ mod private_cluster;
 mod projects;
 mod reviews;
 mod scenario;
+mod search;
 mod smtp_sink;
 mod tokens;
 mod web;

@@ -512,7 +512,9 @@ export interface paths {
         };
         /**
          * List and search challenges. Anyone sees published ones (and what became of them); issuers also
-         *     their own organisation's drafts; admins all.
+         *     their own organisation's drafts; admins all. Answered from the text index (docs/search.md):
+         *     `total` may lag a commit by a second or two, while the items are read from the database as
+         *     they are now (a challenge hidden meanwhile is left out).
          */
         get: operations["list_challenges"];
         put?: never;
@@ -2240,6 +2242,28 @@ export interface components {
          * @enum {string}
          */
         Category: "tech_breakthrough" | "achievement_transfer";
+        /** @description One page of `GET /challenges` (SPEC §10's envelope, with the cursor to read on). */
+        ChallengePage: {
+            items: components["schemas"]["ChallengeSummary"][];
+            /**
+             * @description Pass as `cursor` for the rows after this page (same filters and order); absent on the
+             *     last page and when sorted by relevance.
+             */
+            next_cursor?: string;
+            /**
+             * Format: int64
+             * @description The page number; absent when the page was asked for by `cursor`.
+             */
+            page?: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Challenges matching the filters, over all pages (from the text index: it may lag a commit
+             *     by a second or two).
+             */
+            total: number;
+        };
         /** @description A challenge in a list: without its description, KPIs and review settings. */
         ChallengeSummary: {
             /** Format: date-time */
@@ -2252,6 +2276,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             field: components["schemas"]["Field"];
+            /** @description With `q`: where the words were found, in the title and in a passage of the description. */
+            highlight?: components["schemas"]["Highlight"];
             /** Format: uuid */
             id: string;
             issuer: components["schemas"]["IssuerView"];
@@ -3059,9 +3085,25 @@ export interface components {
             /** Format: uuid */
             reviewed_by?: string | null;
         };
+        Fragment: {
+            hit: boolean;
+            text: string;
+        };
         HealthStatus: {
             /** @example ok */
             status: string;
+        };
+        /**
+         * @description The title and a passage of the description cut into pieces, the pieces that match a word of
+         *     `q` marked `hit` (plain text: a client shows hits as it likes, nothing to escape).
+         */
+        Highlight: {
+            /**
+             * @description About 80 characters around the first match (the start when the words are only in the
+             *     title), with "…" where it was cut.
+             */
+            description: components["schemas"]["Fragment"][];
+            title: components["schemas"]["Fragment"][];
         };
         /** @description An import's summary, as stored and returned. */
         ImportReport: {
@@ -3711,41 +3753,6 @@ export interface components {
                 version: number;
                 /** Format: date-time */
                 withdrawn_at?: string | null;
-            }[];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /**
-             * Format: int64
-             * @description Number of items matching the filters, over all pages.
-             */
-            total: number;
-        };
-        /** @description One page of a list. */
-        Page_ChallengeSummary: {
-            items: {
-                /** Format: date-time */
-                bid_closes_at: string;
-                /** Format: date-time */
-                bid_opens_at: string;
-                /** Format: int64 */
-                bounty_fen: number;
-                category: components["schemas"]["Category"];
-                /** Format: date-time */
-                created_at: string;
-                field: components["schemas"]["Field"];
-                /** Format: uuid */
-                id: string;
-                issuer: components["schemas"]["IssuerView"];
-                /** Format: int32 */
-                max_duration_months: number;
-                /** Format: date-time */
-                published_at?: string | null;
-                status: components["schemas"]["Status"];
-                title: string;
-                /** Format: int32 */
-                version: number;
             }[];
             /** Format: int64 */
             page: number;
@@ -7502,6 +7509,12 @@ export interface operations {
                  */
                 sort?: "relevance" | "deadline" | "-deadline" | "bounty" | "-bounty" | "published" | "-published";
                 /**
+                 * @description Read on after a page: its `next_cursor` (same filters and order; not with `page`, nor by
+                 *     relevance). Unlike page numbers, a cursor neither repeats nor skips a challenge when
+                 *     others are published meanwhile, and reaches any depth.
+                 */
+                cursor?: string;
+                /**
                  * @description Page number, from 1.
                  * @example 1
                  */
@@ -7524,7 +7537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ChallengeSummary"];
+                    "application/json": components["schemas"]["ChallengePage"];
                 };
             };
             /** @description A token was given and is invalid, expired or revoked (`invalid_token`); without one the call is anonymous */
@@ -7554,7 +7567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Database unavailable (`service_unavailable`) */
+            /** @description `cursor` while the text index is still being built after a start (`Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
