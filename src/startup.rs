@@ -66,7 +66,7 @@ impl Application {
             state.extensions.insert(index.clone());
             state
                 .extensions
-                .insert::<dyn crate::search::IndexStatus>(index.clone());
+                .insert::<dyn crate::search::IndexStatus>(index.index().clone());
             Some(index)
         } else {
             None
@@ -98,7 +98,13 @@ impl Application {
             .jobs
             .enabled
             .then(|| jobs::Runner::start(state.clone()));
-        let search_feed = index.map(|index| tokio::spawn(index.feed(state.clone())));
+        let search_feed = match index {
+            Some(index) => Some(tokio::spawn(index.index().clone().feed(
+                state.settings.database.url()?.to_string(),
+                state.pool.clone(),
+            ))),
+            None => None,
+        };
         Ok(Application {
             server,
             port,

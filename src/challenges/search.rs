@@ -7,12 +7,9 @@
 
 use std::ops::Bound;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
@@ -22,28 +19,20 @@ use tantivy::query::{
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{IndexReader, IndexWriter, Order, TantivyDocument, Term};
-use tokio::sync::Notify;
+use tantivy::{Order, TantivyDocument, Term};
 use uuid::Uuid;
 
 use super::queries::{ChallengeFilter, Sort, TextQuery, Viewer};
 use crate::config::SearchSettings;
 use crate::error::{AppError, AppResult, FieldCode, FieldError};
-use crate::search::{self, Checkpoint, text};
+use crate::search::{self, text};
 use crate::state::AppState;
 
-/// The format of the index folder; a folder of another one is rebuilt at start. Raise it with
-/// any change to the schema or to what a field holds.
-const FORMAT: u32 = 1;
-/// The notification channel of the migration's trigger.
-const CHANNEL: &str = "challenges_changed";
-/// Rows read from the feed at a time.
-const BATCH: i64 = 2_000;
 /// How much more a match in the title weighs than one in the description.
 const TITLE_BOOST: f32 = 3.0;
 
 #[derive(Clone, Copy)]
-struct Fields {
+pub struct Fields {
     id: Field,
     id_hi: Field,
     id_lo: Field,
@@ -97,7 +86,7 @@ fn schema() -> (Schema, Fields) {
 
 /// A challenge as the feed reads it: what the index needs of it.
 #[derive(diesel::QueryableByName)]
-struct Changed {
+pub struct Changed {
     #[diesel(sql_type = diesel::sql_types::Uuid)]
     id: Uuid,
     #[diesel(sql_type = Text)]
@@ -120,12 +109,6 @@ struct Changed {
     published_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Text)]
     changed: String,
-}
-
-#[derive(diesel::QueryableByName)]
-struct Snapshot {
-    #[diesel(sql_type = Text)]
-    xmin: String,
 }
 
 fn halves(id: Uuid) -> (u64, u64) {
@@ -162,26 +145,45 @@ impl Changed {
     }
 }
 
-/// Where the feed stands.
-struct Feed {
-    /// Every change by a transaction older than this is in the index.
-    watermark: String,
-    /// The changes indexed since start, and when the index last caught up.
-    indexed: u64,
-    caught_up_at: Option<Instant>,
+/// The challenges as a search registry.
+pub struct Challenges;
+
+impl search::feed::Registry for Challenges {
+    const NAME: &'static str = "challenges";
+    const FORMAT: u32 = 1;
+    const CHANNEL: &'static str = "challenges_changed";
+    const SELECT: &'static str = "SELECT id, title, description, status, category, field, \
+        issuer_org_id, bounty_fen, bid_closes_at, published_at, changed_xid::text AS changed \
+        FROM challenges";
+    const CHANGED: &'static str = "changed_xid";
+    const KEY: &'static str = "id";
+    type Fields = Fields;
+    type Row = Changed;
+
+    fn schema() -> (Schema, Fields) {
+        schema()
+    }
+
+    fn key_field(fields: &Fields) -> Field {
+        fields.id
+    }
+
+    fn key(row: &Changed) -> Uuid {
+        row.id
+    }
+
+    fn changed(row: &Changed) -> &str {
+        &row.changed
+    }
+
+    fn document(row: &Changed, fields: &Fields) -> TantivyDocument {
+        row.document(fields)
+    }
 }
 
-/// The index of one instance.
+/// The index of one instance: the registry's index and the list queries on it.
 pub struct ChallengeIndex {
-    reader: IndexReader,
-    writer: Arc<std::sync::Mutex<IndexWriter>>,
-    fields: Fields,
-    feed: tokio::sync::Mutex<Feed>,
-    /// Set once the index has caught up with the database since start: until then lists are
-    /// answered by PostgreSQL.
-    ready: AtomicBool,
-    wake: Arc<Notify>,
-    poll: Duration,
+    index: Arc<search::feed::Index<Challenges>>,
     max_depth: i64,
 }
 
@@ -207,151 +209,31 @@ pub enum Window {
 impl ChallengeIndex {
     /// Opens (or makes) this instance's index under `search.dir`.
     pub fn open(settings: &SearchSettings) -> anyhow::Result<ChallengeIndex> {
-        let (schema, fields) = schema();
-        let opened = search::open(
-            &search::folder(&settings.dir, "challenges"),
-            schema,
-            FORMAT,
-            settings.writer_memory_mib,
-        )?;
-        text::warm_up();
-        let watermark = opened
-            .checkpoint
-            .map_or_else(|| "0".to_string(), |c| c.watermark);
         Ok(ChallengeIndex {
-            reader: opened.reader,
-            writer: Arc::new(std::sync::Mutex::new(opened.writer)),
-            fields,
-            feed: tokio::sync::Mutex::new(Feed {
-                watermark,
-                indexed: 0,
-                caught_up_at: None,
-            }),
-            ready: AtomicBool::new(false),
-            wake: Arc::new(Notify::new()),
-            poll: Duration::from_millis(settings.poll_interval_ms.max(10)),
+            index: Arc::new(search::feed::Index::open(settings)?),
             max_depth: settings.max_page_depth,
         })
     }
 
+    /// The index and its feed (started by `startup`).
+    pub fn index(&self) -> &Arc<search::feed::Index<Challenges>> {
+        &self.index
+    }
+
     /// Whether the index has caught up with the database since start.
     pub fn is_ready(&self) -> bool {
-        AtomicBool::load(&self.ready, Ordering::Acquire)
+        self.index.is_ready()
     }
 
-    /// Keeps the index fed until the task is aborted: at start it catches up (or builds itself
-    /// from the whole table), then again whenever a commit notifies, and at least every poll
-    /// interval.
-    pub async fn feed(self: Arc<Self>, state: actix_web::web::Data<AppState>) {
-        let url = match state.settings.database.url() {
-            Ok(url) => url.to_string(),
-            Err(error) => {
-                tracing::error!(%error, "search: no database URL to listen on");
-                return;
-            }
-        };
-        let listener = tokio::spawn(search::listen(
-            url,
-            CHANNEL,
-            self.wake.clone(),
-            Duration::from_secs(1),
-        ));
-        let _stop_listener = search::AbortOnDrop(listener);
-        let started = Instant::now();
-        loop {
-            let was_ready = self.is_ready();
-            match self.catch_up(&state).await {
-                Ok(n) if !was_ready => tracing::info!(
-                    documents = self.documents(),
-                    indexed = n,
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "search index ready"
-                ),
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "search: catching up failed; retrying"),
-            }
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.poll) => {}
-            }
-        }
-    }
-
-    /// The number of challenges in the index.
-    pub fn documents(&self) -> u64 {
-        self.reader.searcher().num_docs()
-    }
-
-    /// Reads every change since the watermark and indexes it; answers how many it indexed. One
-    /// pass at a time; the passes of tests and of the feed queue up.
+    /// Brings the index up to date with every commit so far.
     pub async fn catch_up(&self, state: &AppState) -> AppResult<u64> {
-        let mut feed = self.feed.lock().await;
-        let mut conn = state.conn().await?;
-        let since = feed.watermark.clone();
-        let fields = self.fields;
-        let writer = self.writer.clone();
-        let (xmin, count) = crate::db::transaction(&mut conn, async |conn| {
-            // One snapshot for the whole pass: its xmin is the next watermark. A transaction
-            // still running then is at or after it, so the next pass reads its changes.
-            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(conn)
-                .await?;
-            let snapshot: Snapshot =
-                diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin")
-                    .get_result(conn)
-                    .await?;
-            let mut after: Option<(String, Uuid)> = None;
-            let mut count = 0u64;
-            loop {
-                let rows = changed_since(conn, &since, after.as_ref()).await?;
-                let Some(last) = rows.last() else { break };
-                after = Some((last.changed.clone(), last.id));
-                count += rows.len() as u64;
-                let full = rows.len() as i64 == BATCH;
-                let writer = writer.clone();
-                blocking(move || {
-                    let writer = lock(&writer)?;
-                    for row in &rows {
-                        writer.delete_term(Term::from_field_text(fields.id, &row.id.to_string()));
-                        writer.add_document(row.document(&fields))?;
-                    }
-                    Ok(())
-                })
-                .await?;
-                if !full {
-                    break;
-                }
-            }
-            Ok((snapshot.xmin, count))
-        })
-        .await?;
-        if count > 0 {
-            let checkpoint = Checkpoint {
-                format: FORMAT,
-                watermark: xmin.clone(),
-            };
-            let writer = self.writer.clone();
-            let reader = self.reader.clone();
-            blocking(move || {
-                search::commit(&mut *lock(&writer)?, &checkpoint)?;
-                reader.reload()?;
-                Ok(())
-            })
-            .await?;
-        }
-        // A pass without changes moves the watermark in memory only: the folder's may lag until
-        // the next commit, and a restart then reads a few rows again.
-        feed.indexed += count;
-        feed.watermark = xmin;
-        feed.caught_up_at = Some(Instant::now());
-        self.ready.store(true, Ordering::Release);
-        Ok(count)
+        self.index.catch_up(&state.pool).await
     }
 
     /// One window of the challenges `viewer` may see that match `filter` and `q`, in `sort`
     /// order, with the total. The ids still go through the visibility rule in PostgreSQL.
     pub async fn search(
-        self: &Arc<Self>,
+        &self,
         viewer: Viewer,
         filter: &ChallengeFilter,
         q: Option<&TextQuery>,
@@ -378,9 +260,9 @@ impl ChallengeIndex {
             ])),
             None => query,
         };
-        let index = self.clone();
+        let index = self.index.clone();
         let total_query = self.query(viewer, filter, q);
-        let (keys, total) = blocking(move || {
+        let (keys, total) = search::feed::blocking(move || {
             let searcher = index.reader.searcher();
             let top = TopDocs::with_limit(limit as usize).and_offset(offset as usize);
             let keys = collect(&searcher, &*query, top, sort)?;
@@ -406,7 +288,7 @@ impl ChallengeIndex {
         filter: &ChallengeFilter,
         q: Option<&TextQuery>,
     ) -> Box<dyn Query> {
-        let f = &self.fields;
+        let f = &self.index.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let term = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
@@ -464,7 +346,7 @@ impl ChallengeIndex {
     /// character bigrams), scored higher in the title, and higher again where jieba's words
     /// match whole.
     fn word(&self, word: &str) -> Box<dyn Query> {
-        let f = &self.fields;
+        let f = &self.index.fields;
         let grams = text::query_grams(word);
         let phrase = |field: Field| -> Box<dyn Query> {
             let terms: Vec<(usize, Term)> = grams
@@ -513,7 +395,7 @@ impl ChallengeIndex {
     /// The rows after `cursor` in `sort` order: a greater (or lesser) key, or the same key and a
     /// greater (or lesser) id.
     fn after(&self, cursor: &Cursor, sort: Sort) -> Box<dyn Query> {
-        let f = &self.fields;
+        let f = &self.index.fields;
         let (field, ascending) = order_field(f, sort);
         let (hi, lo) = halves(cursor.id);
         let beyond_i64 = |field: Field, value: i64| -> Box<dyn Query> {
@@ -570,75 +452,6 @@ impl ChallengeIndex {
             0.0,
         ))
     }
-}
-
-impl search::IndexStatus for ChallengeIndex {
-    fn name(&self) -> &'static str {
-        "challenges"
-    }
-
-    fn documents(&self) -> u64 {
-        ChallengeIndex::documents(self)
-    }
-
-    fn is_ready(&self) -> bool {
-        ChallengeIndex::is_ready(self)
-    }
-
-    fn since_caught_up(&self) -> Option<Duration> {
-        self.feed
-            .try_lock()
-            .ok()
-            .and_then(|feed| feed.caught_up_at.map(|t| t.elapsed()))
-    }
-}
-
-/// Runs `work` on the blocking pool (the index's reads and writes are synchronous).
-async fn blocking<R: Send + 'static>(
-    work: impl FnOnce() -> anyhow::Result<R> + Send + 'static,
-) -> AppResult<R> {
-    Ok(actix_web::rt::task::spawn_blocking(work)
-        .await
-        .map_err(anyhow::Error::from)??)
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> anyhow::Result<std::sync::MutexGuard<'_, T>> {
-    mutex
-        .lock()
-        .map_err(|_| anyhow::anyhow!("the search index writer was poisoned by a panic"))
-}
-
-/// The changes after `after` (or all) among those stamped at or after `since`, oldest first.
-async fn changed_since(
-    conn: &mut AsyncPgConnection,
-    since: &str,
-    after: Option<&(String, Uuid)>,
-) -> AppResult<Vec<Changed>> {
-    const COLUMNS: &str = "SELECT id, title, description, status, category, field, issuer_org_id, \
-         bounty_fen, bid_closes_at, published_at, changed_xid::text AS changed FROM challenges";
-    let rows =
-        match after {
-            None => {
-                diesel::sql_query(format!(
-                    "{COLUMNS} WHERE changed_xid >= $1::xid8 ORDER BY changed_xid, id LIMIT $2"
-                ))
-                .bind::<Text, _>(since)
-                .bind::<BigInt, _>(BATCH)
-                .load(conn)
-                .await?
-            }
-            Some((changed, id)) => diesel::sql_query(format!(
-                "{COLUMNS} WHERE changed_xid >= $1::xid8 AND (changed_xid, id) > ($2::xid8, $3) \
-                 ORDER BY changed_xid, id LIMIT $4"
-            ))
-            .bind::<Text, _>(since)
-            .bind::<Text, _>(changed)
-            .bind::<diesel::sql_types::Uuid, _>(id)
-            .bind::<BigInt, _>(BATCH)
-            .load(conn)
-            .await?,
-        };
-    Ok(rows)
 }
 
 /// A filter on a range of an i64 fast field, when either end is given.

@@ -4,6 +4,7 @@
 //! table. What a registry indexes and how it queries it lives with the registry
 //! (`challenges::search`).
 
+pub mod feed;
 pub mod text;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,290 @@
+//! One registry's index, fed from its table's change feed (docs/search.md, "The change feed").
+//!
+//! The table has a `changed_xid xid8` column that a trigger sets to the writing transaction's
+//! id on every insert and update, and notifies a channel. A catch-up pass reads, in one
+//! repeatable-read snapshot, every row stamped at or after the previous pass's `xmin` (the
+//! oldest transaction then still running) and replaces those documents; the snapshot's own
+//! `xmin` becomes the next watermark, stored in the index's commit. A transaction that commits
+//! late always has an id at or after the `xmin` of every pass it ran through, so no commit is
+//! missed, whatever the order of commits.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::pg::Pg;
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use tantivy::schema::{Field, Schema};
+use tantivy::{IndexReader, IndexWriter, TantivyDocument, Term};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use super::{Checkpoint, IndexStatus};
+use crate::config::SearchSettings;
+use crate::db::DbPool;
+use crate::error::AppResult;
+
+/// Rows read from the feed at a time.
+const BATCH: i64 = 2_000;
+
+/// A table indexed for search: what its documents are and how its changes are read.
+pub trait Registry: Send + Sync + 'static {
+    /// The index folder's name under `search.dir`, and the metrics' `index` label.
+    const NAME: &'static str;
+    /// The format of the folder; a folder of another one is rebuilt at start. Raise it with any
+    /// change to the schema or to what a field holds.
+    const FORMAT: u32;
+    /// The notification channel of the table's trigger.
+    const CHANNEL: &'static str;
+    /// `SELECT …, <table>.changed_xid::text AS changed FROM …`, without `WHERE`: the feed adds
+    /// its conditions on [`Registry::CHANGED`] and [`Registry::KEY`].
+    const SELECT: &'static str;
+    /// The change stamp, qualified (`experts.changed_xid`).
+    const CHANGED: &'static str;
+    /// The primary key (a uuid), qualified.
+    const KEY: &'static str;
+
+    type Fields: Copy + Send + Sync + 'static;
+    type Row: diesel::QueryableByName<Pg> + Send + Sync + 'static;
+
+    fn schema() -> (Schema, Self::Fields);
+    /// The `STRING` field that holds the key as text (a changed row's old document is deleted by it).
+    fn key_field(fields: &Self::Fields) -> Field;
+    fn key(row: &Self::Row) -> Uuid;
+    /// The row's `changed` column.
+    fn changed(row: &Self::Row) -> &str;
+    fn document(row: &Self::Row, fields: &Self::Fields) -> TantivyDocument;
+}
+
+#[derive(diesel::QueryableByName)]
+struct Snapshot {
+    #[diesel(sql_type = Text)]
+    xmin: String,
+}
+
+/// Where the feed stands.
+struct Position {
+    /// Every change by a transaction older than this is in the index.
+    watermark: String,
+    caught_up_at: Option<Instant>,
+}
+
+/// The index of one registry in this instance.
+pub struct Index<R: Registry> {
+    pub reader: IndexReader,
+    writer: Arc<std::sync::Mutex<IndexWriter>>,
+    pub fields: R::Fields,
+    position: tokio::sync::Mutex<Position>,
+    /// Set once the index has caught up with the database since start: until then the
+    /// registry's lists are answered by PostgreSQL.
+    ready: AtomicBool,
+    wake: Arc<Notify>,
+    poll: Duration,
+}
+
+impl<R: Registry> Index<R> {
+    /// Opens (or makes) this instance's index of `R` under `search.dir`.
+    pub fn open(settings: &SearchSettings) -> anyhow::Result<Index<R>> {
+        let (schema, fields) = R::schema();
+        let opened = super::open(
+            &super::folder(&settings.dir, R::NAME),
+            schema,
+            R::FORMAT,
+            settings.writer_memory_mib,
+        )?;
+        super::text::warm_up();
+        Ok(Index {
+            reader: opened.reader,
+            writer: Arc::new(std::sync::Mutex::new(opened.writer)),
+            fields,
+            position: tokio::sync::Mutex::new(Position {
+                watermark: opened
+                    .checkpoint
+                    .map_or_else(|| "0".to_string(), |c| c.watermark),
+                caught_up_at: None,
+            }),
+            ready: AtomicBool::new(false),
+            wake: Arc::new(Notify::new()),
+            poll: Duration::from_millis(settings.poll_interval_ms.max(10)),
+        })
+    }
+
+    /// Whether the index has caught up with the database since start.
+    pub fn is_ready(&self) -> bool {
+        AtomicBool::load(&self.ready, Ordering::Acquire)
+    }
+
+    /// The number of documents in the index.
+    pub fn documents(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Keeps the index fed until the task is aborted: at start it catches up (or builds itself
+    /// from the whole table), then again whenever a commit notifies, and at least every poll
+    /// interval.
+    pub async fn feed(self: Arc<Self>, database_url: String, pool: DbPool) {
+        let listener = tokio::spawn(super::listen(
+            database_url,
+            R::CHANNEL,
+            self.wake.clone(),
+            Duration::from_secs(1),
+        ));
+        let _stop_listener = super::AbortOnDrop(listener);
+        let started = Instant::now();
+        loop {
+            let was_ready = self.is_ready();
+            match self.catch_up(&pool).await {
+                Ok(n) if !was_ready => tracing::info!(
+                    index = R::NAME,
+                    documents = self.documents(),
+                    indexed = n,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "search index ready"
+                ),
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(index = R::NAME, %error, "search: catching up failed; retrying")
+                }
+            }
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.poll) => {}
+            }
+        }
+    }
+
+    /// Reads every change since the watermark and indexes it; answers how many rows it indexed.
+    /// One pass at a time: a test's pass and the feed's queue up.
+    pub async fn catch_up(&self, pool: &DbPool) -> AppResult<u64> {
+        let mut position = self.position.lock().await;
+        let mut conn = pool.get().await?;
+        let since = position.watermark.clone();
+        let fields = self.fields;
+        let writer = self.writer.clone();
+        let (xmin, count) = crate::db::transaction(&mut conn, async |conn| {
+            // One snapshot for the whole pass: its xmin is the next watermark.
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(conn)
+                .await?;
+            let snapshot: Snapshot =
+                diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin")
+                    .get_result(conn)
+                    .await?;
+            let mut after: Option<(String, Uuid)> = None;
+            let mut count = 0u64;
+            loop {
+                let rows = changed_since::<R>(conn, &since, after.as_ref()).await?;
+                let Some(last) = rows.last() else { break };
+                after = Some((R::changed(last).to_string(), R::key(last)));
+                count += rows.len() as u64;
+                let full = rows.len() as i64 == BATCH;
+                let writer = writer.clone();
+                blocking(move || {
+                    let writer = lock(&writer)?;
+                    let key = R::key_field(&fields);
+                    for row in &rows {
+                        writer.delete_term(Term::from_field_text(key, &R::key(row).to_string()));
+                        writer.add_document(R::document(row, &fields))?;
+                    }
+                    Ok(())
+                })
+                .await?;
+                if !full {
+                    break;
+                }
+            }
+            Ok((snapshot.xmin, count))
+        })
+        .await?;
+        if count > 0 {
+            let checkpoint = Checkpoint {
+                format: R::FORMAT,
+                watermark: xmin.clone(),
+            };
+            let writer = self.writer.clone();
+            let reader = self.reader.clone();
+            blocking(move || {
+                super::commit(&mut *lock(&writer)?, &checkpoint)?;
+                reader.reload()?;
+                Ok(())
+            })
+            .await?;
+        }
+        // A pass without changes moves the watermark in memory only: the folder's may lag until
+        // the next commit, and a restart then reads a few rows again.
+        position.watermark = xmin;
+        position.caught_up_at = Some(Instant::now());
+        self.ready.store(true, Ordering::Release);
+        Ok(count)
+    }
+}
+
+impl<R: Registry> IndexStatus for Index<R> {
+    fn name(&self) -> &'static str {
+        R::NAME
+    }
+
+    fn documents(&self) -> u64 {
+        Index::documents(self)
+    }
+
+    fn is_ready(&self) -> bool {
+        Index::is_ready(self)
+    }
+
+    fn since_caught_up(&self) -> Option<Duration> {
+        self.position
+            .try_lock()
+            .ok()
+            .and_then(|position| position.caught_up_at.map(|t| t.elapsed()))
+    }
+}
+
+/// Runs `work` on the blocking pool (an index's reads and writes are synchronous).
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> AppResult<T> {
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(anyhow::Error::from)??)
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> anyhow::Result<std::sync::MutexGuard<'_, T>> {
+    mutex
+        .lock()
+        .map_err(|_| anyhow::anyhow!("a search index writer was poisoned by a panic"))
+}
+
+/// The rows stamped at or after `since`, after `after` (a position within this pass), oldest
+/// first.
+async fn changed_since<R: Registry>(
+    conn: &mut AsyncPgConnection,
+    since: &str,
+    after: Option<&(String, Uuid)>,
+) -> AppResult<Vec<R::Row>> {
+    let (select, changed, key) = (R::SELECT, R::CHANGED, R::KEY);
+    Ok(match after {
+        None => {
+            diesel::sql_query(format!(
+                "{select} WHERE {changed} >= $1::xid8 ORDER BY {changed}, {key} LIMIT $2"
+            ))
+            .bind::<Text, _>(since)
+            .bind::<BigInt, _>(BATCH)
+            .load(conn)
+            .await?
+        }
+        Some((last_changed, last_key)) => {
+            diesel::sql_query(format!(
+                "{select} WHERE {changed} >= $1::xid8 AND ({changed}, {key}) > ($2::xid8, $3) \
+                 ORDER BY {changed}, {key} LIMIT $4"
+            ))
+            .bind::<Text, _>(since)
+            .bind::<Text, _>(last_changed)
+            .bind::<diesel::sql_types::Uuid, _>(last_key)
+            .bind::<BigInt, _>(BATCH)
+            .load(conn)
+            .await?
+        }
+    })
+}
