@@ -35,7 +35,7 @@ use crate::jobs::JobRegistry;
 use crate::state::{AppState, Extensions};
 use crate::{
     accounts, audit, awards, bids, challenges, commitments, db, documents, health, jobs, mail,
-    monitoring, notifications, openapi, projects, reports, reviews, telemetry,
+    monitoring, notifications, openapi, projects, reports, reviews, search, telemetry,
 };
 
 pub struct Application {
@@ -43,8 +43,8 @@ pub struct Application {
     port: u16,
     state: Data<AppState>,
     runner: Option<jobs::Runner>,
-    /// Feeds the text index from the change feed until the application stops.
-    search_feed: Option<tokio::task::JoinHandle<()>>,
+    /// Feed the text indexes from the change feeds until the application stops.
+    search_feeds: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -57,17 +57,10 @@ impl Application {
         }
         let pool = db::build_pool(&settings.database)?;
         let mut state = assemble(settings, pool)?;
-        // The text index is this serving instance's own (its folder is locked): the other
-        // commands answer lists from PostgreSQL.
-        let index = if state.settings.search.enabled {
-            let index = Arc::new(challenges::search::ChallengeIndex::open(
-                &state.settings.search,
-            )?);
-            state.extensions.insert(index.clone());
-            state
-                .extensions
-                .insert::<dyn crate::search::IndexStatus>(index.index().clone());
-            Some(index)
+        // The text indexes are this serving instance's own (their folders are locked): the
+        // other commands answer lists from PostgreSQL.
+        let indexes = if state.settings.search.enabled {
+            Some(open_indexes(&mut state)?)
         } else {
             None
         };
@@ -98,19 +91,24 @@ impl Application {
             .jobs
             .enabled
             .then(|| jobs::Runner::start(state.clone()));
-        let search_feed = match index {
-            Some(index) => Some(tokio::spawn(index.index().clone().feed(
-                state.settings.database.url()?.to_string(),
-                state.pool.clone(),
-            ))),
-            None => None,
+        let search_feeds = match indexes {
+            Some(indexes) => {
+                let url = state.settings.database.url()?.to_string();
+                let pool = state.pool.clone();
+                vec![
+                    tokio::spawn(indexes.0.feed(url.clone(), pool.clone())),
+                    tokio::spawn(indexes.1.feed(url.clone(), pool.clone())),
+                    tokio::spawn(indexes.2.feed(url, pool)),
+                ]
+            }
+            None => Vec::new(),
         };
         Ok(Application {
             server,
             port,
             state,
             runner,
-            search_feed,
+            search_feeds,
         })
     }
 
@@ -136,11 +134,14 @@ impl Application {
         let Application {
             server,
             runner,
-            search_feed,
+            search_feeds,
             ..
         } = self;
-        // The feed holds the state (and its pool): it ends with the server.
-        let _stop_feed = search_feed.map(crate::search::AbortOnDrop);
+        // The feeds hold the pool: they end with the server.
+        let _stop_feeds: Vec<_> = search_feeds
+            .into_iter()
+            .map(crate::search::AbortOnDrop)
+            .collect();
         let Some(runner) = runner else {
             return server.await;
         };
@@ -175,6 +176,31 @@ async fn shutdown_signal() {
         _ = int.recv() => {}
         _ = quit.recv() => {}
     }
+}
+
+type Feeds = (
+    Arc<search::feed::Index<challenges::search::Challenges>>,
+    Arc<search::feed::Index<credit::records::search::CreditRecords>>,
+    Arc<search::feed::Index<reviews::experts::search::Experts>>,
+);
+
+/// Opens this instance's text indexes into `state` (each list finds its own; `/metrics` all);
+/// answers them, to be fed.
+fn open_indexes(state: &mut AppState) -> anyhow::Result<Feeds> {
+    let settings = &state.settings.search;
+    let challenges = Arc::new(challenges::search::ChallengeIndex::open(settings)?);
+    let credit = Arc::new(search::feed::Index::open(settings)?);
+    let experts = Arc::new(search::feed::Index::open(settings)?);
+    let feeds: Feeds = (challenges.index().clone(), credit, experts);
+    state.extensions.insert(challenges);
+    state.extensions.insert(feeds.1.clone());
+    state.extensions.insert(feeds.2.clone());
+    state.extensions.insert(Arc::new(search::Indexes(vec![
+        feeds.0.clone(),
+        feeds.1.clone(),
+        feeds.2.clone(),
+    ])));
+    Ok(feeds)
 }
 
 /// The application state with everything the domains install: the job kinds, the challenge

@@ -30,6 +30,7 @@ field-unknown_field = is not a known field
 field-taken = is already taken
 field-needs_q = sorting by relevance needs a search text q
 field-too_many_words = must have at most { $max } words
+field-too_many_matches = matches more than { $max } entries: add words or filters
 field-page_too_deep = is too deep: at most { $max } rows can be reached by page number; read on with `cursor` (each page gives `next_cursor`)
 field-cursor_order = belongs to another order: this list is sorted by { $sort }
 field-page_and_cursor = cannot be given with `page`: use one or the other

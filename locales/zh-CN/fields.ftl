@@ -30,6 +30,7 @@ field-unknown_field = 未知字段
 field-taken = 已被使用
 field-needs_q = 按相关度排序须同时提供检索词 q
 field-too_many_words = 检索词最多 { $max } 个
+field-too_many_matches = 匹配结果超过 { $max } 条，请增加检索词或筛选条件
 field-page_too_deep = 翻页过深：按页码最多可读到第 { $max } 条，请改用 cursor 继续读取（每页返回 next_cursor）
 field-cursor_order = 与当前排序（{ $sort }）不符
 field-page_and_cursor = 不能与 page 同时使用，请二选一

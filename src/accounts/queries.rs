@@ -290,12 +290,7 @@ fn contains_pattern(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| format!("%{}%", escape_like(&text.to_lowercase())))
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern.
-pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
+pub use crate::db::escape_like;
 
 /// An organisation.
 pub async fn organization(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Organization> {

@@ -17,7 +17,6 @@ use super::models::{
     Category, Challenge, ChallengeChanges, ChallengeEvent, Clarification, Field, NewChallenge,
     NewClarification, NewEvent, Status,
 };
-use crate::accounts::queries::escape_like;
 use crate::auth::AuthUser;
 use crate::auth::Role;
 use crate::error::{AppError, AppResult, FieldCode, FieldError};
@@ -250,45 +249,7 @@ pub struct ChallengeFilter {
     pub per_page: Option<serde::de::IgnoredAny>,
 }
 
-/// The longest `q` accepted, and the most words in it.
-pub const MAX_QUERY_CHARS: usize = 100;
-pub const MAX_QUERY_WORDS: usize = 5;
-
-/// A cleaned-up text query: its words, and their `ILIKE` patterns with `%`, `_` and `\` escaped.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextQuery {
-    pub text: String,
-    pub patterns: Vec<String>,
-}
-
-impl TextQuery {
-    pub fn first_word(&self) -> &str {
-        self.text.split(' ').next().unwrap_or_default()
-    }
-
-    pub fn parse(raw: &str) -> Result<Option<TextQuery>, AppError> {
-        let words: Vec<&str> = raw.split_whitespace().collect();
-        if words.is_empty() {
-            return Ok(None);
-        }
-        let text = words.join(" ");
-        if text.chars().count() > MAX_QUERY_CHARS {
-            return Err(AppError::Validation(vec![
-                FieldError::new("q", FieldCode::Length).with_param("max", MAX_QUERY_CHARS),
-            ]));
-        }
-        if words.len() > MAX_QUERY_WORDS {
-            return Err(AppError::Validation(vec![
-                FieldError::new("q", FieldCode::TooManyWords).with_param("max", MAX_QUERY_WORDS),
-            ]));
-        }
-        let patterns = words
-            .iter()
-            .map(|w| format!("%{}%", escape_like(w)))
-            .collect();
-        Ok(Some(TextQuery { text, patterns }))
-    }
-}
+pub use crate::search::query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS, TextQuery};
 
 impl ChallengeFilter {
     /// What the total of a list without `q` depends on: the viewer and the filters (not the
@@ -618,21 +579,4 @@ pub async fn clarifications(
         .select(Clarification::as_select())
         .load(conn)
         .await?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_query_is_split_into_escaped_words() {
-        let q = TextQuery::parse("  碳纤维   100%_复合\\ ")
-            .unwrap()
-            .unwrap();
-        assert_eq!(q.text, "碳纤维 100%_复合\\");
-        assert_eq!(q.patterns, ["%碳纤维%", "%100\\%\\_复合\\\\%"]);
-        assert_eq!(TextQuery::parse("   ").unwrap(), None);
-        assert!(TextQuery::parse(&"碳".repeat(101)).is_err());
-        assert!(TextQuery::parse("a b c d e f").is_err());
-    }
 }

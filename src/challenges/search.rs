@@ -13,8 +13,7 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -25,6 +24,7 @@ use uuid::Uuid;
 use super::queries::{ChallengeFilter, Sort, TextQuery, Viewer};
 use crate::config::SearchSettings;
 use crate::error::{AppError, AppResult, FieldCode, FieldError};
+use crate::search::query::{halves, whole, word_in};
 use crate::search::{self, text};
 use crate::state::AppState;
 
@@ -109,15 +109,6 @@ pub struct Changed {
     published_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Text)]
     changed: String,
-}
-
-fn halves(id: Uuid) -> (u64, u64) {
-    let n = id.as_u128();
-    ((n >> 64) as u64, n as u64)
-}
-
-fn whole(hi: u64, lo: u64) -> Uuid {
-    Uuid::from_u128((u128::from(hi) << 64) | u128::from(lo))
 }
 
 impl Changed {
@@ -347,29 +338,8 @@ impl ChallengeIndex {
     /// match whole.
     fn word(&self, word: &str) -> Box<dyn Query> {
         let f = &self.index.fields;
-        let grams = text::query_grams(word);
-        let phrase = |field: Field| -> Box<dyn Query> {
-            let terms: Vec<(usize, Term)> = grams
-                .iter()
-                .map(|(position, gram)| (*position, Term::from_field_text(field, gram)))
-                .collect();
-            match terms.as_slice() {
-                [(_, term)] => Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                _ => Box::new(PhraseQuery::new_with_offset(terms)),
-            }
-        };
-        if grams.is_empty() {
-            // Punctuation only: nothing can contain it as a word.
-            return Box::new(BooleanQuery::new(vec![]));
-        }
-        let found = BooleanQuery::new(vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(phrase(f.title_grams), TITLE_BOOST)) as Box<dyn Query>,
-            ),
-            (Occur::Should, phrase(f.text_grams)),
-        ]);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(found))];
+        let found = word_in(&[(f.title_grams, TITLE_BOOST), (f.text_grams, 1.0)], word);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, found)];
         for token in text::words(word) {
             clauses.push((
                 Occur::Should,

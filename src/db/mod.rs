@@ -257,3 +257,10 @@ where
     use diesel_async::AsyncConnection;
     conn.transaction::<R, crate::error::AppError, F>(body).await
 }
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

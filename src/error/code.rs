@@ -168,6 +168,8 @@ pub enum FieldCode {
     TooManyWords,
     /// `page × per_page` beyond `search.max_page_depth`: read on with `cursor`.
     PageTooDeep,
+    /// A name search that matches more than `search::feed::MAX_MATCHES`.
+    TooManyMatches,
     /// A `cursor` made for another order (or for relevance, which has none).
     CursorOrder,
     /// `page` and `cursor` together.

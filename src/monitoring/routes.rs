@@ -91,7 +91,8 @@ fn record_gauges(state: &AppState, queue: Option<&[KindCounts]>) {
     describe();
     let pool = state.pool.status();
     let in_use = pool.size.saturating_sub(pool.available);
-    if let Some(index) = state.extensions.get::<dyn crate::search::IndexStatus>() {
+    let indexes = state.extensions.get::<crate::search::Indexes>();
+    for index in indexes.iter().flat_map(|indexes| indexes.0.iter()) {
         let name = index.name();
         gauge!("jiebang_search_ready", "index" => name).set(if index.is_ready() {
             1.0

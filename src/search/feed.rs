@@ -220,6 +220,62 @@ impl<R: Registry> Index<R> {
     }
 }
 
+/// The most matches a name search resolves to ids; more is 422 (add words or filters).
+pub const MAX_MATCHES: usize = 10_000;
+
+impl<R: Registry> Index<R> {
+    /// The keys of the documents where every word of `q` occurs in one of `fields` (gram
+    /// fields), for a list to filter by: at most [`MAX_MATCHES`]. The registry's schema has the
+    /// key in the fast fields `key_hi` and `key_lo`.
+    pub async fn matching(
+        self: &Arc<Self>,
+        q: &super::query::TextQuery,
+        fields: &[(Field, f32)],
+    ) -> AppResult<Vec<Uuid>> {
+        let query = super::query::all_words_in(fields, q);
+        let index = self.clone();
+        let ids = blocking(move || {
+            Ok(super::query::ids(
+                &index.reader.searcher(),
+                &*query,
+                ("key_hi", "key_lo"),
+                MAX_MATCHES + 1,
+            )?)
+        })
+        .await?;
+        if ids.len() > MAX_MATCHES {
+            return Err(crate::error::AppError::Validation(vec![
+                crate::error::FieldError::new("q", crate::error::FieldCode::TooManyMatches)
+                    .with_param("max", MAX_MATCHES),
+            ]));
+        }
+        Ok(ids)
+    }
+}
+
+/// What a list's `q` resolved to: the matching ids (from an index), or, while the index is not
+/// ready, a `LIKE` pattern per word for the database to match.
+pub enum Matches {
+    Ids(Vec<Uuid>),
+    Patterns(Vec<String>),
+}
+
+impl Matches {
+    /// `q` resolved by `index` when it is ready, else as patterns.
+    pub async fn of<R: Registry>(
+        index: Option<&Arc<Index<R>>>,
+        q: &super::query::TextQuery,
+        fields: impl FnOnce(&R::Fields) -> Vec<(Field, f32)>,
+    ) -> AppResult<Matches> {
+        match index.filter(|index| index.is_ready()) {
+            Some(index) => Ok(Matches::Ids(
+                index.matching(q, &fields(&index.fields)).await?,
+            )),
+            None => Ok(Matches::Patterns(q.patterns.clone())),
+        }
+    }
+}
+
 impl<R: Registry> IndexStatus for Index<R> {
     fn name(&self) -> &'static str {
         R::NAME

@@ -5,6 +5,7 @@
 //! (`challenges::search`).
 
 pub mod feed;
+pub mod query;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -169,6 +170,9 @@ pub trait IndexStatus: Send + Sync {
     /// Time since it last caught up with the change feed.
     fn since_caught_up(&self) -> Option<Duration>;
 }
+
+/// Every index of this instance, for `/metrics`.
+pub struct Indexes(pub Vec<Arc<dyn IndexStatus>>);
 
 /// Aborts a task when dropped: a feed's listener ends with its feed, a feed with its server.
 pub struct AbortOnDrop(pub tokio::task::JoinHandle<()>);

@@ -285,13 +285,25 @@ impl TestApp {
     /// Brings the text index up to date with every commit so far (as the feed would within a
     /// moment): lists read after this see what was written before it.
     pub async fn search_caught_up(&self) {
-        if let Some(index) = self
-            .state
-            .extensions
-            .get::<jiebang::challenges::search::ChallengeIndex>()
-        {
+        use jiebang::search::feed::Index;
+        let extensions = &self.state.extensions;
+        if let Some(index) = extensions.get::<jiebang::challenges::search::ChallengeIndex>() {
             index
                 .catch_up(&self.state)
+                .await
+                .expect("the index catches up");
+        }
+        let credit = extensions.get::<Index<jiebang::credit::records::search::CreditRecords>>();
+        if let Some(index) = credit {
+            index
+                .catch_up(&self.state.pool)
+                .await
+                .expect("the index catches up");
+        }
+        let experts = extensions.get::<Index<jiebang::reviews::experts::search::Experts>>();
+        if let Some(index) = experts {
+            index
+                .catch_up(&self.state.pool)
                 .await
                 .expect("the index catches up");
         }

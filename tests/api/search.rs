@@ -405,3 +405,122 @@ async fn deep_pages_and_wrong_cursors_are_refused_with_what_to_do() {
     let by_relevance = list(&app, &format!("{}&per_page=1", q("光刻胶")), None).await;
     assert!(by_relevance.get("next_cursor").is_none());
 }
+
+/// The names on the same list of credit records, from the index and (search off) from
+/// PostgreSQL, which must agree.
+async fn both_ways(apps: &[(&TestApp, &Tokens)], path: &str) -> Vec<String> {
+    let mut answers = Vec::new();
+    for (app, admin) in apps {
+        app.search_caught_up().await;
+        let page = app.get_ok(path, Some(&admin.access)).await;
+        let names: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["subject_name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(page["total"], names.len(), "{path}");
+        answers.push(names);
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "{path}: the index and PostgreSQL disagree"
+    );
+    answers.swap_remove(0)
+}
+
+#[tokio::test]
+async fn credit_records_are_found_by_words_of_the_subjects_name() {
+    let indexed = TestApp::spawn().await;
+    let plain = TestApp::spawn_with(|s| s.search.enabled = false).await;
+    let mut admins = Vec::new();
+    for app in [&indexed, &plain] {
+        let admin = app.admin().await;
+        for (n, (name, severity)) in [
+            ("厦门某新材料科技有限公司", "serious"),
+            ("福州海洋装备集团有限公司", "general"),
+            ("泉州新材料研究院", "general"),
+            ("Xiamen Graphene Materials Co.", "general"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let body = json!({
+                "subject_kind": "organization", "subject_code": crate::helpers::new_uscc(),
+                "subject_name": name, "severity": severity, "decided_on": "2024-01-02",
+                "source_record_id": format!("R-{n}"), "reason": "拒不履行法院判决",
+            });
+            app.post_created("/api/v1/credit/records", &body, Some(&admin.access))
+                .await;
+        }
+        admins.push(admin);
+    }
+    let apps = [(&indexed, &admins[0]), (&plain, &admins[1])];
+    let path = |query: &str| format!("/api/v1/credit/records?{query}");
+    let mut found = both_ways(&apps, &path(&q("新材料"))).await;
+    found.sort();
+    assert_eq!(found, ["厦门某新材料科技有限公司", "泉州新材料研究院"]);
+    assert_eq!(
+        both_ways(&apps, &path(&format!("{}&severity=general", q("新材料")))).await,
+        ["泉州新材料研究院"]
+    );
+    assert_eq!(
+        both_ways(&apps, &path(&q("有限公司 海洋"))).await,
+        ["福州海洋装备集团有限公司"]
+    );
+    assert_eq!(
+        both_ways(&apps, &path("q=graphene")).await,
+        ["Xiamen Graphene Materials Co."]
+    );
+    assert!(both_ways(&apps, &path(&q("新能源"))).await.is_empty());
+}
+
+#[tokio::test]
+async fn experts_are_found_by_name_title_and_organisation_and_by_field() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let one = app.expert(&admin, 1).create().await;
+    let two = app.expert(&admin, 2).fields(&["marine"]).create().await;
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["user_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let experts = async |query: &str| {
+        app.search_caught_up().await;
+        app.get_ok(&format!("/api/v1/experts?{query}"), Some(&admin.access))
+            .await
+    };
+    assert_eq!(
+        ids(&experts(&q("专家单位2")).await),
+        std::slice::from_ref(&two.id)
+    );
+    assert_eq!(
+        ids(&experts(&q("教授 单位1")).await),
+        std::slice::from_ref(&one.id)
+    );
+    assert_eq!(
+        ids(&experts("field=marine").await),
+        std::slice::from_ref(&two.id)
+    );
+    assert!(ids(&experts(&format!("{}&field=marine", q("专家单位1"))).await).is_empty());
+    assert_eq!(experts(&q("教授")).await["total"], 2);
+
+    // Renaming the organisation (or the account) reaches the index through the expert's row.
+    let db = app.db().await;
+    db.batch_execute(&format!(
+        "UPDATE organizations SET name = '海洋研究所' WHERE id = \
+         (SELECT organization_id FROM users WHERE id = '{}')",
+        two.id
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        ids(&experts(&q("海洋研究所")).await),
+        std::slice::from_ref(&two.id)
+    );
+    assert!(ids(&experts(&q("专家单位2")).await).is_empty());
+}

@@ -97,6 +97,10 @@ impl CreateRecordRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RecordFilter {
+    /// Words of the subject's name (a company's or a person's), Chinese or Latin: every word must
+    /// occur in it, as a substring. At most 100 characters and 5 words.
+    #[param(max_length = 100, example = "新材料")]
+    pub q: Option<String>,
     pub subject_kind: Option<SubjectKind>,
     /// A USCC or an ID number (matched by its keyed hash; the access log shows the hash, never
     /// the number). An 18-digit code valid as both matches both, unless `subject_kind` says which;

@@ -7,6 +7,7 @@ pub mod models;
 pub mod queries;
 pub mod routes;
 pub mod rules;
+pub mod search;
 pub mod views;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

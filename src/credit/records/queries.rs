@@ -16,6 +16,7 @@ use crate::credit::rows::page_of;
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, FieldError};
 use crate::http::pagination::PageRequest;
 use crate::schema::credit_records;
+use crate::search::feed::Matches;
 
 /// Stores a record; a taken (source, source record id) is a 409 naming `source_record_id`.
 pub async fn insert(
@@ -100,11 +101,23 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &RecordFilter,
     keys: Option<&[String]>,
+    names: Option<&Matches>,
     today: NaiveDate,
     page: PageRequest,
 ) -> AppResult<(Vec<CreditRecord>, i64)> {
     let found = || {
         let mut query = credit_records::table.into_boxed();
+        match names {
+            Some(Matches::Ids(ids)) => {
+                query = query.filter(credit_records::id.eq_any(ids.clone()));
+            }
+            Some(Matches::Patterns(patterns)) => {
+                for pattern in patterns {
+                    query = query.filter(credit_records::subject_name.ilike(pattern.clone()));
+                }
+            }
+            None => {}
+        }
         if let Some(kind) = filter.subject_kind {
             query = query.filter(credit_records::subject_kind.eq(kind));
         }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::input::{CreateRecordRequest, RecordFilter, RepairRequest};
 use super::queries;
 use super::rules::{self, business_date};
+use super::search::CreditRecords;
 use super::views::RecordView;
 use crate::audit::{Event, RequestMeta};
 use crate::auth::AdminsOnly;
@@ -19,6 +20,8 @@ use crate::credit::subject::Subject;
 use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{BadListQuery, Invalid, NotFound, Page, ValidJson, ValidQuery};
+use crate::search::feed::{Index, Matches};
+use crate::search::query::TextQuery;
 use crate::state::AppState;
 
 /// Enter a credit record by hand (admin).
@@ -103,8 +106,23 @@ pub async fn list_records(
     let filter = filter.into_inner();
     let today = business_date(state.clock.now());
     let subject = (filter.subject_kind, filter.code.as_deref());
+    let names = match filter
+        .q
+        .as_deref()
+        .map(TextQuery::parse)
+        .transpose()?
+        .flatten()
+    {
+        Some(q) => Some(
+            Matches::of(state.extensions.get::<Index<CreditRecords>>(), &q, |f| {
+                vec![(f.name, 1.0)]
+            })
+            .await?,
+        ),
+        None => None,
+    };
     let find = async |conn: &mut _, keys: Option<&[String]>| {
-        queries::list(conn, &filter, keys, today, page).await
+        queries::list(conn, &filter, keys, names.as_ref(), today, page).await
     };
     rows::by_subject(&state, subject, page, find, |r| RecordView::new(r, today)).await
 }

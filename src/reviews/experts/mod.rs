@@ -9,6 +9,7 @@ pub mod input;
 pub mod queries;
 pub mod routes;
 pub mod rules;
+pub mod search;
 pub mod views;
 
 pub use routes::configure;

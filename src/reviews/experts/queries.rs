@@ -7,12 +7,21 @@ use uuid::Uuid;
 
 use super::views::ExpertView;
 use crate::auth::Role;
+use crate::challenges::models::Field;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::http::pagination::PageRequest;
 use crate::reviews::models::{Expert, ExpertChanges};
 use crate::schema::{experts, organizations, users};
+use crate::search::feed::Matches;
 
 type Row = (Expert, String, String, Option<(Uuid, String, String)>);
+
+/// The experts of the pool a list shows: of a field, matching words.
+#[derive(Default)]
+pub struct PoolFilter<'a> {
+    pub field: Option<Field>,
+    pub names: Option<&'a Matches>,
+}
 
 /// Experts with their accounts and organisations, by account id: those of `ids`, or one page.
 async fn load(
@@ -20,17 +29,56 @@ async fn load(
     ids: Option<&[Uuid]>,
     page: Option<PageRequest>,
 ) -> AppResult<Vec<ExpertView>> {
-    let mut query = experts::table
-        .inner_join(users::table.on(users::id.eq(experts::user_id)))
-        .left_join(organizations::table.on(users::organization_id.eq(organizations::id.nullable())))
+    load_filtered(conn, ids, page, &PoolFilter::default()).await
+}
+
+macro_rules! pool_query {
+    ($filter:expr) => {{
+        let mut query = experts::table
+            .inner_join(users::table.on(users::id.eq(experts::user_id)))
+            .left_join(
+                organizations::table.on(users::organization_id.eq(organizations::id.nullable())),
+            )
+            .into_boxed();
+        if let Some(field) = $filter.field {
+            query = query.filter(experts::fields.contains(vec![field.as_str().to_string()]));
+        }
+        match $filter.names {
+            Some(Matches::Ids(ids)) => {
+                query = query.filter(experts::user_id.eq_any(ids.clone()));
+            }
+            Some(Matches::Patterns(patterns)) => {
+                for pattern in patterns {
+                    query = query.filter(
+                        users::display_name
+                            .ilike(pattern.clone())
+                            .or(experts::title.ilike(pattern.clone()))
+                            .or(organizations::name
+                                .ilike(pattern.clone())
+                                .is_not_distinct_from(true)),
+                    );
+                }
+            }
+            None => {}
+        }
+        query
+    }};
+}
+
+async fn load_filtered(
+    conn: &mut AsyncPgConnection,
+    ids: Option<&[Uuid]>,
+    page: Option<PageRequest>,
+    filter: &PoolFilter<'_>,
+) -> AppResult<Vec<ExpertView>> {
+    let mut query = pool_query!(filter)
         .select((
             Expert::as_select(),
             users::display_name,
             users::email,
             (organizations::id, organizations::name, organizations::uscc).nullable(),
         ))
-        .order(experts::user_id.asc())
-        .into_boxed();
+        .order(experts::user_id.asc());
     if let Some(ids) = ids {
         query = query.filter(experts::user_id.eq_any(ids.to_vec()));
     }
@@ -44,13 +92,14 @@ async fn load(
         .collect())
 }
 
-/// One page of the pool, and how many experts it has.
+/// One page of the experts `filter` finds, and how many it finds.
 pub async fn page(
     conn: &mut AsyncPgConnection,
     page: PageRequest,
+    filter: &PoolFilter<'_>,
 ) -> AppResult<(Vec<ExpertView>, i64)> {
-    let total: i64 = experts::table.count().get_result(conn).await?;
-    Ok((load(conn, None, Some(page)).await?, total))
+    let total: i64 = pool_query!(filter).count().get_result(conn).await?;
+    Ok((load_filtered(conn, None, Some(page), filter).await?, total))
 }
 
 /// The expert `id` as the API shows them; 404 when the account has no profile.

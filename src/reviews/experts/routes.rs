@@ -3,19 +3,45 @@
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{get, patch, post};
+use serde::Deserialize;
 use serde_json::json;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::input::{CreateExpert, UpdateExpert};
+use super::search::Experts;
 use super::views::ExpertView;
 use super::{queries, rules};
 use crate::audit::{Event, RequestMeta};
 use crate::auth::{AdminsOnly, AuthUser, ExpertsOnly, Role};
+use crate::challenges::models::Field;
 use crate::error::{AppError, AppResult, FieldCode, ProblemBody};
 use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
-use crate::http::{Page, ValidJson};
+use crate::http::{Page, ValidJson, ValidQuery};
 use crate::reviews::models::Expert;
+use crate::search::feed::{Index, Matches};
+use crate::search::query::TextQuery;
 use crate::state::AppState;
+
+/// `GET /experts` filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PoolQuery {
+    /// Words of the expert's name, title or organisation: every word must occur in one of them,
+    /// as a substring. At most 100 characters and 5 words.
+    #[param(max_length = 100, example = "教授")]
+    pub q: Option<String>,
+    /// Experts of this field.
+    pub field: Option<Field>,
+    // PageRequest reads these; listed so that `deny_unknown_fields` accepts them.
+    #[serde(default)]
+    #[param(ignore)]
+    pub page: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    #[param(ignore)]
+    pub per_page: Option<serde::de::IgnoredAny>,
+}
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_experts)
@@ -25,10 +51,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_expert);
 }
 
-/// The expert pool (admins), by account id.
+/// The expert pool (admins), by account id; of one field, and matching words of their names,
+/// titles and organisations (`q`, from the text index: docs/search.md).
 #[utoipa::path(
     tag = "review",
-    params(PageParams),
+    params(PoolQuery, PageParams),
     responses(
         (status = 200, description = "One page of experts", body = Page<ExpertView>),
         AdminsOnly,
@@ -40,11 +67,32 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub async fn list_experts(
     state: Data<AppState>,
     user: AuthUser,
+    query: ValidQuery<PoolQuery>,
     page: PageRequest,
 ) -> AppResult<Json<Page<ExpertView>>> {
     user.require(&[Role::Admin])?;
+    let query = query.into_inner();
+    let names = match query
+        .q
+        .as_deref()
+        .map(TextQuery::parse)
+        .transpose()?
+        .flatten()
+    {
+        Some(q) => Some(
+            Matches::of(state.extensions.get::<Index<Experts>>(), &q, |f| {
+                vec![(f.text, 1.0)]
+            })
+            .await?,
+        ),
+        None => None,
+    };
+    let filter = queries::PoolFilter {
+        field: query.field,
+        names: names.as_ref(),
+    };
     let mut conn = state.conn().await?;
-    let (items, total) = queries::page(&mut conn, page).await?;
+    let (items, total) = queries::page(&mut conn, page, &filter).await?;
     Ok(Json(Page::new(items, total, page)))
 }
 

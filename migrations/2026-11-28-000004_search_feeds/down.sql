@@ -1,0 +1,14 @@
+DROP TRIGGER experts_organization_renamed ON organizations;
+DROP FUNCTION experts_touch_by_organization();
+DROP TRIGGER experts_user_renamed ON users;
+DROP FUNCTION experts_touch_by_user();
+DROP TRIGGER experts_changed ON experts;
+DROP INDEX experts_changed_idx;
+ALTER TABLE experts DROP COLUMN changed_xid;
+DROP TRIGGER credit_records_changed ON credit_records;
+DROP INDEX credit_records_changed_idx;
+ALTER TABLE credit_records DROP COLUMN changed_xid;
+DROP TRIGGER challenges_changed ON challenges;
+DROP INDEX challenges_changed_idx;
+ALTER TABLE challenges DROP COLUMN changed_xid;
+DROP FUNCTION search_mark_changed();
