@@ -522,8 +522,10 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     let indexing = Instant::now();
-    for (_, definition) in &indexes {
+    for (name, definition) in &indexes {
+        let one = Instant::now();
         tx_db.batch_execute(definition).await?;
+        eprintln!("  {name}: {:.1} s", one.elapsed().as_secs_f64());
     }
     tx_db.commit().await?;
     eprintln!(
