@@ -5,7 +5,7 @@
 # Builds the release server and the three examples, seeds a scratch database at
 # TEST_DATABASE_URL's server (seed-demo: accounts and the demo story, then examples/search_data.rs:
 # N challenges and 3,000 distinct queries), serves it with jobs off and the search index in a
-# scratch folder (JIEBANG__SEARCH__DIR), waits for /ready, then for `jiebang_search_ready 1` in
+# scratch folder (JIEBANG__SEARCH__DIR), waits for /ready, then for `jiebang_search_ready{index="challenges"} 1` in
 # /metrics (at most SEARCH_READY_TIMEOUT s, default 120; the time is the index's rebuild time;
 # a build without the metric waits the whole time), starts the bare server and runs
 # examples/search_load.rs: by id (ours, bare), lists with every filter and order, the queries,
@@ -60,13 +60,13 @@ seen=
 while :; do
   metrics=$(curl -s "http://127.0.0.1:$port/metrics" || true)
   grep -q '^jiebang_search_ready' <<<"$metrics" && seen=1
-  grep -q '^jiebang_search_ready 1' <<<"$metrics" && break
+  grep -q '^jiebang_search_ready{index="challenges"} 1' <<<"$metrics" && break
   if [ "$(echo "$EPOCHREALTIME - $started >= $ready_timeout" | bc)" = 1 ]; then break; fi
   sleep 0.2
 done
 waited=$(printf '%.1f' "$(echo "$EPOCHREALTIME - $started" | bc)")
 to_ready=$(printf '%.1f' "$(echo "$served - $started" | bc)")
-if grep -q '^jiebang_search_ready 1' <<<"$metrics"; then
+if grep -q '^jiebang_search_ready{index="challenges"} 1' <<<"$metrics"; then
   ready="${waited} s (/ready after ${to_ready} s)"
 elif [ -n "$seen" ]; then
   ready="not ready after ${waited} s (/ready after ${to_ready} s)"
