@@ -229,8 +229,13 @@ pub async fn get_challenge(
 ) -> AppResult<Tagged<ChallengeView>> {
     let viewer = Viewer::of(user.0.as_ref());
     let mut conn = state.conn().await?;
-    let challenge = queries::find_visible(&mut conn, viewer, id.into_inner()).await?;
-    tagged(&mut conn, challenge, viewer).await
+    let (challenge, issuer) =
+        queries::find_visible_with_issuer(&mut conn, viewer, id.into_inner()).await?;
+    let version = challenge.version;
+    Ok(Tagged::ok(
+        version,
+        ChallengeView::new(challenge, issuer, viewer),
+    ))
 }
 
 /// Edit a challenge (its issuer, or an admin), with `If-Match: "v<version>"` from the last read.

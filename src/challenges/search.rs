@@ -39,7 +39,6 @@ pub struct Fields {
     title_grams: Field,
     text_grams: Field,
     title_words: Field,
-    text_words: Field,
     status: Field,
     category: Field,
     field: Field,
@@ -68,8 +67,7 @@ fn schema() -> (Schema, Fields) {
         id_lo: b.add_u64_field("id_lo", FAST),
         title_grams: b.add_text_field("title_grams", grams.clone()),
         text_grams: b.add_text_field("text_grams", grams),
-        title_words: b.add_text_field("title_words", words.clone()),
-        text_words: b.add_text_field("text_words", words),
+        title_words: b.add_text_field("title_words", words),
         status: b.add_text_field("status", STRING),
         category: b.add_text_field("category", STRING),
         field: b.add_text_field("field", STRING),
@@ -120,8 +118,9 @@ impl Changed {
         doc.add_u64(f.id_lo, lo);
         doc.add_text(f.title_grams, &self.title);
         doc.add_text(f.text_grams, &self.description);
+        // jieba's words of the title only: segmenting every description would make a rebuild
+        // several times slower (docs/search.md); the grams find words in both.
         doc.add_text(f.title_words, &self.title);
-        doc.add_text(f.text_words, &self.description);
         doc.add_text(f.status, &self.status);
         doc.add_text(f.category, &self.category);
         doc.add_text(f.field, &self.field);
@@ -141,7 +140,7 @@ pub struct Challenges;
 
 impl search::feed::Registry for Challenges {
     const NAME: &'static str = "challenges";
-    const FORMAT: u32 = 1;
+    const FORMAT: u32 = 2;
     const CHANNEL: &'static str = "challenges_changed";
     const SELECT: &'static str = "SELECT id, title, description, status, category, field, \
         issuer_org_id, bounty_fen, bid_closes_at, published_at, changed_xid::text AS changed \
@@ -252,12 +251,16 @@ impl ChallengeIndex {
             None => query,
         };
         let index = self.index.clone();
-        let total_query = self.query(viewer, filter, q);
+        // After a cursor the page's query is narrower than the list: the total is counted apart.
+        let total_query = after.is_some().then(|| self.query(viewer, filter, q));
         let (keys, total) = search::feed::blocking(move || {
             let searcher = index.reader.searcher();
             let top = TopDocs::with_limit(limit as usize).and_offset(offset as usize);
-            let keys = collect(&searcher, &*query, top, sort)?;
-            let total = searcher.search(&*total_query, &Count)?;
+            let (keys, counted) = collect(&searcher, &*query, top, sort)?;
+            let total = match total_query {
+                Some(total_query) => searcher.search(&*total_query, &Count)?,
+                None => counted,
+            };
             Ok((keys, total))
         })
         .await?;
@@ -349,13 +352,6 @@ impl ChallengeIndex {
                         IndexRecordOption::WithFreqs,
                     )),
                     TITLE_BOOST,
-                )),
-            ));
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.text_words, &token.text),
-                    IndexRecordOption::WithFreqs,
                 )),
             ));
         }
@@ -481,7 +477,7 @@ fn collect(
     query: &dyn Query,
     top: TopDocs,
     sort: Sort,
-) -> anyhow::Result<Vec<Key>> {
+) -> anyhow::Result<(Vec<Key>, usize)> {
     let by = |order: Order| {
         (
             (
@@ -498,25 +494,28 @@ fn collect(
         id: whole(hi.unwrap_or_default(), lo.unwrap_or_default()),
         key: key.unwrap_or_default(),
     };
+    // One pass over the matches gives the page and the count.
     Ok(match sort {
-        Sort::Relevance => searcher
-            .search(
-                query,
-                &top.order_by((SortBySimilarityScore, by(Order::Desc))),
-            )?
-            .into_iter()
-            .map(|((_, rest), _)| key(rest))
-            .collect(),
-        Sort::DeadlineAsc | Sort::BountyAsc | Sort::PublishedAsc => searcher
-            .search(query, &top.order_by(by(Order::Asc)))?
-            .into_iter()
-            .map(|(rest, _)| key(rest))
-            .collect(),
-        Sort::DeadlineDesc | Sort::BountyDesc | Sort::PublishedDesc => searcher
-            .search(query, &top.order_by(by(Order::Desc)))?
-            .into_iter()
-            .map(|(rest, _)| key(rest))
-            .collect(),
+        Sort::Relevance => {
+            let top = top.order_by((SortBySimilarityScore, by(Order::Desc)));
+            let (count, found) = searcher.search(query, &(Count, top))?;
+            let keys = found.into_iter().map(|((_, rest), _)| key(rest)).collect();
+            (keys, count)
+        }
+        Sort::DeadlineAsc | Sort::BountyAsc | Sort::PublishedAsc => {
+            let (count, found) = searcher.search(query, &(Count, top.order_by(by(Order::Asc))))?;
+            (
+                found.into_iter().map(|(rest, _)| key(rest)).collect(),
+                count,
+            )
+        }
+        Sort::DeadlineDesc | Sort::BountyDesc | Sort::PublishedDesc => {
+            let (count, found) = searcher.search(query, &(Count, top.order_by(by(Order::Desc))))?;
+            (
+                found.into_iter().map(|(rest, _)| key(rest)).collect(),
+                count,
+            )
+        }
     })
 }
 
