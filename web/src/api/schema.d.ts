@@ -1284,7 +1284,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The expert pool (admins), by account id. */
+        /**
+         * The expert pool (admins), by account id; of one field, and matching words of their names,
+         *     titles and organisations (`q`, from the text index: docs/search.md).
+         */
         get: operations["list_experts"];
         put?: never;
         /**
@@ -11696,6 +11699,12 @@ export interface operations {
     list_records: {
         parameters: {
             query?: {
+                /**
+                 * @description Words of the subject's name (a company's or a person's), Chinese or Latin: every word must
+                 *     occur in it, as a substring. At most 100 characters and 5 words.
+                 * @example 新材料
+                 */
+                q?: string;
                 subject_kind?: components["schemas"]["SubjectKind"];
                 /**
                  * @description A USCC or an ID number (matched by its keyed hash; the access log shows the hash, never
@@ -12473,6 +12482,14 @@ export interface operations {
     list_experts: {
         parameters: {
             query?: {
+                /**
+                 * @description Words of the expert's name, title or organisation: every word must occur in one of them,
+                 *     as a substring. At most 100 characters and 5 words.
+                 * @example 教授
+                 */
+                q?: string;
+                /** @description Experts of this field. */
+                field?: components["schemas"]["Field"];
                 /**
                  * @description Page number, from 1.
                  * @example 1
