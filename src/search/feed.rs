@@ -61,6 +61,17 @@ pub trait Registry: Send + Sync + 'static {
 struct Snapshot {
     #[diesel(sql_type = Text)]
     xmin: String,
+    #[diesel(sql_type = Text)]
+    xmax: String,
+}
+
+/// Whether a watermark lies beyond the database's next transaction id: the folder was fed from
+/// another database (a restore into a new cluster, a copied folder) and must be rebuilt.
+fn from_elsewhere(watermark: &str, next: &str) -> bool {
+    match (watermark.parse::<u64>(), next.parse::<u64>()) {
+        (Ok(watermark), Ok(next)) => watermark > next,
+        _ => true,
+    }
 }
 
 /// Where the feed stands.
@@ -159,22 +170,36 @@ impl<R: Registry> Index<R> {
     pub async fn catch_up(&self, pool: &DbPool) -> AppResult<u64> {
         let mut position = self.position.lock().await;
         let mut conn = pool.get().await?;
-        let since = position.watermark.clone();
+        let mut since = position.watermark.clone();
         let fields = self.fields;
         let writer = self.writer.clone();
+        let mut reset = false;
         let (xmin, count) = crate::db::transaction(&mut conn, async |conn| {
+            let since = &mut since;
             // One snapshot for the whole pass: its xmin is the next watermark.
             diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(conn)
                 .await?;
-            let snapshot: Snapshot =
-                diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin")
-                    .get_result(conn)
-                    .await?;
+            let snapshot: Snapshot = diesel::sql_query(
+                "SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax \
+                 FROM pg_current_snapshot() AS s",
+            )
+            .get_result(conn)
+            .await?;
+            if from_elsewhere(since, &snapshot.xmax) {
+                tracing::warn!(
+                    index = R::NAME,
+                    "search: the index folder was fed from another database; rebuilding it"
+                );
+                let writer = writer.clone();
+                blocking(move || Ok(lock(&writer)?.delete_all_documents()?)).await?;
+                *since = "0".to_string();
+                reset = true;
+            }
             let mut after: Option<(String, Uuid)> = None;
             let mut count = 0u64;
             loop {
-                let rows = changed_since::<R>(conn, &since, after.as_ref()).await?;
+                let rows = changed_since::<R>(conn, since, after.as_ref()).await?;
                 let Some(last) = rows.last() else { break };
                 after = Some((R::changed(last).to_string(), R::key(last)));
                 count += rows.len() as u64;
@@ -197,7 +222,7 @@ impl<R: Registry> Index<R> {
             Ok((snapshot.xmin, count))
         })
         .await?;
-        if count > 0 {
+        if count > 0 || reset {
             let checkpoint = Checkpoint {
                 format: R::FORMAT,
                 watermark: xmin.clone(),
@@ -314,6 +339,19 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> anyhow::Result<std::sync::MutexGuard<
 
 /// The rows stamped at or after `since`, after `after` (a position within this pass), oldest
 /// first.
+#[cfg(test)]
+mod tests {
+    use super::from_elsewhere;
+
+    #[test]
+    fn a_watermark_beyond_the_next_transaction_comes_from_another_database() {
+        assert!(!from_elsewhere("0", "750"));
+        assert!(!from_elsewhere("750", "750"));
+        assert!(from_elsewhere("751", "750"));
+        assert!(from_elsewhere("not a number", "750"));
+    }
+}
+
 async fn changed_since<R: Registry>(
     conn: &mut AsyncPgConnection,
     since: &str,
