@@ -286,19 +286,65 @@ pub enum Matches {
 }
 
 impl Matches {
-    /// `q` resolved by `index` when it is ready, else as patterns.
+    /// A list's `q` (none when absent or blank), resolved by `index` when it is ready, else as
+    /// patterns; 422 when it is too long or has too many words.
     pub async fn of<R: Registry>(
         index: Option<&Arc<Index<R>>>,
-        q: &super::query::TextQuery,
+        q: Option<&str>,
         fields: impl FnOnce(&R::Fields) -> Vec<(Field, f32)>,
-    ) -> AppResult<Matches> {
-        match index.filter(|index| index.is_ready()) {
-            Some(index) => Ok(Matches::Ids(
-                index.matching(q, &fields(&index.fields)).await?,
-            )),
-            None => Ok(Matches::Patterns(q.patterns.clone())),
+    ) -> AppResult<Option<Matches>> {
+        let Some(q) = q.map(super::query::TextQuery::parse).transpose()?.flatten() else {
+            return Ok(None);
+        };
+        Ok(Some(match index.filter(|index| index.is_ready()) {
+            Some(index) => Matches::Ids(index.matching(&q, &fields(&index.fields)).await?),
+            None => Matches::Patterns(q.patterns.clone()),
+        }))
+    }
+}
+
+/// A registry's key in its documents: as text (to delete a changed row's old document by) and
+/// as two u64 fast fields (`key_hi`, `key_lo`) that [`Index::matching`] reads.
+#[derive(Clone, Copy)]
+pub struct Keyed {
+    pub key: Field,
+    hi: Field,
+    lo: Field,
+}
+
+impl Keyed {
+    pub fn add_to(schema: &mut tantivy::schema::SchemaBuilder) -> Keyed {
+        use tantivy::schema::{FAST, STRING};
+        Keyed {
+            key: schema.add_text_field("key", STRING),
+            hi: schema.add_u64_field("key_hi", FAST),
+            lo: schema.add_u64_field("key_lo", FAST),
         }
     }
+
+    /// A new document holding `id`.
+    pub fn document(&self, id: Uuid) -> TantivyDocument {
+        let (hi, lo) = super::query::halves(id);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.key, id.to_string());
+        doc.add_u64(self.hi, hi);
+        doc.add_u64(self.lo, lo);
+        doc
+    }
+}
+
+/// A text field of character grams with positions (`search::text::grams`), which phrases of a
+/// query's words search.
+pub fn add_grams(schema: &mut tantivy::schema::SchemaBuilder, name: &str) -> Field {
+    use tantivy::schema::{IndexRecordOption, TextFieldIndexing, TextOptions};
+    schema.add_text_field(
+        name,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(super::text::GRAMS)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    )
 }
 
 impl<R: Registry> IndexStatus for Index<R> {
@@ -339,19 +385,6 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> anyhow::Result<std::sync::MutexGuard<
 
 /// The rows stamped at or after `since`, after `after` (a position within this pass), oldest
 /// first.
-#[cfg(test)]
-mod tests {
-    use super::from_elsewhere;
-
-    #[test]
-    fn a_watermark_beyond_the_next_transaction_comes_from_another_database() {
-        assert!(!from_elsewhere("0", "750"));
-        assert!(!from_elsewhere("750", "750"));
-        assert!(from_elsewhere("751", "750"));
-        assert!(from_elsewhere("not a number", "750"));
-    }
-}
-
 async fn changed_since<R: Registry>(
     conn: &mut AsyncPgConnection,
     since: &str,
@@ -381,4 +414,17 @@ async fn changed_since<R: Registry>(
             .await?
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_elsewhere;
+
+    #[test]
+    fn a_watermark_beyond_the_next_transaction_comes_from_another_database() {
+        assert!(!from_elsewhere("0", "750"));
+        assert!(!from_elsewhere("750", "750"));
+        assert!(from_elsewhere("751", "750"));
+        assert!(from_elsewhere("not a number", "750"));
+    }
 }

@@ -21,7 +21,6 @@ use crate::error::{AppResult, ProblemBody};
 use crate::http::pagination::{PageParams, PageRequest};
 use crate::http::{BadListQuery, Invalid, NotFound, Page, ValidJson, ValidQuery};
 use crate::search::feed::{Index, Matches};
-use crate::search::query::TextQuery;
 use crate::state::AppState;
 
 /// Enter a credit record by hand (admin).
@@ -106,21 +105,12 @@ pub async fn list_records(
     let filter = filter.into_inner();
     let today = business_date(state.clock.now());
     let subject = (filter.subject_kind, filter.code.as_deref());
-    let names = match filter
-        .q
-        .as_deref()
-        .map(TextQuery::parse)
-        .transpose()?
-        .flatten()
-    {
-        Some(q) => Some(
-            Matches::of(state.extensions.get::<Index<CreditRecords>>(), &q, |f| {
-                vec![(f.name, 1.0)]
-            })
-            .await?,
-        ),
-        None => None,
-    };
+    let names = Matches::of(
+        state.extensions.get::<Index<CreditRecords>>(),
+        filter.q.as_deref(),
+        |f| vec![(f.name, 1.0)],
+    )
+    .await?;
     let find = async |conn: &mut _, keys: Option<&[String]>| {
         queries::list(conn, &filter, keys, names.as_ref(), today, page).await
     };

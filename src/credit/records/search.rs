@@ -3,23 +3,17 @@
 
 use diesel::sql_types::{Text, Uuid as SqlUuid};
 use tantivy::TantivyDocument;
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{Field, Schema};
 use uuid::Uuid;
 
-use crate::search::feed::Registry;
-use crate::search::query::halves;
-use crate::search::text;
+use crate::search::feed::{Keyed, Registry, add_grams};
 
 /// The credit records as a search registry.
 pub struct CreditRecords;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
-    key: Field,
-    key_hi: Field,
-    key_lo: Field,
+    keyed: Keyed,
     pub name: Field,
 }
 
@@ -46,22 +40,15 @@ impl Registry for CreditRecords {
 
     fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let grams = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(text::GRAMS)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
         let fields = Fields {
-            key: b.add_text_field("key", STRING),
-            key_hi: b.add_u64_field("key_hi", FAST),
-            key_lo: b.add_u64_field("key_lo", FAST),
-            name: b.add_text_field("name", grams),
+            keyed: Keyed::add_to(&mut b),
+            name: add_grams(&mut b, "name"),
         };
         (b.build(), fields)
     }
 
     fn key_field(fields: &Fields) -> Field {
-        fields.key
+        fields.keyed.key
     }
 
     fn key(row: &Row) -> Uuid {
@@ -73,11 +60,7 @@ impl Registry for CreditRecords {
     }
 
     fn document(row: &Row, f: &Fields) -> TantivyDocument {
-        let (hi, lo) = halves(row.id);
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.key, row.id.to_string());
-        doc.add_u64(f.key_hi, hi);
-        doc.add_u64(f.key_lo, lo);
+        let mut doc = f.keyed.document(row.id);
         doc.add_text(f.name, &row.subject_name);
         doc
     }

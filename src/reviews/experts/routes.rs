@@ -20,7 +20,6 @@ use crate::http::pagination::{BadListQuery, PageParams, PageRequest};
 use crate::http::{Page, ValidJson, ValidQuery};
 use crate::reviews::models::Expert;
 use crate::search::feed::{Index, Matches};
-use crate::search::query::TextQuery;
 use crate::state::AppState;
 
 /// `GET /experts` filters.
@@ -72,21 +71,12 @@ pub async fn list_experts(
 ) -> AppResult<Json<Page<ExpertView>>> {
     user.require(&[Role::Admin])?;
     let query = query.into_inner();
-    let names = match query
-        .q
-        .as_deref()
-        .map(TextQuery::parse)
-        .transpose()?
-        .flatten()
-    {
-        Some(q) => Some(
-            Matches::of(state.extensions.get::<Index<Experts>>(), &q, |f| {
-                vec![(f.text, 1.0)]
-            })
-            .await?,
-        ),
-        None => None,
-    };
+    let names = Matches::of(
+        state.extensions.get::<Index<Experts>>(),
+        query.q.as_deref(),
+        |f| vec![(f.text, 1.0)],
+    )
+    .await?;
     let filter = queries::PoolFilter {
         field: query.field,
         names: names.as_ref(),

@@ -3,23 +3,17 @@
 
 use diesel::sql_types::{Text, Uuid as SqlUuid};
 use tantivy::TantivyDocument;
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{Field, Schema};
 use uuid::Uuid;
 
-use crate::search::feed::Registry;
-use crate::search::query::halves;
-use crate::search::text;
+use crate::search::feed::{Keyed, Registry, add_grams};
 
 /// The experts as a search registry.
 pub struct Experts;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
-    key: Field,
-    key_hi: Field,
-    key_lo: Field,
+    keyed: Keyed,
     /// The expert's name, title and organisation.
     pub text: Field,
 }
@@ -54,22 +48,15 @@ impl Registry for Experts {
 
     fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let grams = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(text::GRAMS)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
         let fields = Fields {
-            key: b.add_text_field("key", STRING),
-            key_hi: b.add_u64_field("key_hi", FAST),
-            key_lo: b.add_u64_field("key_lo", FAST),
-            text: b.add_text_field("text", grams),
+            keyed: Keyed::add_to(&mut b),
+            text: add_grams(&mut b, "text"),
         };
         (b.build(), fields)
     }
 
     fn key_field(fields: &Fields) -> Field {
-        fields.key
+        fields.keyed.key
     }
 
     fn key(row: &Row) -> Uuid {
@@ -81,11 +68,7 @@ impl Registry for Experts {
     }
 
     fn document(row: &Row, f: &Fields) -> TantivyDocument {
-        let (hi, lo) = halves(row.id);
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.key, row.id.to_string());
-        doc.add_u64(f.key_hi, hi);
-        doc.add_u64(f.key_lo, lo);
+        let mut doc = f.keyed.document(row.id);
         // Separate values: a phrase never spans the name and the title.
         doc.add_text(f.text, &row.name);
         doc.add_text(f.text, &row.title);
