@@ -92,7 +92,12 @@ pub struct Index<R: Registry> {
     ready: AtomicBool,
     wake: Arc<Notify>,
     poll: Duration,
+    _lock: std::fs::File,
 }
+
+/// Passes in a row that may fail before the index stops answering (lists go back to
+/// PostgreSQL until a pass succeeds again).
+const FAILURES_BEFORE_STALE: u32 = 5;
 
 impl<R: Registry> Index<R> {
     /// Opens (or makes) this instance's index of `R` under `search.dir`.
@@ -118,6 +123,7 @@ impl<R: Registry> Index<R> {
             ready: AtomicBool::new(false),
             wake: Arc::new(Notify::new()),
             poll: Duration::from_millis(settings.poll_interval_ms.max(10)),
+            _lock: opened.lock,
         })
     }
 
@@ -143,9 +149,20 @@ impl<R: Registry> Index<R> {
         ));
         let _stop_listener = super::AbortOnDrop(listener);
         let started = Instant::now();
+        let mut failures = 0;
         loop {
             let was_ready = self.is_ready();
-            match self.catch_up(&pool).await {
+            let caught_up = self.catch_up(&pool).await;
+            failures = if caught_up.is_ok() { 0 } else { failures + 1 };
+            if failures == FAILURES_BEFORE_STALE {
+                // Answers from a frozen index would go on looking current.
+                self.ready.store(false, Ordering::Release);
+                tracing::error!(
+                    index = R::NAME,
+                    "search: the index cannot catch up; lists are answered by PostgreSQL until it does"
+                );
+            }
+            match caught_up {
                 Ok(n) if !was_ready => tracing::info!(
                     index = R::NAME,
                     documents = self.documents(),

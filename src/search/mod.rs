@@ -37,6 +37,9 @@ pub struct OpenIndex {
     pub writer: IndexWriter,
     /// Where the folder's last commit left the feed; `None` for a new (or rebuilt) folder.
     pub checkpoint: Option<Checkpoint>,
+    /// Held while the index is open: another process is refused the folder before it can read,
+    /// let alone wipe, it.
+    pub lock: std::fs::File,
 }
 
 /// Opens the index in `dir`, or makes a new one there when the folder is empty, holds another
@@ -48,6 +51,7 @@ pub fn open(
     writer_memory_mib: usize,
 ) -> anyhow::Result<OpenIndex> {
     std::fs::create_dir_all(dir).map_err(|e| in_dir(dir, e))?;
+    let lock = lock_folder(dir)?;
     let existing = Index::open_in_dir(dir).ok().and_then(|index| {
         let checkpoint = index
             .load_metas()
@@ -97,7 +101,28 @@ pub fn open(
         reader,
         writer,
         checkpoint,
+        lock,
     })
+}
+
+/// An exclusive lock on `<dir>.lock`, beside the folder (a rebuild empties the folder itself).
+fn lock_folder(dir: &Path) -> anyhow::Result<std::fs::File> {
+    let path = dir.with_extension("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| in_dir(dir, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(anyhow::anyhow!(
+            "the search index folder {} is in use by another process: give each instance its \
+             own search.dir",
+            dir.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(in_dir(dir, e)),
+    }
 }
 
 fn in_dir(dir: &Path, e: impl std::fmt::Display) -> anyhow::Error {

@@ -524,3 +524,25 @@ async fn experts_are_found_by_name_title_and_organisation_and_by_field() {
     );
     assert!(ids(&experts(&q("专家单位2")).await).is_empty());
 }
+
+#[tokio::test]
+async fn a_second_instance_on_the_same_index_folder_is_refused_and_leaves_it_whole() {
+    let app = TestApp::spawn().await;
+    let (issuer, admin) = (app.issuer().await, app.admin().await);
+    publish_titled(&app, &issuer, &admin, "石墨烯散热膜", "手机散热。").await;
+    let first = Instance::start(&app, None).await;
+    first.ready().await;
+
+    let mut settings = app.state.settings.clone();
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.jobs.enabled = false;
+    settings.search.dir = first._dir.path().to_path_buf();
+    let refused = Application::build(settings).await.err().expect("refused");
+    assert!(
+        format!("{refused:#}").contains("in use by another process"),
+        "{refused:#}"
+    );
+    // The first one still answers from its folder.
+    assert_eq!(first.get(&q("石墨烯")).await["total"], 1);
+    first.stop().await;
+}
