@@ -6,9 +6,12 @@
 //!
 //! cargo run --release --example challenge_load -- BASE_URL [CONCURRENCY] [SECONDS]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::{encode, percentile};
 
 const QUERIES: &[&str] = &[
     "碳纤维",
@@ -22,17 +25,6 @@ const QUERIES: &[&str] = &[
     "国产化替代",
     "高性能碳纤维复合材料",
 ];
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn encode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
 
 /// Runs `concurrency` loops for `seconds`, each taking the next URL from `urls`.
 async fn run(

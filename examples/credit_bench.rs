@@ -24,7 +24,7 @@ use rand::Rng;
 use secrecy::SecretString;
 
 mod support;
-use support::database_url;
+use support::{database_url, percentile};
 
 const DB: &str = "jiebang_credit_bench";
 
@@ -114,13 +114,6 @@ fn generate(path: &std::path::Path, records: u64, subjects: u64) -> anyhow::Resu
     drop(writer);
     out.flush()?;
     Ok(std::fs::metadata(path)?.len())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 async fn import(state: &AppState, bytes: Vec<u8>) -> anyhow::Result<()> {

@@ -5,7 +5,10 @@
 //!
 //! cargo run --release --example login_burst -- BASE_URL EMAIL PASSWORD SERVER_PID [CONCURRENCY]
 
+mod support;
+
 use std::time::{Duration, Instant};
+use support::percentile;
 
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -16,14 +19,6 @@ fn rss_kib(pid: u32) -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
 }
 
 async fn health_latencies(client: &reqwest::Client, base: &str, count: usize) -> Vec<Duration> {

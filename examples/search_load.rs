@@ -12,6 +12,8 @@
 //! cargo run --release --example search_load -- --server URL --bare URL --database-url URL \
 //!     --queries FILE [--pid PID] [--concurrency 64] [--seconds 15] [--ready-secs S]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -21,6 +23,7 @@ use clap::Parser;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
+use support::{encode, percentile};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a catch-up round waits for its token before giving up.
@@ -99,17 +102,6 @@ struct Outcome {
     latencies: Vec<Duration>,
     timeouts: usize,
     errors: usize,
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn encode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn ms(d: Duration) -> f64 {

@@ -1,4 +1,7 @@
-//! What the benchmarks share.
+//! What the benchmarks share. Each example uses some of it.
+#![allow(dead_code)]
+
+use std::time::Duration;
 
 /// The URL of database `name` on the server of `TEST_DATABASE_URL` (default: the local
 /// PostgreSQL as `postgres`).
@@ -11,4 +14,17 @@ pub fn database_url(name: &str) -> String {
         .unwrap_or(&admin)
         .to_string();
     format!("{base}/{name}")
+}
+
+/// The `p` quantile (0–1) of sorted latencies; zero when there are none.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// `s` percent-encoded for a query string.
+pub fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -81,6 +81,19 @@ fn visible(viewer: Viewer) -> Condition {
     }
 }
 
+/// Those of `ids` the viewer may see, as a subquery: the visibility rule for a query that joins
+/// `challenges` with other tables (`visible` is a condition on `challenges` alone).
+fn visible_among<'a>(
+    viewer: Viewer,
+    ids: &'a [Uuid],
+) -> challenges::BoxedQuery<'a, Pg, diesel::sql_types::Uuid> {
+    challenges::table
+        .select(challenges::id)
+        .filter(challenges::id.eq_any(ids))
+        .filter(visible(viewer))
+        .into_boxed()
+}
+
 /// The challenge with this id if the viewer may see it.
 pub async fn find_visible(
     conn: &mut AsyncPgConnection,
@@ -100,15 +113,7 @@ pub async fn find_visible_with_issuer(
     challenges::table
         .inner_join(organizations::table)
         .filter(challenges::id.eq(id))
-        .filter(
-            challenges::id.eq_any(
-                challenges::table
-                    .select(challenges::id)
-                    .filter(challenges::id.eq(id))
-                    .filter(visible(viewer))
-                    .into_boxed(),
-            ),
-        )
+        .filter(challenges::id.eq_any(visible_among(viewer, &[id])))
         .select((Challenge::as_select(), organizations::name))
         .first(conn)
         .await
@@ -547,15 +552,7 @@ pub async fn rows_in_order(
     }
     let mut rows: Vec<(SummaryRow, String)> = challenges::table
         .inner_join(organizations::table)
-        .filter(
-            challenges::id.eq_any(
-                challenges::table
-                    .select(challenges::id)
-                    .filter(challenges::id.eq_any(ids))
-                    .filter(visible(viewer))
-                    .into_boxed(),
-            ),
-        )
+        .filter(challenges::id.eq_any(visible_among(viewer, ids)))
         .select((SummaryRow::as_select(), organizations::name))
         .load(conn)
         .await?;
